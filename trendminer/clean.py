@@ -1,0 +1,212 @@
+"""Clean ticket text and redact personal data.
+
+Mail headers, quoted replies, signatures, greetings and markup are removed; e-mail
+addresses, phone numbers, IP addresses and the caller's own name are replaced by
+placeholders. Everything here is a pure function of its input.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+
+from .config import Settings
+from .schema import TICKETS, Tickets, validate
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+# International or local numbers with at least 7 digits, allowing spaces, dots, dashes, slashes
+# and one parenthesised area code: +49 89 1234 5678, (555) 123-4567, 0151/2345678.
+PHONE = re.compile(
+    r"(?<![\w.])(?:\+|00)?\d{1,4}(?:[ ./-]?\(?\d{1,5}\)?){1,5}[ ./-]?\d{2,6}(?![\w.])"
+)
+_PHONE_MIN_DIGITS = 7
+
+_HEADER_LINE = re.compile(
+    r"^\s*(received from|from|sent|to|cc|bcc|subject|date|von|gesendet|an|betreff)\s*:.*$",
+    re.IGNORECASE,
+)
+_QUOTE_START = re.compile(
+    r"^\s*(-{2,}\s*original message\s*-{2,}|on .{3,80} wrote:|am .{3,80} schrieb .{0,40}:)\s*$",
+    re.IGNORECASE,
+)
+_SIGNATURE_START = re.compile(
+    r"^\s*(best regards|kind regards|regards|many thanks|thanks and regards|cheers|"
+    r"mit freundlichen gr(ü|ue)(ß|ss)en|viele gr(ü|ue)(ß|ss)e|beste gr(ü|ue)(ß|ss)e|"
+    r"sent from my \w+|von meinem \w+ gesendet|--)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(r"^\s*(this e-?mail|this message) (and any attachments )?(is|may be) confidential", re.I)
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|dear|good (morning|afternoon)|hallo|guten (morgen|tag)|sehr geehrte\w*)"
+    r"\b[^\n]{0,40}?[,!:]?\s*$",
+    re.IGNORECASE,
+)
+_WS = re.compile(r"[ \t\u00a0]+")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+class _TextExtractor(HTMLParser):
+    _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "table", "ul", "ol"}
+    _SKIP = {"script", "style", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+        if tag in self._SKIP:
+            self._skipping += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skipping:
+            self._skipping -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def html_to_text(text: str) -> str:
+    """Turn HTML into plain text; plain text passes through.
+
+    Examples
+    --------
+    >>> html_to_text("<p>VPN <b>down</b></p><p>again</p>").split()
+    ['VPN', 'down', 'again']
+    """
+    if not _TAG.search(text):
+        return html.unescape(text)
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def strip_mail_noise(text: str) -> str:
+    """Drop mail headers, greetings, quoted replies, signatures and disclaimers.
+
+    Examples
+    --------
+    >>> strip_mail_noise("From: a\\nSent: b\\nHi team,\\nOutlook crashes\\nBest regards,\\nAnna")
+    'Outlook crashes'
+    """
+    kept: list[str] = []
+    for line in text.splitlines():
+        if _QUOTE_START.match(line) or _SIGNATURE_START.match(line) or _DISCLAIMER.match(line):
+            break
+        if line.lstrip().startswith(">") or _HEADER_LINE.match(line):
+            continue
+        if not any(k.strip() for k in kept) and (not line.strip() or _GREETING.match(line)):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match.group())
+    return "[PHONE]" if digits >= _PHONE_MIN_DIGITS else match.group()
+
+
+def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
+           phones: bool = True, ips: bool = True) -> str:
+    """Replace personal data with placeholders.
+
+    Parameters
+    ----------
+    text : str
+    names : tuple of str
+        Person names to remove (e.g. the caller); each full name and its parts of
+        three or more letters are replaced by ``[NAME]``.
+
+    Examples
+    --------
+    >>> redact("mail maria.schmidt@corp.example or call +49 89 1234 5678, Maria", ("Maria Schmidt",))
+    'mail [EMAIL] or call [PHONE], [NAME]'
+    """
+    if emails:
+        text = EMAIL.sub("[EMAIL]", text)
+    if ips:
+        text = IPV4.sub("[IP]", text)
+    if phones:
+        text = PHONE.sub(_phone, text)
+    for name in names:
+        parts = [p for p in re.split(r"[\s,.]+", name) if len(p) >= 3]
+        for token in sorted({name.strip(), *parts}, key=len, reverse=True):
+            if token:
+                text = re.sub(rf"\b{re.escape(token)}\b", "[NAME]", text, flags=re.IGNORECASE)
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Markup to text, mail noise removed, whitespace normalised.
+
+    Examples
+    --------
+    >>> clean_text("<p>Hi,</p><p>SAP   GUI freezes</p>")
+    'SAP GUI freezes'
+    """
+    text = html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
+    text = strip_mail_noise(text)
+    text = "\n".join(_WS.sub(" ", line).strip() for line in text.splitlines())
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def _caller_key(name: str) -> str:
+    return hashlib.sha256(("trendminer:" + name.strip().lower()).encode()).hexdigest()[:16] if name.strip() else ""
+
+
+def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
+    """Clean and redact the raw ingested frame into the canonical :data:`~schema.TICKETS`.
+
+    The caller's name is replaced by a pseudonymous key; it never reaches the state.
+    The input frame is not modified.
+    """
+    opts = settings["clean"]
+    max_chars = int(settings["embed"]["max_chars"])
+    out = raw.copy()
+
+    def scrub(text: str, caller: str) -> str:
+        names = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
+        return redact(clean_text(text), names, emails=opts["redact_emails"],
+                      phones=opts["redact_phones"], ips=opts["redact_ips"])
+
+    callers = out["caller"].astype(str)
+    out["title"] = [scrub(t, c).replace("\n", " ") for t, c in zip(out["title"].astype(str), callers)]
+    out["description"] = [scrub(t, c) for t, c in zip(out["description"].astype(str), callers)]
+    out["caller_key"] = [_caller_key(c) for c in callers]
+    out["system_field"] = out.pop("system").astype(str).str.strip()
+    for col in ("category", "state", "assignment_group"):
+        out[col] = out[col].astype(str).str.strip()
+    out["text"] = [embed_text(t, d, max_chars) for t, d in zip(out["title"], out["description"])]
+    out["text_hash"] = [hashlib.sha256(t.encode()).hexdigest() for t in out["text"]]
+    out = out.drop(columns=["caller"])
+    return validate(out[list(TICKETS)], TICKETS, "clean")
+
+
+def embed_text(title: str, description: str, max_chars: int) -> str:
+    """What is embedded: the title, then the head of the description, cut at a word.
+
+    Examples
+    --------
+    >>> embed_text("VPN down", "cannot connect since the update this morning", 30)
+    'VPN down. cannot connect since'
+    """
+    title = title.strip().rstrip(".")
+    body = " ".join(description.split())
+    text = f"{title}. {body}" if title and body else (title or body)
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut

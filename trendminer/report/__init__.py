@@ -1,0 +1,1 @@
+"""Reports: view models, HTML rendering and exports."""

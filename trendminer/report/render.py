@@ -1,0 +1,71 @@
+"""Render view models to self-contained HTML and write the exports, atomically.
+
+The Jinja environment autoescapes everything and fails on undefined names. Files are
+written to a temporary folder beside the target and renamed into place, so a reader never
+sees half a report set.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+
+from .export import write_exports
+from .views import Builder
+
+
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: package templates, autoescape on, StrictUndefined."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("trendminer", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+PAGES = {"index.html": "index", "digest.html": "digest", "systems.html": "systems",
+         "pain-points.html": "pain_points"}
+
+
+def render_pages(builder: Builder) -> dict[str, str]:
+    """Render the four briefs; returns ``{file name: html}``."""
+    env = environment()
+    return {name: env.get_template(name).render(view=getattr(builder, method)())
+            for name, method in PAGES.items()}
+
+
+def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], None] = lambda: None) -> Path:
+    """Write briefs and exports to ``out_dir/<as-of>/``, replacing an earlier set atomically.
+
+    Everything is rendered into a temporary folder first; ``before_publish`` (the state
+    commit) runs after rendering succeeded and before the folder is renamed into place.
+    Returns the folder written.
+    """
+    target = Path(out_dir) / str(builder.as_of.date())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for name, html in render_pages(builder).items():
+            (tmp / name).write_text(html, encoding="utf-8")
+        write_exports(builder.d, tmp)
+        os.chmod(tmp, 0o755)
+        before_publish()
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(target, old)
+            os.rename(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

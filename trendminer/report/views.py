@@ -1,0 +1,310 @@
+"""View models: plain dataclasses holding everything the templates show, computed here.
+
+Templates only loop and branch over these; all numbers are formatted before rendering.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from ..config import Settings
+from ..ingest import Accounting
+from ..score import PARTS
+from ..trends import window_end
+from . import charts
+
+
+def slug(text: str) -> str:
+    """Stable anchor for a name. Examples: ``slug("SAP ERP") == "sap-erp"``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+@dataclass
+class Flag:
+    kind: str          # system | topic
+    name: str
+    anchor: str
+    flag: str
+    recent: int
+    expected: str
+    ratio: str
+    p_value: str
+
+
+@dataclass
+class TopicRow:
+    topic_id: int
+    anchor: str
+    label: str
+    size: int
+    recent: int
+    flag: str
+    system: str
+    examples: list[str]
+
+
+@dataclass
+class Ticket:
+    ticket_id: str
+    opened: str
+    title: str
+    snippet: str
+    kind: str
+    irritation: str
+
+
+@dataclass
+class SystemCard:
+    rank: int
+    name: str
+    anchor: str
+    rankable: bool
+    lifecycle: str
+    owner: str
+    tickets: int
+    failures: int
+    howto: int
+    requests: int
+    per_100_users: str
+    irritation: str
+    recent: int
+    expected: str
+    trend_ratio: str
+    cost: str
+    score: str
+    recommendation: str
+    reasons: list[str]
+    parts: list[tuple[str, str]]
+    parts_chart: Markup
+    sparkline: Markup
+    topics: list[TopicRow]
+    evidence: list[Ticket]
+
+
+@dataclass
+class PainPoint:
+    name: str
+    anchor: str
+    tickets: int
+    howto_share: str
+    failure_share: str
+    request_share: str
+    irritation: str
+    themes: list[TopicRow]
+    quotes: list[Ticket]
+    questions: list[str]
+
+
+@dataclass
+class Page:
+    """What every page shows in its header and footer."""
+
+    title: str
+    as_of: str
+    generated_at: str
+    nav: list[tuple[str, str]]
+
+
+@dataclass
+class Digest:
+    page: Page
+    headline: str
+    changes: list[str]
+    flags: list[Flag]
+    topics: list[TopicRow]
+    accounting: dict[str, int]
+    rejection_reasons: list[tuple[str, int]]
+    rejection_examples: list[str]
+    warnings: list[str]
+    quality: list[tuple[str, str]]
+
+
+@dataclass
+class SystemsReport:
+    page: Page
+    pareto: Markup
+    cards: list[SystemCard]
+    works: list[SystemCard]
+    unranked: list[SystemCard]
+    unattributed: int
+    currency: str
+
+
+@dataclass
+class PainPoints:
+    page: Page
+    briefs: list[PainPoint]
+
+
+@dataclass
+class Index:
+    page: Page
+    pages: list[tuple[str, str, str]]
+    headline: str
+
+
+@dataclass
+class RunData:
+    """The frames of one run, as the report needs them."""
+
+    tickets: pd.DataFrame
+    attribution: pd.DataFrame
+    assignments: pd.DataFrame
+    info: pd.DataFrame
+    signals: pd.DataFrame
+    trends: pd.DataFrame
+    scores: pd.DataFrame
+    catalogue: pd.DataFrame
+    accounting: Accounting
+    changes: list[str] = field(default_factory=list)
+    quality: dict[str, float] = field(default_factory=dict)
+
+
+NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"),
+       ("systems.html", "Systems report"), ("pain-points.html", "Pain points")]
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    return "–" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.{digits}f}"
+
+
+def _snippet(text: str, n: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Builder:
+    """Turns one run's frames into the view models of the four pages."""
+
+    def __init__(self, data: RunData, settings: Settings, as_of: pd.Timestamp, generated_at: pd.Timestamp) -> None:
+        self.d = data
+        self.settings = settings
+        self.as_of = as_of
+        self.generated_at = generated_at
+        t = data.tickets.merge(data.attribution[["ticket_id", "system"]], on="ticket_id")
+        t = t.merge(data.signals, on="ticket_id").merge(data.assignments, on="ticket_id")
+        self.t = t
+        self.topic_trend = data.trends[data.trends["entity_type"] == "topic"].set_index("entity")
+
+    def page(self, title: str) -> Page:
+        return Page(title, str(self.as_of.date()), self.generated_at.strftime("%Y-%m-%d %H:%M"), NAV)
+
+    def _ticket(self, row: pd.Series) -> Ticket:
+        return Ticket(row["ticket_id"], row["opened_at"].strftime("%Y-%m-%d"), _snippet(row["title"], 120),
+                      _snippet(row["description"]), row["kind"], _fmt(row["irritation"]))
+
+    def topic_row(self, info_row: pd.Series) -> TopicRow:
+        key = str(info_row["topic_id"])
+        trend = self.topic_trend.loc[key] if key in self.topic_trend.index else None
+        reps = self.t.set_index("ticket_id").reindex(info_row["representatives"])["title"].dropna()
+        return TopicRow(int(info_row["topic_id"]), f"topic-{info_row['topic_id']}", info_row["label"],
+                        int(info_row["size"]), int(trend["recent"]) if trend is not None else 0,
+                        trend["flag"] if trend is not None else "steady", info_row["top_system"],
+                        [_snippet(x, 100) for x in reps])
+
+    def flags(self) -> list[Flag]:
+        out = []
+        for _, r in self.d.trends[self.d.trends["flag"] != "steady"].iterrows():
+            anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else f"system-{slug(r['entity'])}"
+            out.append(Flag(r["entity_type"], r["label"], anchor, r["flag"], int(r["recent"]),
+                            _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}"))
+        return out
+
+    def digest(self) -> Digest:
+        acc = self.d.accounting
+        flags = self.flags()
+        spikes = [f for f in flags if f.flag in ("spiking", "new")]
+        headline = (f"{len(self.d.tickets)} tickets analysed, {len(self.d.info)} problem topics; "
+                    f"{len(spikes)} spiking or new, {sum(f.flag == 'rising' for f in flags)} rising.")
+        top = self.d.info.head(int(self.settings["report"]["top_topics"]))
+        q = self.d.quality
+        quality = [("problem topics", str(len(self.d.info))),
+                   ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
+                   ("largest / median topic size", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
+                   ("texts embedded this run (others cached)", f"{int(q.get('embedded', 0))}"),
+                   ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
+        return Digest(self.page("Nightly digest"), headline, self.d.changes, flags,
+                      [self.topic_row(r) for _, r in top.iterrows()],
+                      {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
+                       "rejected": acc.rejected},
+                      sorted(acc.reasons.items(), key=lambda x: -x[1]),
+                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality)
+
+    def _weekly(self, mask: pd.Series) -> list[int]:
+        end = window_end(self.as_of)
+        weeks = int(self.settings["topics"]["lookback_days"]) // 7
+        start = end - pd.Timedelta(weeks=weeks)
+        opened = self.t.loc[mask, "opened_at"]
+        idx = ((opened - start) // pd.Timedelta(weeks=1)).astype(int)
+        return np.bincount(idx[(idx >= 0) & (idx < weeks)], minlength=weeks).tolist()
+
+    def card(self, row: pd.Series) -> SystemCard:
+        name = row["system"]
+        mine = self.t[self.t["system"] == name]
+        n_ev = int(self.settings["report"]["evidence_tickets"])
+        evidence = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True]).head(n_ev)
+        topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(5).index
+        topics = [self.topic_row(self.d.info.iloc[int(k)]) for k in topic_ids]
+        parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
+        owner = ""
+        if len(self.d.catalogue):
+            match = self.d.catalogue.loc[self.d.catalogue["name"] == name, "owner_team"]
+            owner = match.iloc[0] if len(match) else ""
+        cur = self.settings["score"]["cost"]["currency"]
+        return SystemCard(
+            int(row["rank"]), name, f"system-{slug(name)}", bool(row["rankable"]), row["lifecycle"], owner,
+            int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
+            _fmt(row["failures_per_100_users"]), _fmt(row["irritation"]), int(row["recent"]),
+            _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f} {cur}",
+            _fmt(row["trouble_score"]), row["recommendation"], list(row["reasons"]),
+            [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
+            charts.sparkline(self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
+            topics, [self._ticket(r) for _, r in evidence.iterrows()])
+
+    def systems(self) -> SystemsReport:
+        scores = self.d.scores
+        ranked = scores[scores["rankable"]]
+        cards = [self.card(r) for _, r in ranked.iterrows()]
+        works = [c for c in (self.card(r) for _, r in scores.iterrows()) if c.recommendation == "keep"]
+        unranked = [self.card(r) for _, r in scores[~scores["rankable"]].iterrows()]
+        top = ranked.sort_values("failures", ascending=False)
+        pareto = charts.bars(top["system"].tolist(), top["failures"].astype(float).tolist(),
+                             "Failure tickets per system, with cumulative share", cumulative=True)
+        unattributed = int((self.d.attribution["source"] == "none").sum())
+        return SystemsReport(self.page("Systems report"), pareto, cards, works, unranked, unattributed,
+                             self.settings["score"]["cost"]["currency"])
+
+    def pain_points(self) -> PainPoints:
+        briefs = []
+        n_quotes = int(self.settings["report"]["quotes"])
+        for _, row in self.d.scores[self.d.scores["tickets"] >= 5].iterrows():
+            howto = row["howto"] / row["tickets"]
+            if howto < 0.25 and row["irritation"] < 0.15:
+                continue
+            name = row["system"]
+            mine = self.t[self.t["system"] == name]
+            topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(6).index
+            themes = [self.topic_row(self.d.info.iloc[int(k)]) for k in topic_ids]
+            quotes = mine.sort_values(["irritation", "ticket_id"], ascending=[False, True]).head(n_quotes)
+            questions = [f"Why do users ask about “{t.label}” ({t.size} tickets)? What would make the answer obvious in the product?"
+                         for t in themes if mine[mine["topic_id"] == t.topic_id]["kind"].eq("howto").mean() >= 0.5][:3]
+            if row["failures"]:
+                questions.append(f"{row['failures']} failures in the window: which steps fail, and can users recover without calling the desk?")
+            if row["irritation"] >= 0.15:
+                questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
+            briefs.append(PainPoint(name, f"system-{slug(name)}", int(row["tickets"]), f"{howto:.0%}",
+                                    f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
+                                    _fmt(row["irritation"]), themes,
+                                    [self._ticket(r) for _, r in quotes.iterrows()], questions))
+        briefs.sort(key=lambda b: (-float(b.howto_share.rstrip("%")), b.name))
+        return PainPoints(self.page("Pain-point briefs"), briefs)
+
+    def index(self) -> Index:
+        pages = [("digest.html", "Nightly digest", "For the desk lead: what changed, spikes, top problems, data quality."),
+                 ("systems.html", "Systems report", "For architects: systems ranked by failures and irritation, with recommendations."),
+                 ("pain-points.html", "Pain-point briefs", "For design teams: why a system is hard to use, with user quotes.")]
+        return Index(self.page("trendminer overview"), pages, self.digest().headline)

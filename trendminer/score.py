@@ -1,0 +1,156 @@
+"""Score and rank systems, and recommend what to do about each.
+
+The composite trouble score is a weighted sum of parts scaled 0..1 across systems; the
+parts are kept so reports can show why a system ranks where it does. Systems with fewer
+than ``score.min_tickets`` tickets are ranked after the others, and failure rates carry an
+exact Poisson 95% interval, so three unlucky tickets do not top the list.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2
+
+from .config import Settings
+from .schema import SYSTEM_SCORES, Attribution, Signals, SystemScores, Tickets, Trends, validate
+from .systems import Catalogue
+from .trends import window_end
+
+PARTS = ("failures", "failure_rate", "irritation", "trend")
+
+
+def poisson_interval(count: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) interval for a Poisson count.
+
+    Examples
+    --------
+    >>> lo, hi = poisson_interval(np.array([0, 10]))
+    >>> [round(float(x), 2) for x in (*lo, *hi)]
+    [0.0, 4.8, 3.69, 18.39]
+    """
+    alpha = 1 - level
+    count = np.asarray(count, dtype=float)
+    lower = np.where(count > 0, chi2.ppf(alpha / 2, 2 * count) / 2, 0.0)
+    upper = chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    return lower, upper
+
+
+def _scaled(values: pd.Series) -> pd.Series:
+    top = values.max()
+    return values / top if top and np.isfinite(top) and top > 0 else values * 0.0
+
+
+def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tuple[str, list[str]]:
+    reasons: list[tuple[str, str]] = []
+    share = row["failures"] / row["tickets"] if row["tickets"] else 0.0
+    howto = row["howto"] / row["tickets"] if row["tickets"] else 0.0
+    if lifecycle in ("sunset", "retired") and row["tickets"]:
+        reasons.append(("retire", f"lifecycle is {lifecycle} and it still drew {row['tickets']} tickets: "
+                                  "move its users off and switch it off"))
+    if (share >= rules["replace_failure_share"] and row["irritation"] >= rules["replace_irritation"]
+            and row["rank"] <= max(1, round(rules["replace_top_share"] * n_ranked)) and row["rankable"]):
+        reasons.append(("replace", f"{share:.0%} of its tickets are failures, mean irritation "
+                                   f"{row['irritation']:.2f}, rank {row['rank']} of {n_ranked}"))
+    if row["failure_trend"] >= rules["fix_trend_ratio"] and row["recent_failures"] >= 5:
+        reasons.append(("fix", f"failures this week {row['recent_failures']} vs "
+                               f"{row['expected_failures']:.1f} expected ({row['failure_trend']:.1f}x): "
+                               "open a problem record"))
+    if howto >= rules["document_howto_share"] and row["tickets"] >= 5:
+        reasons.append(("document", f"{howto:.0%} of its tickets are how-to questions: improve "
+                                    "documentation, training or the design"))
+    upper = row["failures_per_100_users_upper"]
+    if (np.isfinite(upper) and upper <= rules["keep_failures_per_100"]
+            and row["irritation"] <= rules["keep_irritation"] and row["failure_trend"] < 1.5):
+        reasons.append(("keep", f"{row['failures']} failures for {int(row['user_count'])} users "
+                                f"(at most {upper:.2f} per 100, 95% bound), irritation "
+                                f"{row['irritation']:.2f}: it really works"))
+    if not reasons:
+        return "watch", ["no rule fired"]
+    order = ["retire", "replace", "fix", "document", "keep"]
+    reasons.sort(key=lambda r: order.index(r[0]))
+    return reasons[0][0], [f"{name}: {text}" for name, text in reasons]
+
+
+def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, trends: Trends,
+                  catalogue: Catalogue, as_of: pd.Timestamp, settings: Settings) -> SystemScores:
+    """Per-system scorecard, trouble score, rank and recommendation.
+
+    Parameters
+    ----------
+    tickets, attribution, signals : aligned frames of this run
+    trends : Trends
+        Supplies each system's recent vs expected counts.
+    catalogue : Catalogue
+        User counts and lifecycle.
+    as_of : Timestamp
+    settings : Settings
+        Uses ``score.*`` and ``recommend.*``.
+
+    Returns
+    -------
+    SystemScores
+        Ranked; catalogue systems with no tickets appear with zero counts.
+    """
+    opts = settings["score"]
+    unattributed = settings["systems"]["unattributed"]
+    end = window_end(as_of)
+    start = end - pd.Timedelta(days=int(opts["window_days"]))
+    recent_start = end - pd.Timedelta(days=int(settings["trends"]["recent_days"]))
+    base_start = recent_start - pd.Timedelta(days=int(settings["trends"]["baseline_days"]))
+    data = tickets[["ticket_id", "opened_at"]].merge(attribution[["ticket_id", "system"]], on="ticket_id")
+    data = data.merge(signals, on="ticket_id")
+    data = data[(data["opened_at"] >= start) & (data["opened_at"] < end) & (data["system"] != unattributed)]
+    data["is_failure"] = data["kind"].eq("failure")
+    data["recent_failure"] = data["is_failure"] & (data["opened_at"] >= recent_start)
+    data["base_failure"] = data["is_failure"] & (data["opened_at"] >= base_start) & (data["opened_at"] < recent_start)
+    grouped = data.groupby("system")
+    frame = pd.DataFrame({
+        "tickets": grouped.size(),
+        "failures": grouped["is_failure"].sum(),
+        "howto": grouped["kind"].apply(lambda k: int((k == "howto").sum())),
+        "requests": grouped["kind"].apply(lambda k: int((k == "request").sum())),
+        "irritation": grouped["irritation"].mean(),
+        "recent_failures": grouped["recent_failure"].sum(),
+        "base_failures": grouped["base_failure"].sum(),
+    })
+    names = sorted(set(frame.index) | set(catalogue.names))
+    frame = frame.reindex(names).fillna(0)
+    for col in ("tickets", "failures", "howto", "requests", "recent_failures", "base_failures"):
+        frame[col] = frame[col].astype(int)
+    cat = catalogue.frame.set_index("name")
+    frame["user_count"] = cat["user_count"].reindex(names).astype("Int64") if len(cat) else pd.NA
+    lifecycle = cat["lifecycle"].reindex(names).fillna("").to_dict() if len(cat) else {}
+    users = frame["user_count"].astype("float64")
+    frame["failures_per_100_users"] = 100 * frame["failures"] / users
+    frame["failures_per_100_users_upper"] = 100 * poisson_interval(frame["failures"].to_numpy())[1] / users
+    scale = int(settings["trends"]["recent_days"]) / int(settings["trends"]["baseline_days"])
+    frame["expected_failures"] = frame["base_failures"] * scale
+    frame["failure_trend"] = (frame["recent_failures"] + 0.5) / (frame["expected_failures"] + 0.5)
+    systems_trend = trends[trends["entity_type"] == "system"].set_index("entity")
+    frame["recent"] = systems_trend["recent"].reindex(names).fillna(0).astype(int)
+    frame["expected"] = systems_trend["expected"].reindex(names).fillna(0.0)
+    frame["trend_ratio"] = (frame["recent"] + 0.5) / (frame["expected"] + 0.5)
+    cost = settings["score"]["cost"]
+    frame["cost"] = frame["tickets"] * float(cost["handle_hours"]) * float(cost["hourly_rate"])
+
+    weights = settings["score"]["weights"]
+    parts = pd.DataFrame({
+        "failures": _scaled(frame["failures"].astype(float)),
+        "failure_rate": _scaled(frame["failures_per_100_users"].fillna(0.0)),
+        "irritation": _scaled(frame["irritation"]),
+        "trend": ((frame["failure_trend"] - 1) / 3).clip(0, 1),
+    })
+    for part in PARTS:
+        frame[f"part_{part}"] = parts[part] * float(weights[part])
+    frame["trouble_score"] = frame[[f"part_{p}" for p in PARTS]].sum(axis=1)
+    frame["rankable"] = frame["tickets"] >= int(opts["min_tickets"])
+    frame = frame.reset_index(names="system").sort_values(
+        ["rankable", "trouble_score", "system"], ascending=[False, False, True]).reset_index(drop=True)
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    n_ranked = int(frame["rankable"].sum())
+    rules = {k: float(v) for k, v in settings["recommend"].items()}
+    recs = [_recommend(row, lifecycle.get(row["system"], ""), n_ranked, rules) for _, row in frame.iterrows()]
+    frame["recommendation"] = [r[0] for r in recs]
+    frame["reasons"] = [r[1] for r in recs]
+    frame["lifecycle"] = frame["system"].map(lifecycle).fillna("")
+    return validate(frame, SYSTEM_SCORES, "score")

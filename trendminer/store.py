@@ -1,0 +1,198 @@
+"""The state: one DuckDB file holding tickets, the embedding cache and the run history.
+
+A run opens the state, does all its writes inside one transaction and commits at the end;
+if the process dies before the commit, DuckDB's write-ahead log discards the partial
+transaction and the previous state is intact.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .errors import STATE_DAMAGED, STATE_LOCKED, StateError
+from .schema import TICKETS, Tickets
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS tickets (
+    ticket_id VARCHAR PRIMARY KEY, opened_at TIMESTAMP, resolved_at TIMESTAMP,
+    updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
+    category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
+    assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
+    text VARCHAR, text_hash VARCHAR, source_file VARCHAR, source_row BIGINT);
+CREATE TABLE IF NOT EXISTS embeddings (
+    model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, as_of DATE, generated_at TIMESTAMP, config_hash VARCHAR,
+    summary JSON);
+CREATE TABLE IF NOT EXISTS topic_snapshots (
+    run_id INTEGER, topic_id INTEGER, label VARCHAR, size INTEGER, top_system VARCHAR);
+CREATE TABLE IF NOT EXISTS system_snapshots (
+    run_id INTEGER, system VARCHAR, tickets INTEGER, failures INTEGER, irritation DOUBLE,
+    trouble_score DOUBLE, rank INTEGER, recommendation VARCHAR);
+CREATE TABLE IF NOT EXISTS trend_snapshots (
+    run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
+    flag VARCHAR);
+"""
+
+
+class State:
+    """An open state file. Use as a context manager; call :meth:`commit` to keep the run.
+
+    Parameters
+    ----------
+    path : str or Path
+        The DuckDB file; created with its folder when missing.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __enter__(self) -> State:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StateError(STATE_LOCKED.format(path=self.path)) from None
+            raise StateError(STATE_DAMAGED.format(path=self.path, reason=exc)) from None
+        except duckdb.Error as exc:
+            raise StateError(STATE_DAMAGED.format(path=self.path, reason=exc)) from None
+        self._migrate()
+        self.con.begin()
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.con.rollback()
+        self.con.close()
+
+    def _migrate(self) -> None:
+        self.con.execute(_DDL)
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise StateError(
+                f"The state file {self.path} has schema version {row[0]}, this trendminer "
+                f"knows version {SCHEMA_VERSION}. Use the trendminer version that wrote it, "
+                "or move the file away to rebuild the history from the exports."
+            )
+
+    def commit(self) -> None:
+        """Make every write of this run durable at once."""
+        self.con.commit()
+        self.con.begin()
+
+    # -- tickets -------------------------------------------------------------------
+    def upsert_tickets(self, tickets: Tickets) -> dict[str, int]:
+        """Insert new tickets and update known ones whose update is not older.
+
+        Returns counts ``{"new": n, "updated": n, "unchanged": n}``.
+        """
+        frame = tickets[list(TICKETS)]
+        self.con.register("incoming", frame)
+        known = self.con.execute(
+            "SELECT count(*) FILTER (WHERE t.ticket_id IS NULL), "
+            "count(*) FILTER (WHERE t.ticket_id IS NOT NULL AND t.text_hash IS DISTINCT FROM i.text_hash "
+            "OR t.updated_at IS DISTINCT FROM i.updated_at) "
+            "FROM incoming i LEFT JOIN tickets t USING (ticket_id)").fetchone()
+        cols = ", ".join(TICKETS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in TICKETS if c != "ticket_id")
+        self.con.execute(
+            f"INSERT INTO tickets SELECT {cols} FROM incoming ON CONFLICT (ticket_id) DO UPDATE "
+            f"SET {updates} WHERE excluded.updated_at IS NULL OR tickets.updated_at IS NULL "
+            "OR excluded.updated_at >= tickets.updated_at")
+        self.con.unregister("incoming")
+        new, changed = int(known[0]), int(known[1])
+        return {"new": new, "updated": changed, "unchanged": len(frame) - new - changed}
+
+    def tickets(self, start: pd.Timestamp, end: pd.Timestamp) -> Tickets:
+        """Tickets opened in ``[start, end)``, ordered by opening time and id."""
+        frame = self.con.execute(
+            f"SELECT {', '.join(TICKETS)} FROM tickets WHERE opened_at >= ? AND opened_at < ? "
+            "ORDER BY opened_at, ticket_id", [start.to_pydatetime(), end.to_pydatetime()]).df()
+        frame["priority"] = frame["priority"].astype("Int64")
+        for col in ("opened_at", "resolved_at", "updated_at"):
+            frame[col] = frame[col].astype("datetime64[us]")
+        return frame
+
+    # -- embedding cache -------------------------------------------------------------
+    def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Return the cached vectors of ``model`` for the given text hashes."""
+        wanted = pa.table({"text_hash": pa.array(list(dict.fromkeys(hashes)), pa.string())})
+        self.con.register("wanted", wanted)
+        rows = self.con.sql(
+            "SELECT e.text_hash, e.vector FROM embeddings e JOIN wanted w USING (text_hash) "
+            "WHERE e.model = $model", params={"model": model}).to_arrow_table()
+        self.con.unregister("wanted")
+        if rows.num_rows == 0:
+            return {}
+        vectors = np.asarray(rows.column("vector").combine_chunks().flatten(), dtype=np.float32)
+        vectors = vectors.reshape(rows.num_rows, -1)
+        return dict(zip(rows.column("text_hash").to_pylist(), vectors))
+
+    def add_vectors(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
+        """Store new vectors in the cache (inside the run's transaction)."""
+        if not hashes:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        table = pa.table({
+            "model": pa.array([model] * len(hashes), pa.string()),
+            "text_hash": pa.array(hashes, pa.string()),
+            "vector": pa.ListArray.from_arrays(
+                pa.array(np.arange(0, vectors.size + 1, vectors.shape[1], dtype=np.int32)),
+                pa.array(vectors.ravel())),
+        })
+        self.con.register("new_vectors", table)
+        self.con.execute("INSERT OR IGNORE INTO embeddings SELECT model, text_hash, vector FROM new_vectors")
+        self.con.unregister("new_vectors")
+
+    # -- run history -------------------------------------------------------------------
+    def record_run(self, as_of: pd.Timestamp, generated_at: pd.Timestamp, config_hash: str,
+                   summary: Mapping[str, Any], snapshots: Mapping[str, pd.DataFrame]) -> int:
+        """Record a run and its snapshots, replacing an earlier run of the same night.
+
+        Returns the run id.
+        """
+        for (old,) in self.con.execute("SELECT run_id FROM runs WHERE as_of = ?",
+                                       [as_of.date()]).fetchall():
+            for table in ("runs", *snapshots):
+                self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [old])
+        run_id = int(self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0])
+        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)", [
+            run_id, as_of.date(), generated_at.to_pydatetime(), config_hash,
+            json.dumps(summary, sort_keys=True, default=str)])
+        for table, frame in snapshots.items():
+            cols = [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()][1:]
+            part = frame[cols].copy()
+            part.insert(0, "run_id", run_id)
+            self.con.register("snap", part)
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM snap")
+            self.con.unregister("snap")
+        return run_id
+
+    def previous_run(self, as_of: pd.Timestamp) -> dict[str, Any] | None:
+        """The latest committed run before ``as_of``, or None."""
+        row = self.con.execute(
+            "SELECT run_id, as_of, summary FROM runs WHERE as_of < ? ORDER BY as_of DESC, run_id DESC "
+            "LIMIT 1", [as_of.date()]).fetchone()
+        if row is None:
+            return None
+        return {"run_id": row[0], "as_of": pd.Timestamp(row[1]), "summary": json.loads(row[2])}
+
+    def snapshot(self, table: str, run_id: int) -> pd.DataFrame:
+        """One table's rows of one run."""
+        return self.con.execute(f"SELECT * FROM {table} WHERE run_id = ?", [run_id]).df()

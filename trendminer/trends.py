@@ -1,0 +1,97 @@
+"""Trends per system and per topic: the recent window against a baseline.
+
+Each row states observed vs expected and the one-sided Poisson p-value behind its flag:
+``new`` (nothing in the baseline), ``spiking`` (p < trends.spike_p and at least double),
+``rising`` (p < trends.rise_p and 1.5x), ``fading`` (significantly below, at most half),
+else ``steady``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import poisson
+
+from .config import Settings
+from .schema import TRENDS, Assignments, Attribution, Tickets, TopicInfo, Trends, validate
+
+
+def window_end(as_of: pd.Timestamp) -> pd.Timestamp:
+    """The run covers tickets opened before the end of the ``as_of`` day."""
+    return as_of.normalize() + pd.Timedelta(days=1)
+
+
+def flag_counts(recent: np.ndarray, baseline: np.ndarray, scale: float, settings: Settings) -> pd.DataFrame:
+    """Expected counts, ratios, p-values and flags for arrays of recent/baseline counts.
+
+    Examples
+    --------
+    >>> from trendminer.config import load_settings
+    >>> flag_counts(np.array([40, 5, 0]), np.array([40, 20, 0]), 0.25, load_settings())["flag"].tolist()
+    ['spiking', 'steady', 'steady']
+    """
+    opts = settings["trends"]
+    min_count = int(opts["min_count"])
+    expected = baseline * scale
+    ratio = (recent + 0.5) / (expected + 0.5)
+    p_rise = poisson.sf(recent - 1, np.maximum(expected, 0.5))
+    p_fall = poisson.cdf(recent, np.maximum(expected, 0.5))
+    flag = np.full(len(recent), "steady", dtype=object)
+    enough = recent >= min_count
+    flag[(p_rise < float(opts["rise_p"])) & (ratio >= 1.5) & enough] = "rising"
+    flag[(p_rise < float(opts["spike_p"])) & (ratio >= 2.0) & enough] = "spiking"
+    flag[(baseline == 0) & enough] = "new"
+    flag[(expected >= min_count) & (p_fall < float(opts["rise_p"])) & (ratio <= 0.5)] = "fading"
+    p_value = np.where(flag == "fading", p_fall, p_rise)
+    return pd.DataFrame({"expected": expected, "ratio": ratio, "p_value": p_value, "flag": flag})
+
+
+def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
+           info: TopicInfo, as_of: pd.Timestamp, settings: Settings) -> Trends:
+    """Recent-vs-baseline counts and flags for every system and topic.
+
+    Parameters
+    ----------
+    tickets, attribution, assignments, info
+        Aligned frames of this run.
+    as_of : Timestamp
+        The last day the run covers.
+    settings : Settings
+        Uses ``trends.*``.
+
+    Returns
+    -------
+    Trends
+        Sorted by entity type, then flag severity, then recent count.
+    """
+    opts = settings["trends"]
+    end = window_end(as_of)
+    recent_start = end - pd.Timedelta(days=int(opts["recent_days"]))
+    base_start = recent_start - pd.Timedelta(days=int(opts["baseline_days"]))
+    opened = tickets.set_index("ticket_id")["opened_at"]
+    frames = []
+    labels = dict(zip(info["topic_id"].astype(str), info["label"]))
+    for kind, frame, key in (("system", attribution, "system"), ("topic", assignments, "topic_id")):
+        when = opened.reindex(frame["ticket_id"]).to_numpy()
+        entity = frame[key].astype(str).to_numpy()
+        if kind == "topic":
+            keep = frame["topic_id"].to_numpy() >= 0
+            when, entity = when[keep], entity[keep]
+        data = pd.DataFrame({"entity": entity, "when": when})
+        recent = data[(data["when"] >= recent_start) & (data["when"] < end)].groupby("entity").size()
+        base = data[(data["when"] >= base_start) & (data["when"] < recent_start)].groupby("entity").size()
+        names = sorted(set(recent.index) | set(base.index))
+        counts = pd.DataFrame({"entity": names,
+                               "recent": recent.reindex(names, fill_value=0).to_numpy(),
+                               "baseline": base.reindex(names, fill_value=0).to_numpy()})
+        scale = int(opts["recent_days"]) / int(opts["baseline_days"])
+        flags = flag_counts(counts["recent"].to_numpy(), counts["baseline"].to_numpy(), scale, settings)
+        part = pd.concat([counts, flags], axis=1)
+        part.insert(0, "entity_type", kind)
+        part.insert(2, "label", [labels.get(e, e) if kind == "topic" else e for e in names])
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    order = {"spiking": 0, "new": 1, "rising": 2, "fading": 3, "steady": 4}
+    out = out.assign(_o=out["flag"].map(order)).sort_values(
+        ["entity_type", "_o", "recent", "entity"], ascending=[True, True, False, True]
+    ).drop(columns="_o").reset_index(drop=True)
+    return validate(out[list(TRENDS)], TRENDS, "trends")
