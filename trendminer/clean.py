@@ -21,7 +21,7 @@ IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 # International or local numbers with at least 7 digits, allowing spaces, dots, dashes, slashes
 # and one parenthesised area code: +49 89 1234 5678, (555) 123-4567, 0151/2345678.
 PHONE = re.compile(
-    r"(?<![\w.])(?:\+|00)?\d{1,4}(?:[ ./-]?\(?\d{1,5}\)?){1,5}[ ./-]?\d{2,6}(?![\w.])"
+    r"(?<![\w.])(?:\+|00|\()?\d{1,4}(?:[ ./-]?\(?\d{1,5}\)?){1,5}[ ./-]?\d{2,6}(?![\w.])"
 )
 _PHONE_MIN_DIGITS = 7
 
@@ -114,7 +114,12 @@ def strip_mail_noise(text: str) -> str:
     return "\n".join(kept).strip()
 
 
+_DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
 def _phone(match: re.Match[str]) -> str:
+    if _DATE_LIKE.fullmatch(match.group().strip()):
+        return match.group()
     digits = sum(ch.isdigit() for ch in match.group())
     return "[PHONE]" if digits >= _PHONE_MIN_DIGITS else match.group()
 

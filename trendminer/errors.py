@@ -75,3 +75,67 @@ STATE_DAMAGED = (
     "Fix: restore it from a backup, or move it away to start a new history "
     "(the next run rebuilds it from the input files)."
 )
+
+# --- ingest: file formats (formats.py, ingest.py) ---------------------------------------
+
+EMPTY_FILE = (
+    "{file}: the file is empty (0 bytes or only blank lines). The export probably failed; "
+    "export the tickets again."
+)
+
+BINARY_FILE = (
+    "{file}: this is {what}, not a ticket export.\n"
+    "Fix: export the tickets as CSV, JSON, JSON Lines, Parquet or XLSX and pass that file."
+)
+
+WRONG_DELIMITER = (
+    "{file}: the header has a single column when split on {delimiter!r}; the file seems to "
+    "use {guess!r}.\n"
+    "Fix: set the delimiter in your config:\n\n    [ingest.read]\n    delimiter = \"{guess}\"\n\n"
+    "or set ingest.read.sniff_delimiter = true to detect it."
+)
+
+UNBALANCED_QUOTE = (
+    "{file}, line {line}: a quoted value is never closed, so {swallowed} lines after it were "
+    "read as one value (row starts: {snippet!r}).\n"
+    "Fix: the export has an unbalanced double quote (\") in that row; inside a quoted value a "
+    "quote must be doubled (\"\"). Correct the row or export again."
+)
+
+JSON_SYNTAX = (
+    "{file}, line {line}, column {col}: not valid JSON ({msg}).\n"
+    "Fix: export again (the file may be cut off); a file with one ticket object per line "
+    "must be named .jsonl."
+)
+
+JSON_NOT_RECORDS = (
+    "{file}: the JSON holds {found}, but trendminer needs a list of ticket objects, like "
+    "[{{\"id\": 1, \"subject\": \"VPN down\", ...}}, ...] (or an object with one such list, "
+    "like Zendesk's {{\"tickets\": [...]}}).\n"
+    "Fix: export the tickets as a JSON list or as JSON Lines (one object per line, .jsonl)."
+)
+
+DUPLICATE_COLUMN = (
+    "{file}: the column {column!r} occurs {count} times with different values, and "
+    "ingest.columns.{key} uses it, so it is unclear which one holds the {what}.\n"
+    "Fix: rename the columns in the export, or point ingest.columns.{key} at one copy: "
+    "\"{column}\" is the first, \"{column}.1\" the second."
+)
+
+UNKNOWN_PRESET = (
+    "Unknown ingest.preset {preset!r}. Known presets: {known}.\n"
+    "Fix: set ingest.preset = \"auto\" to detect it from the headers, or one of the names above."
+)
+
+AMBIGUOUS_DATES = (
+    "{file}, column {column!r}: dates like {example!r} could be day/month or month/day and no "
+    "value settles it; read as {chosen} because ingest.read.dayfirst = {dayfirst}. Set "
+    "ingest.read.date_order = \"dmy\" or \"mdy\" to confirm."
+)
+
+CONFLICTING_DATES = (
+    "{file}, column {column!r}: some dates only make sense day-first ({dmy!r}) and others only "
+    "month-first ({mdy!r}).\n"
+    "Fix: the export mixes date formats; export again with ISO dates (2026-10-31 14:05) or "
+    "one fixed format."
+)

@@ -60,7 +60,8 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
                                     "documentation, training or the design"))
     upper = row["failures_per_100_users_upper"]
     if (np.isfinite(upper) and upper <= rules["keep_failures_per_100"]
-            and row["irritation"] <= rules["keep_irritation"] and row["failure_trend"] < 1.5):
+            and row["irritation"] <= rules["keep_irritation"]
+            and not (row["failure_trend"] >= 1.5 and row["recent_failures"] >= rules["min_count"])):
         reasons.append(("keep", f"{row['failures']} failures for {int(row['user_count'])} users "
                                 f"(at most {upper:.2f} per 100, 95% bound), irritation "
                                 f"{row['irritation']:.2f}: it really works"))
@@ -149,6 +150,7 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     frame["rank"] = np.arange(1, len(frame) + 1)
     n_ranked = int(frame["rankable"].sum())
     rules = {k: float(v) for k, v in settings["recommend"].items()}
+    rules["min_count"] = float(settings["trends"]["min_count"])
     recs = [_recommend(row, lifecycle.get(row["system"], ""), n_ranked, rules) for _, row in frame.iterrows()]
     frame["recommendation"] = [r[0] for r in recs]
     frame["reasons"] = [r[1] for r in recs]

@@ -106,8 +106,8 @@ class State:
         self.con.register("incoming", frame)
         known = self.con.execute(
             "SELECT count(*) FILTER (WHERE t.ticket_id IS NULL), "
-            "count(*) FILTER (WHERE t.ticket_id IS NOT NULL AND t.text_hash IS DISTINCT FROM i.text_hash "
-            "OR t.updated_at IS DISTINCT FROM i.updated_at) "
+            "count(*) FILTER (WHERE t.ticket_id IS NOT NULL AND (t.text_hash IS DISTINCT FROM i.text_hash "
+            "OR t.updated_at IS DISTINCT FROM i.updated_at)) "
             "FROM incoming i LEFT JOIN tickets t USING (ticket_id)").fetchone()
         cols = ", ".join(TICKETS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in TICKETS if c != "ticket_id")

@@ -1,19 +1,34 @@
-"""Attribute each ticket to the system it is about.
+"""Attribute each ticket to the system it is about, and suggest systems the catalogue lacks.
 
 The export's CI / service field is used first (matched to the catalogue by name, alias or
-a close spelling); otherwise the ticket text is searched for catalogue names and aliases
-with spaCy's PhraseMatcher, then for misspelt single-word names with RapidFuzz. Tickets
-that name no system go to an explicit unattributed bucket.
+a close spelling). Otherwise the ticket text is searched, in this order:
+
+1. catalogue names and aliases with spaCy's PhraseMatcher (case-insensitive);
+2. the same terms with spaces, hyphens and slashes removed, against runs of up to three
+   tokens, so "paper cut", "sapgui", "S4 hana" and "sales force" find "PaperCut",
+   "SAP GUI", "S4HANA" and "Salesforce";
+3. abbreviations: a run of words whose initials spell an upper-case alias of three or more
+   letters ("single sign on" -> "SSO");
+4. misspellings: a token (or run) within one edit of a term (two for terms of eight
+   characters or more; swapped letters count as one edit), starting with the same letter,
+   and not itself an English word, so "outlock", "jria" and "teamz" match but "team",
+   "sync" and "room" never do.
+
+Tickets that name no system go to an explicit unattributed bucket. :func:`suggest` lists
+product-like names that tickets mention often but the catalogue lacks.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from . import nlp
@@ -86,60 +101,4 @@ def load_catalogue(path: str | Path | None) -> Catalogue:
     return Catalogue(frame[list(CATALOGUE_COLUMNS)])
 
 
-def _field_match(value: str, terms: dict[str, str], threshold: float) -> tuple[str, float] | None:
-    key = value.lower().strip()
-    if key in terms:
-        return terms[key], 1.0
-    hit = process.extractOne(key, list(terms), scorer=fuzz.ratio, score_cutoff=threshold)
-    return (terms[hit[0]], hit[1] / 100) if hit else None
-
-
-def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Attribution:
-    """One row per ticket: the system it is about, how that was found, and a confidence.
-
-    Parameters
-    ----------
-    tickets : Tickets
-    catalogue : Catalogue
-    settings : Settings
-        Uses ``systems.fuzzy_threshold`` and ``systems.unattributed``.
-
-    Returns
-    -------
-    Attribution
-    """
-    validate(tickets, TICKETS, "systems")
-    opts = settings["systems"]
-    threshold = float(opts["fuzzy_threshold"])
-    terms = catalogue.terms()
-    english = nlp.english()
-    matcher = PhraseMatcher(english.vocab, attr="LOWER")
-    for term, name in terms.items():
-        matcher.add(name, [english.make_doc(term)])
-    single = {t: n for t, n in terms.items() if " " not in t and len(t) >= 5}
-    field_cache: dict[str, tuple[str, float] | None] = {}
-    rows = []
-    parsed = nlp.docs((t + " " + d[:600]) for t, d in zip(tickets["title"], tickets["description"]))
-    for field, doc in zip(tickets["system_field"], parsed):
-        if field:
-            if field not in field_cache:
-                field_cache[field] = _field_match(field, terms, threshold) if terms else None
-            hit = field_cache[field]
-            rows.append(("field",) + (hit if hit else (field, 1.0)))
-            continue
-        spans = filter_spans(matcher(doc, as_spans=True))
-        if spans:
-            counts = Counter(english.vocab.strings[s.label] for s in spans)
-            rows.append(("catalogue", counts.most_common(1)[0][0], 0.9))
-            continue
-        fuzzy = None
-        for tok in doc:
-            if tok.is_alpha and len(tok) >= 4 and single:
-                hit = process.extractOne(tok.lower_, list(single), scorer=fuzz.ratio, score_cutoff=threshold)
-                if hit:
-                    fuzzy = (single[hit[0]], round(hit[1] / 100 * 0.8, 3))
-                    break
-        rows.append(("fuzzy",) + fuzzy if fuzzy else ("none", opts["unattributed"], 0.0))
-    frame = pd.DataFrame(rows, columns=["source", "system", "confidence"])
-    frame.insert(0, "ticket_id", tickets["ticket_id"].to_numpy())
-    return validate(frame[list(ATTRIBUTION)], ATTRIBUTION, "systems")
+#ATTRIBUTE#

@@ -1,0 +1,199 @@
+"""Build the report sets the browser tests open: the bundled sample and a hostile corpus.
+
+The hostile corpus is a ServiceNow-style export plus a system catalogue whose ticket titles,
+descriptions, ``cmdb_ci`` values and catalogue names / aliases / owners / vendors carry XSS
+payloads. Every payload that could run sets ``window.__xss`` or opens a dialog, so the
+browser driver can tell whether anything executed.
+
+Usage (what ``make screenshots`` runs)::
+
+    python tests/browser/build_reports.py --out artifacts/reports            # sample + hostile
+    python tests/browser/build_reports.py --out /tmp/r --only sample --clusterer kmeans
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "samples"
+AS_OF = pd.Timestamp("2026-10-31")
+GENERATED_AT = pd.Timestamp("2026-11-01 02:00:00")
+
+#: Payloads placed in every text field a user or an admin controls. Each one, if it ever ran,
+#: would set window.__xss or open a dialog.
+PAYLOADS = [
+    '<img src=x onerror="window.__xss=1;alert(1)">',
+    "<script>window.__xss=1;alert('xss')</script>",
+    '"><svg onload=window.__xss=1;alert(1)>',
+    "'><svg/onload=alert(document.domain)>",
+    "</title><script>window.__xss=1;alert(2)</script>",
+    "</textarea></style></script><script>window.__xss=1</script>",
+    '<a href="javascript:window.__xss=1;alert(3)">click me</a>',
+    "javascript:alert(4)",
+    '<iframe src="javascript:alert(5)"></iframe>',
+    '<body onload=alert(6)>',
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(7)>',
+    "&lt;img src=x onerror=alert(8)&gt;",          # entity-encoded: the cleaner unescapes it
+    "&#60;script&#62;alert(9)&#60;/script&#62;",
+    '{{ 7*7 }} {% raw %}${alert(10)}',              # template-injection probes
+    '<div style="background:url(https://evil.example/x.png)">styled</div>',
+    '<link rel=stylesheet href=https://evil.example/x.css>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "=HYPERLINK(\"https://evil.example\",\"csv\")",
+]
+
+COLUMNS = ["number", "opened_at", "resolved_at", "sys_updated_on", "short_description", "description",
+           "cmdb_ci", "category", "subcategory", "priority", "impact", "urgency", "state", "caller_id",
+           "assignment_group", "reopen_count", "reassignment_count"]
+
+HOSTILE_SYSTEMS = [
+    # name, aliases, vendor, owner_team, lifecycle, user_count, criticality
+    ('Evil<img src=x onerror="window.__xss=1;alert(11)">ERP', "EVILERP;<script>alert(12)</script>",
+     "<b>Vendor</b><script>window.__xss=1</script>", '"><svg onload=alert(13)> Owners', "active", "900", "high"),
+    ("Pwn</title><script>window.__xss=1;alert(14)</script>Portal", "pwnportal;javascript:alert(15)",
+     "javascript:alert(16)", "<iframe src=javascript:alert(17)></iframe>", "sunset", "300", "medium"),
+    ('Q"uote\'s & <b>Bold</b> CRM', 'QCRM;"><img src=x onerror=alert(18)>', "ACME & Co",
+     "CRM <a href=\"javascript:alert(19)\">team</a>", "active", "1500", "low"),
+    ("Plain Mail", "plainmail", "Example", "Messaging", "active", "4000", "high"),
+]
+
+
+def kmeans_clusterer(n_clusters: int = 40, random_state: int = 0):  # noqa: ANN201 - a Clusterer
+    """A small KMeans clusterer for the tests (stands in for trendminer.cluster)."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    class KMeansClusterer:
+        def __init__(self, n_clusters: int, random_state: int) -> None:
+            self.n_clusters = n_clusters
+            self.random_state = random_state
+
+        def fit(self, X: np.ndarray) -> KMeansClusterer:
+            k = max(1, min(self.n_clusters, len(X) // 20))
+            km = MiniBatchKMeans(k, n_init=3, random_state=self.random_state, batch_size=2048).fit(X)
+            # topic 0 = the largest, as the real clusterer numbers them
+            order = np.argsort(-np.bincount(km.labels_, minlength=k), kind="stable")
+            remap = np.empty(k, dtype=int)
+            remap[order] = np.arange(k)
+            centroids = km.cluster_centers_[order]
+            norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+            self.labels_ = remap[km.labels_]
+            self.centroids_ = centroids / np.where(norms == 0, 1, norms)
+            return self
+
+    return KMeansClusterer(n_clusters, random_state)
+
+
+def _clusterer(kind: str):  # noqa: ANN202
+    if kind == "kmeans":
+        return kmeans_clusterer()
+    try:
+        import trendminer.cluster  # noqa: F401
+    except ImportError:
+        if kind == "real":
+            raise
+        print("trendminer.cluster is missing: using the test KMeans clusterer", file=sys.stderr)
+        return kmeans_clusterer()
+    return None  # the pipeline's default
+
+
+def _run(inputs: list[Path], config: Path, out: Path, clusterer: str) -> Path:
+    from trendminer.config import load_settings
+    from trendminer.pipeline import run
+
+    settings = load_settings(config, ["embed.backend=tfidf"])
+    with tempfile.TemporaryDirectory(prefix="tm-browser-") as tmp:
+        report = run(inputs, settings, as_of=AS_OF, generated_at=GENERATED_AT,
+                     state_path=Path(tmp) / "state.duckdb", out_dir=out,
+                     clusterer=_clusterer(clusterer), progress=False)
+    assert report.report_dir is not None
+    return report.report_dir
+
+
+def build_sample(out: Path, clusterer: str = "auto") -> Path:
+    """The bundled ServiceNow sample; returns the folder holding the four pages."""
+    return _run([SAMPLE / "servicenow_incidents.csv"], SAMPLE / "trendminer.toml", Path(out), clusterer)
+
+
+def hostile_rows(seed: int = 7) -> list[dict[str, str]]:
+    """~400 tickets over 70 days with payloads in titles, descriptions and cmdb_ci.
+
+    The last week is busier for the first system so the digest flags it (the flag links to
+    the system's anchor), and how-to and frustration wording puts systems on the pain-point
+    page. A few rows are invalid so the digest shows rejection examples with payloads.
+    """
+    rng = np.random.default_rng(seed)
+    names = [s[0] for s in HOSTILE_SYSTEMS]
+    cis = names + ["<script>window.__xss=1;alert(20)</script>Unknown CI", 'javascript:alert(21)', ""]
+    rows = []
+    start = dt.datetime(2026, 8, 23, 8, 0)
+    n = 0
+    for day in range(70):
+        date = start + dt.timedelta(days=day)
+        per_day = 10 if day >= 63 else 5
+        for j in range(per_day):
+            n += 1
+            ci = cis[0] if (day >= 63 and j < 6) else cis[int(rng.integers(len(cis)))]
+            p = PAYLOADS[int(rng.integers(len(PAYLOADS)))]
+            q = PAYLOADS[int(rng.integers(len(PAYLOADS)))]
+            howto = rng.random() < 0.4
+            title = (f"how do I export the report {p}" if howto else f"error again, crashes {p} unacceptable!!!")
+            desc = (f"<p>Hello,</p><p>{q}</p><p>It still fails {p}.</p>" if rng.random() < 0.5
+                    else f"Still broken, third time. {q} Please fix ASAP.\n{p}")
+            opened = date + dt.timedelta(minutes=int(rng.integers(0, 480)))
+            rows.append({
+                "number": f"INC9{n:06d}", "opened_at": f"{opened:%Y-%m-%d %H:%M:%S}",
+                "resolved_at": f"{opened + dt.timedelta(hours=5):%Y-%m-%d %H:%M:%S}",
+                "sys_updated_on": f"{opened + dt.timedelta(hours=6):%Y-%m-%d %H:%M:%S}",
+                "short_description": title, "description": desc, "cmdb_ci": ci,
+                "category": "Inquiry / Help" if howto else "Software", "subcategory": p,
+                "priority": "3 - Moderate", "impact": "2 - Medium", "urgency": "2 - Medium",
+                "state": "Closed", "caller_id": f"<img src=x onerror=alert(22)> User {n % 9}",
+                "assignment_group": f"Group {p}", "reopen_count": str(int(rng.random() < 0.2)),
+                "reassignment_count": str(int(rng.integers(0, 3)))})
+    for k, p in enumerate(PAYLOADS[:6]):       # rejected rows: bad date, empty text
+        rows.append({c: "" for c in COLUMNS} | {"number": f"BAD{k}{p}", "opened_at": f"not a date {p}",
+                                                 "short_description": p})
+    return rows
+
+
+def build_hostile(out: Path, clusterer: str = "kmeans") -> Path:
+    """The XSS corpus; returns the folder holding the four pages."""
+    out = Path(out)
+    src = out / "hostile-input"
+    src.mkdir(parents=True, exist_ok=True)
+    with open(src / "tickets.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, COLUMNS)
+        w.writeheader()
+        w.writerows(hostile_rows())
+    with open(src / "systems.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "aliases", "vendor", "owner_team", "lifecycle", "user_count", "criticality"])
+        w.writerows(HOSTILE_SYSTEMS)
+    (src / "trendminer.toml").write_text('[systems]\ncatalogue = "systems.csv"\n', encoding="utf-8")
+    return _run([src / "tickets.csv"], src / "trendminer.toml", out / "hostile", clusterer)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--only", choices=["sample", "hostile"])
+    ap.add_argument("--clusterer", choices=["auto", "real", "kmeans"], default="auto",
+                    help="auto: trendminer.cluster when it exists, else a test KMeans")
+    args = ap.parse_args(argv)
+    if args.only in (None, "sample"):
+        print(build_sample(args.out / "sample", args.clusterer))
+    if args.only in (None, "hostile"):
+        print(build_hostile(args.out, "kmeans" if args.clusterer == "auto" else args.clusterer))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

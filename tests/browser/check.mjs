@@ -1,0 +1,140 @@
+// Open trendminer briefs in headless Debian Chromium and report what happened, as JSON.
+//
+//   node tests/browser/check.mjs [--screenshots DIR] [--label NAME] [--json FILE]
+//                                [--no-axe] [--no-hostile-pass] PAGE.html...
+//
+// For each page: console errors and page errors, every request other than the file itself
+// (all are intercepted and aborted), dialogs, elements or attributes that could only come
+// from injected markup, axe-core violations, a full-page screenshot and the load time.
+// A second load with the page's Content-Security-Policy bypassed proves that escaping alone
+// keeps payloads inert (window.__xss stays unset, no dialog). tests/test_browser.py asserts
+// on the JSON; this script only observes. Exit code 0 unless the browser could not run.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const CHROMIUM = process.env.TRENDMINER_CHROMIUM || '/usr/bin/chromium';
+// Flags from the machine notes: without the background-networking ones Chromium tries to
+// reach Google's hosts at start, which this closed network refuses.
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage'];
+
+function parseArgs(argv) {
+  const opts = { screenshots: null, label: 'page', json: null, axe: true, hostilePass: true, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--screenshots') opts.screenshots = argv[++i];
+    else if (a === '--label') opts.label = argv[++i];
+    else if (a === '--json') opts.json = argv[++i];
+    else if (a === '--no-axe') opts.axe = false;
+    else if (a === '--no-hostile-pass') opts.hostilePass = false;
+    else opts.files.push(path.resolve(a));
+  }
+  return opts;
+}
+
+// Runs in the page: anything here can only exist if markup was injected, since the
+// templates emit no script, no event handler, no frame and only relative or #links.
+function findInjected() {
+  const found = [];
+  const tag = (el) => el.tagName.toLowerCase();
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.getAttributeNames()) {
+      if (attr.toLowerCase().startsWith('on')) found.push(`${tag(el)}[${attr}]`);
+    }
+    if (['script', 'iframe', 'frame', 'object', 'embed', 'base', 'form', 'img', 'link',
+      'video', 'audio', 'math'].includes(tag(el))) found.push(`<${tag(el)}>`);
+    if (tag(el) === 'meta' && el.getAttribute('http-equiv') &&
+        el.getAttribute('http-equiv').toLowerCase() !== 'content-security-policy') found.push('<meta http-equiv>');
+    const style = el.getAttribute('style');
+    if (style && /url\s*\(|expression/i.test(style)) found.push(`${tag(el)}[style=url()]`);
+    for (const attr of ['href', 'src', 'xlink:href', 'action', 'formaction']) {
+      const v = el.getAttribute(attr);
+      if (v !== null && /^\s*(javascript|vbscript|data|https?|ftp):|^\s*\/\//i.test(v)) {
+        found.push(`${tag(el)}[${attr}=${v.slice(0, 60)}]`);
+      }
+    }
+  }
+  if (window.__xss) found.push('window.__xss was set');
+  if (document.title.includes('<') || document.head.querySelectorAll('title').length !== 1) found.push('broken <title>');
+  return found;
+}
+
+async function openPage(browser, file, { bypassCSP }) {
+  const url = pathToFileURL(file).href;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
+  const seen = { consoleErrors: [], requests: [], dialogs: [] };
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u === url) return route.continue();
+    seen.requests.push(u);
+    return route.abort('blockedbyclient');
+  });
+  context.on('request', (req) => {
+    const u = req.url();
+    if (u !== url && !seen.requests.includes(u)) seen.requests.push(u);
+  });
+  const page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') seen.consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => seen.consoleErrors.push(`pageerror: ${err.message}`));
+  page.on('dialog', async (d) => { seen.dialogs.push(`${d.type()}: ${d.message()}`); await d.dismiss(); });
+  const t0 = performance.now();
+  await page.goto(url, { waitUntil: 'load', timeout: 60000 });
+  const loadMs = performance.now() - t0;
+  await page.waitForTimeout(150); // let a late onerror / onload handler fire, if any exists
+  return { context, page, seen, loadMs, url };
+}
+
+async function checkFile(browser, file, opts, axeSource) {
+  const out = { file, name: path.basename(file), label: opts.label };
+  const { context, page, seen, loadMs } = await openPage(browser, file, { bypassCSP: false });
+  Object.assign(out, seen, { loadMs: Math.round(loadMs) });
+  out.navTiming = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return n ? { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) } : null;
+  });
+  out.injected = await page.evaluate(findInjected);
+  out.title = await page.title();
+  if (opts.screenshots) {
+    mkdirSync(opts.screenshots, { recursive: true });
+    out.screenshot = path.resolve(opts.screenshots, `${opts.label}-${path.basename(file, '.html')}.png`);
+    await page.screenshot({ path: out.screenshot, fullPage: true });
+  }
+  if (axeSource) {
+    // page.evaluate goes through the DevTools protocol, which the page's CSP does not govern.
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    out.axe = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')), count: v.nodes.length }));
+  }
+  await context.close();
+  if (opts.hostilePass) {
+    const second = await openPage(browser, file, { bypassCSP: true });
+    out.noCsp = { dialogs: second.seen.dialogs, injected: await second.page.evaluate(findInjected),
+      xss: await second.page.evaluate(() => Boolean(window.__xss)) };
+    await second.context.close();
+  }
+  return out;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!opts.files.length) throw new Error('no pages given');
+  const axeSource = opts.axe ? readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : null;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const report = { chromium: browser.version(), pages: [] };
+  try {
+    for (const f of opts.files) report.pages.push(await checkFile(browser, f, opts, axeSource));
+  } finally {
+    await browser.close();
+  }
+  const text = JSON.stringify(report, null, 2);
+  if (opts.json) writeFileSync(opts.json, text); else process.stdout.write(text + '\n');
+}
+
+main().catch((err) => { console.error(err.stack || String(err)); process.exit(2); });

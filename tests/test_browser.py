@@ -1,0 +1,170 @@
+"""The four briefs in a real browser: headless Debian Chromium driven by playwright-core.
+
+Two report sets are built once per session: the bundled sample and a hostile corpus whose
+ticket titles, descriptions, ``cmdb_ci`` values and catalogue names / aliases / owners /
+vendors are XSS payloads (``tests/browser/build_reports.py``). ``tests/browser/check.mjs``
+opens every page, intercepts every request and reports console errors, requests, dialogs,
+injected elements and axe-core violations as JSON; the tests here assert on that JSON.
+Screenshots go to ``artifacts/screenshots/``.
+
+The browser tests skip, saying why, only when Chromium, Node.js or the npm packages are
+missing; ``make browser`` installs them. The external-URL tests need no browser.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER_DIR = ROOT / "tests" / "browser"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = Path(os.environ.get("TRENDMINER_CHROMIUM", "/usr/bin/chromium"))
+PAGES = ["index.html", "digest.html", "systems.html", "pain-points.html"]
+CORPORA = ["sample", "hostile"]
+#: a src/href/url() that leaves the file: scheme-relative or with a scheme
+EXTERNAL = re.compile(r"""(?:\b(?:src|href|xlink:href|action)\s*=\s*["']?\s*|url\(\s*["']?\s*)(?:[a-z][a-z0-9+.-]*:|//)""",
+                      re.IGNORECASE)
+
+import sys  # noqa: E402 - the builder lives beside the driver, outside the package
+
+sys.path.insert(0, str(BROWSER_DIR))
+import build_reports  # noqa: E402
+
+
+def _why_no_browser() -> str | None:
+    if not CHROMIUM.exists():
+        return (f"Chromium not found at {CHROMIUM}: run `make browser` (installs Debian's chromium "
+                "when run as root) or set TRENDMINER_CHROMIUM to a Chromium binary.")
+    if shutil.which("node") is None:
+        return "Node.js (node) is not on PATH: install Debian's nodejs, then run `make browser`."
+    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir() or \
+            not (BROWSER_DIR / "node_modules" / "axe-core").is_dir():
+        return "playwright-core / axe-core missing in tests/browser/node_modules: run `make browser` (npm ci)."
+    return None
+
+
+@pytest.fixture(scope="session")
+def report_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``{"sample": folder, "hostile": folder}``, each holding the four pages."""
+    out = tmp_path_factory.mktemp("briefs")
+    clusterer = os.environ.get("TRENDMINER_BROWSER_CLUSTERER", "kmeans")
+    return {"sample": build_reports.build_sample(out / "sample", clusterer),
+            "hostile": build_reports.build_hostile(out, "kmeans")}
+
+
+def _drive(files: list[Path], label: str, json_path: Path, extra: tuple[str, ...] = ()) -> dict:
+    cmd = ["node", str(BROWSER_DIR / "check.mjs"), "--screenshots", str(SCREENSHOTS), "--label", label,
+           "--json", str(json_path), *extra, *map(str, files)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, f"browser driver failed:\n{done.stderr[-4000:]}"
+    return json.loads(json_path.read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def browser_results(report_dirs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """``{(corpus, page): what check.mjs saw}`` for all eight pages."""
+    why = _why_no_browser()
+    if why:
+        pytest.skip(why)
+    tmp = tmp_path_factory.mktemp("browser")
+    results = {}
+    for corpus, folder in report_dirs.items():
+        seen = _drive([folder / p for p in PAGES], corpus, tmp / f"{corpus}.json")
+        results.update({(corpus, r["name"]): r for r in seen["pages"]})
+    return results
+
+
+cases = pytest.mark.parametrize("corpus,page", [(c, p) for c in CORPORA for p in PAGES])
+
+
+@cases
+def test_browser_page_has_no_console_errors(browser_results: dict, corpus: str, page: str) -> None:
+    assert browser_results[(corpus, page)]["consoleErrors"] == []
+
+
+@cases
+def test_browser_page_makes_no_network_requests(browser_results: dict, corpus: str, page: str) -> None:
+    assert browser_results[(corpus, page)]["requests"] == []
+
+
+@cases
+def test_browser_page_fires_no_dialog_and_has_no_injected_element(browser_results: dict, corpus: str,
+                                                                   page: str) -> None:
+    r = browser_results[(corpus, page)]
+    assert r["dialogs"] == []
+    assert r["injected"] == []
+
+
+@cases
+def test_browser_payloads_stay_inert_without_csp(browser_results: dict, corpus: str, page: str) -> None:
+    """Escaping alone must hold: the same page with its Content-Security-Policy bypassed."""
+    assert browser_results[(corpus, page)]["noCsp"] == {"dialogs": [], "injected": [], "xss": False}
+
+
+@cases
+def test_browser_axe_finds_no_serious_or_critical_violation(browser_results: dict, corpus: str,
+                                                            page: str) -> None:
+    bad = [v for v in browser_results[(corpus, page)]["axe"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+@cases
+def test_browser_screenshot_is_written(browser_results: dict, corpus: str, page: str) -> None:
+    shot = Path(browser_results[(corpus, page)]["screenshot"])
+    assert shot.is_file() and shot.stat().st_size > 1000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_browser_harness_catches_what_it_looks_for(tmp_path: Path) -> None:
+    """The checks are not vacuous: a page with live payloads fails every one of them."""
+    why = _why_no_browser()
+    if why:
+        pytest.skip(why)
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!doctype html><html><head><title>t</title></head><body>'
+                   '<img src=x onerror="window.__xss=1;alert(1)"><a href="javascript:alert(2)">j</a>'
+                   '<script>console.error("boom")</script><img src="https://evil.example/p.png">'
+                   "<input></body></html>", encoding="utf-8")
+    r = _drive([bad], "canary", tmp_path / "canary.json", ("--no-hostile-pass",))["pages"][0]
+    assert r["dialogs"] == ["alert: 1"]
+    assert "window.__xss was set" in r["injected"] and "a[href=javascript:alert(2)]" in r["injected"]
+    assert "https://evil.example/p.png" in r["requests"]
+    assert any("boom" in e for e in r["consoleErrors"])
+    assert {v["id"] for v in r["axe"]} >= {"image-alt", "label", "html-has-lang"}
+    Path(r["screenshot"]).unlink()
+
+
+@cases
+def test_report_html_has_no_external_urls(report_dirs: dict[str, Path], corpus: str, page: str) -> None:
+    html = (report_dirs[corpus] / page).read_text("utf-8")
+    assert EXTERNAL.findall(html) == []
+
+
+def test_report_external_url_pattern_matches_what_it_should() -> None:
+    hits = ['<img src="https://x/y.png">', "<a href='http://x'>", '<a href=//cdn.x/y>',
+            '<use xlink:href="https://x#a"/>', "background:url(https://x)", '<a href="javascript:x">']
+    misses = ['<a href="digest.html">', '<a href="#system-sap">', "text https://x.example in a cell",
+              "<a href=&#34;https://x&#34;>", '<img src="x.png">']
+    assert all(EXTERNAL.search(h) for h in hits)
+    assert not any(EXTERNAL.search(m) for m in misses)
+
+
+@pytest.mark.parametrize("text,page", [
+    (build_reports.HOSTILE_SYSTEMS[0][0], "systems.html"),                 # catalogue name
+    (build_reports.HOSTILE_SYSTEMS[1][0], "digest.html"),                  # catalogue name in a flag
+    (build_reports.HOSTILE_SYSTEMS[1][3], "systems.html"),                 # catalogue owner
+    ("<script>window.__xss=1;alert(20)</script>Unknown CI", "systems.html"),  # raw cmdb_ci
+    ("<img src=x onerror=alert(8)>", "pain-points.html"),                  # entity-encoded title
+])
+def test_report_hostile_payload_is_shown_as_text(report_dirs: dict[str, Path], text: str, page: str) -> None:
+    """The payloads reach the page (so the browser checks test something), escaped."""
+    html = (report_dirs["hostile"] / page).read_text("utf-8")
+    assert str(escape(text)) in html
+    assert text not in html

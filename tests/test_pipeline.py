@@ -1,0 +1,70 @@
+"""End to end on the bundled sample (fast backend): the planted truths are found."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from tests.conftest import GENERATED_AT, SAMPLE_AS_OF, SAMPLE_CONFIG, SAMPLE_EXPORT
+from trendminer.config import load_settings
+from trendminer.pipeline import run
+
+PAGES = ("index.html", "digest.html", "systems.html", "pain-points.html")
+
+
+def test_pipeline_writes_the_four_briefs_and_exports(sample_run):
+    report, out = sample_run
+    folder = out / "reports" / "2026-10-31"
+    for name in (*PAGES, "topics.csv", "systems.csv", "trends.csv", "assignments.csv"):
+        assert (folder / name).stat().st_size > 500, name
+    assert report.accounting.balanced and report.accounting.duplicates > 0
+
+
+def test_pipeline_every_ticket_in_a_topic_or_the_remainder(sample_run):
+    report, out = sample_run
+    assign = pd.read_csv(out / "reports" / "2026-10-31" / "assignments.csv")
+    topics = pd.read_csv(out / "reports" / "2026-10-31" / "topics.csv")
+    assert len(assign) == report.analysed
+    assert (assign["topic_id"] >= -1).all()
+    assert int((assign["topic_id"] == -1).sum()) == report.remainder
+    assert topics["size"].sum() + report.remainder == report.analysed
+
+
+def test_pipeline_finds_the_degrading_system_in_the_top_3(sample_run):
+    _, out = sample_run
+    systems = pd.read_csv(out / "reports" / "2026-10-31" / "systems.csv")
+    assert "SAP ERP" in systems.sort_values("rank")["system"].head(3).tolist()
+    html = (out / "reports" / "2026-10-31" / "systems.html").read_text()
+    ranking = html.split('id="ranking"')[1].split("</table>")[0]
+    assert "SAP ERP" in "".join(re.findall(r"<tr>.*?</tr>", ranking, re.S)[1:4])
+
+
+def test_pipeline_flags_the_outage_spike_in_the_digest(sample_run):
+    _, out = sample_run
+    digest = (out / "reports" / "2026-10-31" / "digest.html").read_text()
+    flags = digest.split('id="flags"')[1].split('id="topics"')[0]
+    assert re.search(r'flag-spiking">spiking</span></td>\s*<td><a href="systems.html#system-globalprotect-vpn">', flags)
+
+
+def test_pipeline_recommends_documentation_and_names_what_works(sample_run):
+    _, out = sample_run
+    systems = pd.read_csv(out / "reports" / "2026-10-31" / "systems.csv").set_index("system")
+    assert systems.loc["SAP Concur", "recommendation"] == "document"
+    assert systems.loc["Confluence", "recommendation"] == "keep"
+
+
+def test_pipeline_rerun_embeds_nothing_and_writes_identical_briefs(tmp_path):
+    settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf"])
+    kwargs = dict(settings=settings, as_of=SAMPLE_AS_OF, state_path=tmp_path / "s.duckdb",
+                  out_dir=tmp_path / "r", progress=False)
+    first = run([SAMPLE_EXPORT], generated_at=GENERATED_AT, **kwargs)
+    pages1 = {p: (tmp_path / "r" / "2026-10-31" / p).read_text() for p in PAGES}
+    second = run([SAMPLE_EXPORT], generated_at=GENERATED_AT + pd.Timedelta(hours=1), **kwargs)
+    pages2 = {p: (tmp_path / "r" / "2026-10-31" / p).read_text() for p in PAGES}
+    assert first.embedded > 3000 and second.embedded == 0
+    assert second.stored["new"] == 0
+    strip = lambda html: re.sub(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d", "", html)  # noqa: E731
+    for page in PAGES:
+        assert pages1[page] != pages2[page] or page == "index.html"  # the generated-at line differs
+        assert strip(pages1[page]) == strip(pages2[page]), page
