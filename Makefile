@@ -27,3 +27,43 @@ test: install
 
 clean:
 	rm -rf reports/20* reports/*.duckdb* .pytest_cache
+
+# --- Browser tests and screenshots of the briefs (issue 7) ---------------------------------
+# `browser` installs what tests/test_browser.py needs: Debian's chromium (when missing and we
+# are root) and the pinned npm packages playwright-core + axe-core (npm ci). Where either
+# cannot be installed it says why and carries on; the browser tests then skip with a message.
+BROWSER_DIR := tests/browser
+SHOTS_DIR   := artifacts/screenshots
+
+.PHONY: browser screenshots bench-reports
+
+browser: $(BROWSER_DIR)/node_modules/.installed
+	@if [ -x /usr/bin/chromium ]; then \
+		/usr/bin/chromium --version 2>/dev/null || true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "browser: installing Debian's chromium failed; the browser tests will skip."; \
+	else \
+		echo "browser: /usr/bin/chromium is missing and this is not root with apt-get:" \
+		     "install Debian's chromium package; the browser tests will skip."; \
+	fi
+
+$(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed) \
+		|| echo "browser: npm ci failed; the browser tests will skip."; \
+	else \
+		echo "browser: npm is missing (install Debian's nodejs and npm); the browser tests will skip."; \
+	fi
+
+# Screenshots of the four pages built from the bundled sample -> artifacts/screenshots/sample-*.png
+screenshots: install browser
+	rm -rf artifacts/reports/sample
+	$(BIN)/python $(BROWSER_DIR)/build_reports.py --out artifacts/reports --only sample --as-of $(AS_OF)
+	node $(BROWSER_DIR)/check.mjs --label sample --screenshots $(SHOTS_DIR) \
+		--json $(SHOTS_DIR)/sample.json artifacts/reports/sample/$(AS_OF)
+	@echo "Screenshots: $(SHOTS_DIR)/sample-{index,digest,systems,pain-points}.png"
+
+# Size and load time of the briefs for 100k tickets / 50 systems / 300 topics (printed, not asserted).
+bench-reports: install browser
+	$(BIN)/python benchmarks/bench_reports.py

@@ -5,6 +5,7 @@ to fix); 2 a usage error (unknown option, bad date).
 """
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import warnings
@@ -29,9 +30,17 @@ def _as_of(value: str | None) -> pd.Timestamp:
         raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
 
 
-def _setup_logging(quiet: bool) -> None:
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+                           "logger": record.name, "message": record.getMessage()})
+
+
+def _setup_logging(quiet: bool, log_format: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if log_format == "json" else
+                         logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=[handler], force=True)
     warnings.filterwarnings("ignore", category=FutureWarning)
     for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "httpx"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -60,14 +69,19 @@ def cli() -> None:
               help="Reports go to OUT/<as-of>/.")
 @click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
               type=click.Path(dir_okay=False), help="The DuckDB state file (history, embedding cache).")
-@click.option("--quiet", is_flag=True, help="Only warnings, errors and the summary line.")
+@click.option("--quiet", is_flag=True, help="Only warnings, errors and the summary line (for cron mail).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON object per log line on stderr.")
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
-        out_dir: str, state_path: str, quiet: bool) -> None:
+        out_dir: str, state_path: str, quiet: bool, log_format: str) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
-    Writes index.html, digest.html, systems.html, pain-points.html and CSV exports to
-    OUT/<as-of>/, and updates the state file in one transaction. Prints a one-line
-    summary on stderr.
+    Writes index.html, digest.html, systems.html, pain-points.html, CSV exports and
+    manifest.json to OUT/<as-of>/, and updates the state file in one transaction. Prints a
+    one-line summary on stderr and the index page's path on stdout.
+
+    Exit codes: 0 ok; 1 error (nothing changed); 2 usage error; 3 reports written but
+    degraded (some input rows were rejected; see the digest).
 
     Example:
 
@@ -75,7 +89,7 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     """
     from .pipeline import run as run_pipeline
 
-    _setup_logging(quiet)
+    _setup_logging(quiet, log_format)
     when = _as_of(as_of)
     generated_at = pd.Timestamp(datetime.now()).floor("s")
     try:
@@ -84,7 +98,10 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
                               state_path=state_path, out_dir=out_dir, progress=not quiet)
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(report.summary(), err=True)
+    if log_format == "json":
+        click.echo(json.dumps({"summary": report.summary(), "exit_code": report.return_code}), err=True)
+    else:
+        click.echo(report.summary(), err=True)
     if report.report_dir is not None:
         click.echo(str(report.report_dir / "index.html"))
     sys.exit(report.return_code)
@@ -117,6 +134,35 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
         click.echo(f"    e.g. {example}")
     for warning in acc.warnings:
         click.echo(f"  warning: {warning}")
+
+
+@cli.command()
+@config_option
+@click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
+              type=click.Path(dir_okay=False), help="The state file to check.")
+@click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="The report folder to check.")
+def doctor(config: str | None, state_path: str, out_dir: str) -> None:
+    """Check the installation: model and its hash, spaCy data, state, output folder, disk.
+
+    Prints one line per check (ok / FAIL with the fix) and exits 1 if any check failed.
+
+    Example:
+
+        trendminer doctor --state /var/lib/trendminer/state.duckdb --out /srv/reports
+    """
+    from .doctor import checks
+
+    try:
+        settings = load_settings(config)
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    failed = 0
+    for name, ok, detail in checks(settings, state_path, out_dir):
+        failed += not ok
+        click.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+    if failed:
+        raise click.ClickException(f"{failed} check(s) failed; see the lines marked FAIL.")
 
 
 def main() -> None:

@@ -74,7 +74,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def name(self) -> str:
-        return f"st:{self.model_path.name}:{self.weights_sha256[:12]}"
+        label = "all-MiniLM-L6-v2" if self.model_path == packaged_model_path() else self.model_path.name
+        return f"st:{label}:{self.weights_sha256[:12]}"
 
     @property
     def weights_sha256(self) -> str:

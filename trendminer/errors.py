@@ -70,6 +70,12 @@ STATE_LOCKED = (
     "or pass a different --state file."
 )
 
+OUTPUT_UNWRITABLE = (
+    "Cannot write the reports to {folder}: {reason}.\n"
+    "The state was not changed. Fix: free disk space or make the folder writable, or pass "
+    "--out to another folder, then run again."
+)
+
 STATE_DAMAGED = (
     "The state file {path} cannot be opened: {reason}.\n"
     "Fix: restore it from a backup, or move it away to start a new history "
@@ -138,4 +144,12 @@ CONFLICTING_DATES = (
     "month-first ({mdy!r}).\n"
     "Fix: the export mixes date formats; export again with ISO dates (2026-10-31 14:05) or "
     "one fixed format."
+)
+
+PRESET_MISSING_COLUMN = (
+    "{file}: read as a {preset} export ({reason}), but no column holds the {what} "
+    "(looked for {candidates}).\n"
+    "Columns in the file: {available}.\n"
+    "Fix: export that column too, or set ingest.preset = \"generic\" and map it with "
+    "ingest.columns.{key} = \"<column name>\"."
 )

@@ -6,6 +6,7 @@ dates and whole numbers into the text a CSV export would hold.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,8 @@ def read_xlsx(path: Path) -> tuple[pd.DataFrame, list[str]]:
 
     from .formats import unique_names
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:   # a file object, so a workbook saved as .csv is read too
+        book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"{path}: not a readable .xlsx workbook ({exc}). Open it in Excel and "
                          "save it again as .xlsx, or export the tickets as CSV.") from None

@@ -1,7 +1,9 @@
 """Read ticket exports into one canonical raw frame, accounting for every input row.
 
 Each input row ends as *accepted*, *duplicate* (merged into another row of the same ticket;
-the newest update wins) or *rejected* with a reason naming file, row and column.
+the newest update wins, for event logs the highest ``sys_mod_count``) or *rejected* with a
+reason naming file, row and column. The preset of each file (ServiceNow, Jira Service
+Management, Zendesk, generic column map) is detected from its header and reported.
 """
 from __future__ import annotations
 
@@ -14,8 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import ingest_presets as presets
 from .config import Settings
-from .errors import MISSING_COLUMN, NO_TEXT_COLUMN, InputError
+from .errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
+from .formats import Table, read_table
+from .ingest_dates import parse_date_columns
+from .ingest_language import UNDETERMINED, detect_languages
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +40,33 @@ _PRIORITY_WORDS = {
     "critical": 1, "highest": 1, "urgent": 1, "blocker": 1, "high": 2, "major": 2,
     "medium": 3, "moderate": 3, "normal": 3, "low": 4, "minor": 4, "lowest": 5, "planning": 5,
 }
+_CSAT_WORDS = {"good": 1.0, "bad": 0.0, "satisfied": 1.0, "dissatisfied": 0.0,
+               "very satisfied": 1.0, "very dissatisfied": 0.0, "neutral": 0.5}
 
 
 @dataclass
 class Rejection:
-    """One rejected input row."""
+    """One rejected input row (``unit`` is ``row`` for data rows, ``line`` for unparsable text)."""
 
     file: str
     row: int
     column: str
     reason: str
+    unit: str = "row"
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        where = f"{self.file}, {self.unit} {self.row}" + (
+            f", column {self.column!r}" if self.column else "")
         return f"{where}: {self.reason}"
 
 
 @dataclass
 class Accounting:
-    """Where every input row went. ``rows == accepted + duplicates + rejected`` always."""
+    """Where every input row went. ``rows == accepted + duplicates + rejected`` always.
+
+    Besides the counts it records, per file, the preset chosen and why, the encoding and the
+    number of replaced characters, and per accepted ticket the detected language.
+    """
 
     rows: int = 0
     accepted: int = 0
@@ -62,6 +76,11 @@ class Accounting:
     examples: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=dict)
+    presets: dict[str, str] = field(default_factory=dict)
+    encodings: dict[str, str] = field(default_factory=dict)
+    replaced_chars: int = 0
+    languages: Counter = field(default_factory=Counter)
+    structured_only: int = 0
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1
@@ -78,6 +97,18 @@ class Accounting:
         return (f"{self.rows} rows: {self.accepted} accepted, {self.duplicates} duplicate, "
                 f"{self.rejected} rejected")
 
+    def details(self) -> list[str]:
+        """Human-readable lines: presets, encodings, languages."""
+        out = [f"{file}: preset {how}" for file, how in self.presets.items()]
+        out += [f"{file}: encoding {enc}" for file, enc in self.encodings.items()]
+        if self.replaced_chars:
+            out.append(f"{self.replaced_chars} characters replaced while decoding")
+        if self.languages:
+            out.append("languages: " + ", ".join(f"{k} {v}" for k, v in self.languages.most_common()))
+        if self.structured_only:
+            out.append(f"{self.structured_only} tickets have no free text (titles built from codes)")
+        return out
+
 
 @dataclass
 class IngestResult:
@@ -87,77 +118,33 @@ class IngestResult:
     accounting: Accounting
 
 
-def _read_csv(path: Path, read: Mapping[str, object]) -> pd.DataFrame:
-    encoding = str(read["encoding"])
-    if encoding.lower().replace("-", "") == "utf8":
-        encoding = "utf-8-sig"
-    try:
-        head = path.read_bytes()[:4096]
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found. Check the path you passed to trendminer.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; pass the export file(s) inside it.") from None
-    if not head.strip():
-        raise InputError(f"{path}: the file is empty. Export the tickets again.")
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(
-            f"{path}: looks like a binary file, not CSV text. Export the tickets as CSV."
-        )
-    try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, sep=str(read["delimiter"]),
-            encoding=encoding, on_bad_lines="error", engine="c",
-        )
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not readable as {encoding} (byte {exc.start}). Set ingest.read.encoding "
-            "in your config, e.g. \"cp1252\" or \"latin-1\"."
-        ) from None
-    except pd.errors.ParserError as exc:
-        raise InputError(
-            f"{path}: malformed CSV ({exc}). Check for unbalanced quotes or a wrong "
-            "delimiter (ingest.read.delimiter)."
-        ) from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file has no header row. Export the tickets again.") from None
-    if frame.columns.duplicated().any() or any(str(c).endswith(".1") for c in frame.columns):
-        dup = [c for c in frame.columns if str(c).endswith(".1")]
-        log.warning("%s: duplicated column names %s; the first of each is used", path, dup)
-    return frame
-
-
-def _check_columns(frame: pd.DataFrame, columns: Mapping[str, str], path: Path) -> None:
-    available = ", ".join(repr(c) for c in frame.columns[:30])
-    if len(frame.columns) == 1:
-        guess = sniff_delimiter(path)
-        hint = f" — the file seems to use {guess!r}" if guess else ""
-        available += f" (only one column: is ingest.read.delimiter right?{hint})"
-    for key in REQUIRED:
-        if columns[key] not in frame.columns:
-            raise InputError(MISSING_COLUMN.format(
-                file=path, column=columns[key], key=key, what=_WHAT[key], available=available))
-    text_cols = [columns[k] for k in TEXT_FIELDS if columns[k]]
-    if not any(c in frame.columns for c in text_cols):
-        key = "title" if columns["title"] else "description"
+def _check_columns(table: Table, used: Mapping[str, str], choice: presets.Choice,
+                   columns: Mapping[str, str], path: Path) -> None:
+    available = ", ".join(repr(c) for c in table.frame.columns[:30])
+    if len(table.frame.columns) == 1:
+        available += " (only one column: is ingest.read.delimiter right?)"
+    text_ok = any(k in used for k in TEXT_FIELDS) or (
+        choice.preset is not None and bool(choice.preset.title_from))
+    for key in (*REQUIRED, "title"):
+        if (key in used) if key != "title" else text_ok:
+            continue
+        if choice.preset is not None:
+            cands = choice.preset.columns.get(key, ())
+            raise InputError(PRESET_MISSING_COLUMN.format(
+                file=path, preset=choice.preset.label, reason=choice.reason, key=key,
+                what=_WHAT[key], candidates=", ".join(repr(c) for c in cands),
+                available=available))
+        if key != "title":
+            raise InputError(MISSING_COLUMN.format(file=path, column=columns[key], key=key,
+                                                   what=_WHAT[key], available=available))
+        text_cols = [columns[k] for k in TEXT_FIELDS if columns[k]]
         if len(text_cols) == 1:
-            raise InputError(MISSING_COLUMN.format(
-                file=path, column=columns[key], key=key, what=_WHAT[key], available=available))
-        raise InputError(NO_TEXT_COLUMN.format(
-            file=path, title=columns["title"], description=columns["description"],
-            available=available))
-
-
-def _parse_dates(values: pd.Series, dayfirst: bool) -> pd.Series:
-    values = values.str.strip()
-    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
-    retry = parsed.isna() & values.ne("")
-    if retry.any():
-        parsed = parsed.copy()
-        parsed[retry] = pd.to_datetime(values[retry], errors="coerce", format="mixed",
-                                       dayfirst=dayfirst)
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-    return parsed.astype("datetime64[us]")
+            key = "title" if columns["title"] else "description"
+            raise InputError(MISSING_COLUMN.format(file=path, column=columns[key], key=key,
+                                                   what=_WHAT[key], available=available))
+        raise InputError(NO_TEXT_COLUMN.format(file=path, title=columns["title"],
+                                               description=columns["description"],
+                                               available=available))
 
 
 def _parse_priority(values: pd.Series) -> pd.Series:
@@ -166,96 +153,145 @@ def _parse_priority(values: pd.Series) -> pd.Series:
     return pd.to_numeric(digits, errors="coerce").fillna(words).astype("Int64")
 
 
-def _canonical(frame: pd.DataFrame, columns: Mapping[str, str], path: Path,
-               settings: Settings, as_of: pd.Timestamp, acc: Accounting) -> pd.DataFrame:
-    read = settings["ingest"]["read"]
-    out = pd.DataFrame(index=frame.index)
-    for key, col in columns.items():
-        out[key] = frame[col] if col and col in frame.columns else ""
+def _parse_csat(values: pd.Series) -> pd.Series:
+    """Satisfaction as 0..1: ``good``/``bad``, or a 1-5 score. NaN when unknown."""
+    lowered = values.str.strip().str.lower()
+    score = pd.to_numeric(lowered.str.extract(r"^(\d(?:\.\d+)?)", expand=False), errors="coerce")
+    scaled = ((score - 1) / 4).where(score.between(1, 5))
+    return scaled.fillna(lowered.map(_CSAT_WORDS)).astype(float)
+
+
+def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp,
+               acc: Accounting) -> pd.DataFrame:
+    ingest = settings["ingest"]
+    read = ingest["read"]
+    columns = ingest["columns"]
+    choice = presets.choose(list(table.frame.columns), ingest)
+    acc.presets[str(path)] = f"{choice.name} ({choice.reason})"
+    log.info("%s: preset %s, because %s", path, choice.name, choice.reason)
+    out, used, notes = presets.apply(table.frame, choice, columns, str(path), table.duplicated)
+    acc.warnings.extend(notes)
+    _check_columns(table, used, choice, columns, path)
     out["source_file"] = str(path)
-    out["source_row"] = range(1, len(frame) + 1)
+    out["source_row"] = range(1, len(out) + 1)
+    raw_dates = {k: out[k].rename(used.get(k, k)) for k in DATE_FIELDS}
+    parsed, report = parse_date_columns(raw_dates, str(path), read)
+    acc.warnings.extend(report.warnings)
     for key in DATE_FIELDS:
-        out[key] = _parse_dates(out[key].astype(str), bool(read["dayfirst"]))
+        out[key] = parsed[key]
     for key in COUNT_FIELDS:
         out[key] = pd.to_numeric(out[key], errors="coerce").fillna(0).clip(lower=0).astype(int)
     out["priority"] = _parse_priority(out["priority"].astype(str))
+    out["csat"] = _parse_csat(out["csat"].astype(str))
     out["ticket_id"] = out["ticket_id"].astype(str).str.strip()
     limit = int(read["max_text_chars"])
-    too_long = out["description"].str.len() > limit
-    if too_long.any():
-        acc.warnings.append(f"{path}: {int(too_long.sum())} descriptions longer than {limit} "
-                            "characters were cut (ingest.read.max_text_chars)")
-        out.loc[too_long, "description"] = out.loc[too_long, "description"].str.slice(0, limit)
+    for key in TEXT_FIELDS:
+        too_long = out[key].str.len() > limit
+        if too_long.any():
+            acc.warnings.append(f"{path}: {int(too_long.sum())} {key}s longer than {limit} "
+                                "characters were cut (ingest.read.max_text_chars)")
+            out.loc[too_long, key] = out.loc[too_long, key].str.slice(0, limit)
 
-    raw_opened = frame[columns["opened_at"]].astype(str)
+    future = as_of + pd.Timedelta(days=1)
     problems = [
         (out["ticket_id"].eq(""), "ticket_id", "empty ticket number"),
-        (out["opened_at"].isna() & raw_opened.str.strip().ne(""), "opened_at",
-         "unreadable date; use e.g. 2026-10-31 14:05:00 (set ingest.read.dayfirst for 31/10/2026)"),
+        (out["opened_at"].isna() & raw_dates["opened_at"].str.strip().ne(""), "opened_at",
+         f"unreadable date (dates read as {report.order}: {report.reason}); use e.g. "
+         "2026-10-31 14:05:00, or set ingest.read.date_order"),
         (out["opened_at"].isna(), "opened_at", "empty opened date"),
-        (out["opened_at"] > as_of + pd.Timedelta(days=1), "opened_at",
-         f"opened after --as-of {as_of.date()} (a date in the future?)"),
+        (out["opened_at"] > future, "opened_at",
+         f"opened after --as-of {as_of.date()} (a date in the future? check the export's "
+         "time zone or pass a later --as-of)"),
         ((out["title"].str.strip() + out["description"].str.strip()).eq(""), "title",
          "no text: title and description are both empty"),
     ]
     bad = pd.Series(False, index=out.index)
     for mask, key, reason in problems:
         hit = mask & ~bad
-        for row in out.loc[hit, "source_row"]:
-            acc.reject(Rejection(str(path), int(row), columns[key] or key, reason))
-        bad |= hit
+        if hit.any():
+            for row in out.loc[hit, "source_row"]:
+                acc.reject(Rejection(str(path), int(row), used.get(key, columns[key]) or key, reason))
+            bad |= hit
     return out.loc[~bad]
 
 
+def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
+    """Keep one row per ticket: highest event version, then newest update, then last read."""
+    raw = raw.reset_index(drop=True)
+    dup = raw["ticket_id"].duplicated(keep=False)
+    if dup.any():
+        part = raw.loc[dup].assign(
+            _v=raw.loc[dup, "_version"].fillna(-1),
+            _u=raw.loc[dup, "updated_at"].fillna(raw.loc[dup, "opened_at"]),
+            _o=raw.index[dup])
+        part = part.sort_values(["ticket_id", "_v", "_u", "_o"], kind="stable")
+        drop = part.index[part.duplicated("ticket_id", keep="last")]
+        acc.duplicates = len(drop)
+        raw = raw.drop(index=drop)
+    return raw.drop(columns=["_version"]).sort_values(
+        ["opened_at", "ticket_id"], kind="stable").reset_index(drop=True)
+
+
 def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp) -> IngestResult:
-    """Read export files through the configured column map.
+    """Read export files through the detected (or configured) preset.
 
     Parameters
     ----------
     paths : sequence of path
-        CSV export files.
+        Export files: CSV, JSON, JSON Lines, Parquet or XLSX (a zip holding one of them).
     settings : Settings
-        Uses ``ingest.columns`` and ``ingest.read``.
+        Uses ``ingest`` (preset, columns, read, language keys).
     as_of : Timestamp
         Rows opened more than a day after it are rejected as future-dated.
 
     Returns
     -------
     IngestResult
-        ``raw`` has one row per ticket (the newest update wins) with the canonical fields
-        of ``ingest.columns`` plus ``source_file`` and ``source_row``; text is not yet cleaned.
+        ``raw`` has one row per ticket with the canonical fields of ``ingest.columns`` plus
+        ``source_file``, ``source_row``, ``subcategory``, ``csat`` (0..1, NaN if unknown),
+        ``channel``, ``structured_only`` and ``language``; text is not yet cleaned.
 
     Raises
     ------
     InputError
-        If a file is missing, unreadable, or lacks a required column.
+        If a file is missing, unreadable, malformed, or lacks a required column.
     """
     if not paths:
         raise InputError("No input files given. Pass one or more ticket export files.")
-    columns = settings["ingest"]["columns"]
+    ingest = settings["ingest"]
     acc = Accounting()
     frames = []
     for path in map(Path, paths):
-        frame = _read_csv(path, settings["ingest"]["read"])
-        _check_columns(frame, columns, path)
-        acc.rows += len(frame)
-        acc.files[str(path)] = len(frame)
-        if frame.empty:
+        table = read_table(path, ingest["read"])
+        acc.warnings.extend(table.notes)
+        acc.encodings[str(path)] = table.encoding
+        acc.replaced_chars += table.replaced
+        acc.rows += len(table.frame) + len(table.rejected)
+        acc.files[str(path)] = len(table.frame) + len(table.rejected)
+        for line, reason in table.rejected:
+            acc.reject(Rejection(str(path), line, "", reason, unit="line"))
+        out = _canonical(table, path, settings, as_of, acc)
+        if table.frame.empty:
             acc.warnings.append(f"{path}: header only, no ticket rows")
-            continue
-        frames.append(_canonical(frame, columns, path, settings, as_of, acc))
-    if not frames:
-        empty = pd.DataFrame(columns=[*columns, "source_file", "source_row"])
-        return IngestResult(empty, acc)
-    raw = pd.concat(frames, ignore_index=True)
-    raw["_order"] = range(len(raw))
-    raw["_updated"] = raw["updated_at"].fillna(raw["opened_at"])
-    raw = raw.sort_values(["ticket_id", "_updated", "_order"], kind="stable")
-    keep = ~raw.duplicated("ticket_id", keep="last")
-    acc.duplicates = int((~keep).sum())
-    raw = raw.loc[keep].drop(columns=["_order", "_updated"]).sort_values(
-        ["opened_at", "ticket_id"], kind="stable").reset_index(drop=True)
+        frames.append(out)
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    raw = _deduplicate(raw, acc)
     acc.accepted = len(raw)
+    acc.structured_only = int(raw["structured_only"].sum())
+    raw["language"] = UNDETERMINED
+    if ingest["detect_language"] and len(raw):
+        text = raw["title"].str.cat(raw["description"].str.slice(0, 300), sep=". ")
+        free = ~raw["structured_only"].astype(bool)
+        raw.loc[free, "language"] = detect_languages(text[free], ingest["languages"])
+        acc.languages = Counter(raw["language"].tolist())
+        main = str(ingest["main_language"])
+        other = {k: v for k, v in acc.languages.items() if k not in (main, UNDETERMINED)}
+        if main and other:
+            acc.warnings.append(f"{sum(other.values())} tickets are not in {main!r} ("
+                                + ", ".join(f"{k} {v}" for k, v in sorted(other.items()))
+                                + "); see the 'language' column")
+    if not acc.balanced:   # a programming error, never a user error
+        raise AssertionError(f"row accounting does not add up: {acc.summary()}")
     return IngestResult(raw, acc)
 
 

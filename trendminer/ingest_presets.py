@@ -245,6 +245,7 @@ def apply(frame: pd.DataFrame, choice: Choice, columns: Mapping[str, str], file:
                      for c in codes]
             built = parts[0].str.cat(parts[1:], sep=" / ").str.replace(
                 r"^(?: / )+|(?: / )+$", "", regex=True).str.replace(r"(?: / ){2,}", " / ", regex=True)
+            built = built.where(built.str.strip().ne(""), "(no category codes)")
             out.loc[no_text, "title"] = built[no_text]
             out.loc[no_text, "structured_only"] = True
             notes.append(f"{file}: {int(no_text.sum())} rows have no free text; titles were built "

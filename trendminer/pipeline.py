@@ -22,6 +22,8 @@ from .report.render import write_reports
 from .report.views import Builder, RunData
 from .score import system_scores
 from .signals import signals
+from .lock import RunLock
+from .manifest import StageTimer, build_manifest
 from .store import State
 from .systems import attribute, load_catalogue
 from .topics import Clusterer, topics
@@ -48,8 +50,11 @@ class RunReport:
 
     @property
     def return_code(self) -> int:
-        """0 = all good. (Exit-code policy lives here and in the CLI docs.)"""
-        return 0
+        """The exit code policy: 0 all good; 3 reports written but degraded (rows rejected).
+
+        (1 and 2 are errors raised before a report exists; see :mod:`trendminer.cli`.)
+        """
+        return 3 if self.accounting.rejected else 0
 
     def summary(self) -> str:
         """One line for the scheduler's log."""
@@ -124,30 +129,41 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         For any problem the user can fix; the state is left as it was.
     """
     as_of = pd.Timestamp(as_of).normalize()
-    ingested = read_exports(inputs, settings, as_of)
-    cleaned = clean_tickets(ingested.raw, settings)
+    timer = StageTimer()
+    with timer("ingest"):
+        ingested = read_exports(inputs, settings, as_of)
+    with timer("clean"):
+        cleaned = clean_tickets(ingested.raw, settings)
     catalogue = load_catalogue(settings["systems"]["catalogue"])
     embedder = embedder or make_embedder(settings, progress=progress)
     end = window_end(as_of)
-    with State(state_path) as state:
-        stored = state.upsert_tickets(cleaned)
-        start = end - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))
-        tickets = state.tickets(start, end)
-        attribution = attribute(tickets, catalogue, settings)
-        vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
-                                           embedder, state)
-        assignments, info = topics(tickets, vectors, attribution, settings, clusterer)
-        sig = signals(tickets, settings)
-        trend = trends(tickets, attribution, assignments, info, as_of, settings)
-        scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings)
+    with RunLock(state_path), State(state_path) as state:
+        with timer("store"):
+            stored = state.upsert_tickets(cleaned)
+            start = end - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))
+            tickets = state.tickets(start, end)
+        with timer("systems"):
+            attribution = attribute(tickets, catalogue, settings)
+        with timer("embed"):
+            vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
+                                               embedder, state)
+        with timer("topics"):
+            assignments, info = topics(tickets, vectors, attribution, settings, clusterer)
+        with timer("signals"):
+            sig = signals(tickets, settings)
+        with timer("trends"):
+            trend = trends(tickets, attribution, assignments, info, as_of, settings)
+        with timer("score"):
+            scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings)
         sizes = info["size"] if len(info) else pd.Series([0])
         remainder = int((assignments["topic_id"] < 0).sum())
         quality = {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
                    "largest": float(sizes.max()), "median": float(np.median(sizes)),
                    "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum())}
         changes = _changes(state, as_of, info, scores, trend)
+        manifest = build_manifest(settings, inputs, ingested.accounting, as_of, embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, ingested.accounting, changes, quality)
+                       catalogue.frame, ingested.accounting, changes, quality, manifest)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, ingested.accounting, stored, len(tickets), n_embedded, len(info),
                            remainder, spikes["label"].tolist(),
@@ -156,10 +172,12 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         state.record_run(as_of, generated_at, settings.digest,
                          {"accounting": ingested.accounting.summary(), "stored": stored,
                           "quality": quality},
-                         {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend})
+                         {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend},
+                         manifest)
         builder = Builder(data, settings, as_of, generated_at)
         if out_dir is None:
             state.commit()
         else:
-            report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
+            with timer("report"):
+                report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
     return report

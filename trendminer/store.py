@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,12 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
+MIGRATIONS: dict[int, str] = {
+    1: "ALTER TABLE runs ADD COLUMN manifest JSON;",
+}
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -36,7 +42,7 @@ CREATE TABLE IF NOT EXISTS embeddings (
     model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, as_of DATE, generated_at TIMESTAMP, config_hash VARCHAR,
-    summary JSON);
+    summary JSON, manifest JSON);
 CREATE TABLE IF NOT EXISTS topic_snapshots (
     run_id INTEGER, topic_id INTEGER, label VARCHAR, size INTEGER, top_system VARCHAR);
 CREATE TABLE IF NOT EXISTS system_snapshots (
@@ -79,17 +85,38 @@ class State:
             self.con.rollback()
         self.con.close()
 
-    def _migrate(self) -> None:
-        self.con.execute(_DDL)
+    def _version(self) -> int | None:
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        if not has_meta:
+            return None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+        return int(row[0]) if row else None
+
+    def _migrate(self) -> None:
+        version = self._version()
+        if version is None:
+            self.con.execute(_DDL)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) != SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            self.con.close()
             raise StateError(
-                f"The state file {self.path} has schema version {row[0]}, this trendminer "
-                f"knows version {SCHEMA_VERSION}. Use the trendminer version that wrote it, "
-                "or move the file away to rebuild the history from the exports."
+                f"The state file {self.path} has schema version {version}, newer than this "
+                f"trendminer knows ({SCHEMA_VERSION}). Upgrade trendminer, or pass another --state file."
             )
+        if version < SCHEMA_VERSION:
+            self.con.close()
+            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            shutil.copy2(self.path, backup)
+            log.warning("state %s: migrating schema %d -> %d; backup kept at %s",
+                        self.path, version, SCHEMA_VERSION, backup)
+            self.con = duckdb.connect(str(self.path))
+            self.con.begin()
+            for step in range(version, SCHEMA_VERSION):
+                self.con.execute(MIGRATIONS[step])
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self.con.commit()
 
     def commit(self) -> None:
         """Make every write of this run durable at once."""
@@ -162,7 +189,8 @@ class State:
 
     # -- run history -------------------------------------------------------------------
     def record_run(self, as_of: pd.Timestamp, generated_at: pd.Timestamp, config_hash: str,
-                   summary: Mapping[str, Any], snapshots: Mapping[str, pd.DataFrame]) -> int:
+                   summary: Mapping[str, Any], snapshots: Mapping[str, pd.DataFrame],
+                   manifest: Mapping[str, Any] | None = None) -> int:
         """Record a run and its snapshots, replacing an earlier run of the same night.
 
         Returns the run id.
@@ -172,9 +200,10 @@ class State:
             for table in ("runs", *snapshots):
                 self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [old])
         run_id = int(self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0])
-        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)", [
+        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)", [
             run_id, as_of.date(), generated_at.to_pydatetime(), config_hash,
-            json.dumps(summary, sort_keys=True, default=str)])
+            json.dumps(summary, sort_keys=True, default=str),
+            json.dumps(manifest or {}, sort_keys=True, default=str)])
         for table, frame in snapshots.items():
             cols = [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()][1:]
             part = frame[cols].copy()

@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import math
 import pathlib
-import re
 import unicodedata
 
 import numpy as np

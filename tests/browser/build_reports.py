@@ -104,22 +104,23 @@ def _clusterer(kind: str):  # noqa: ANN202
     return None  # the pipeline's default
 
 
-def _run(inputs: list[Path], config: Path, out: Path, clusterer: str) -> Path:
+def _run(inputs: list[Path], config: Path, out: Path, clusterer: str, as_of: pd.Timestamp = AS_OF) -> Path:
     from trendminer.config import load_settings
     from trendminer.pipeline import run
 
     settings = load_settings(config, ["embed.backend=tfidf"])
     with tempfile.TemporaryDirectory(prefix="tm-browser-") as tmp:
-        report = run(inputs, settings, as_of=AS_OF, generated_at=GENERATED_AT,
+        report = run(inputs, settings, as_of=as_of, generated_at=GENERATED_AT,
                      state_path=Path(tmp) / "state.duckdb", out_dir=out,
                      clusterer=_clusterer(clusterer), progress=False)
     assert report.report_dir is not None
     return report.report_dir
 
 
-def build_sample(out: Path, clusterer: str = "auto") -> Path:
+def build_sample(out: Path, clusterer: str = "auto", as_of: pd.Timestamp = AS_OF) -> Path:
     """The bundled ServiceNow sample; returns the folder holding the four pages."""
-    return _run([SAMPLE / "servicenow_incidents.csv"], SAMPLE / "trendminer.toml", Path(out), clusterer)
+    return _run([SAMPLE / "servicenow_incidents.csv"], SAMPLE / "trendminer.toml", Path(out), clusterer,
+                pd.Timestamp(as_of))
 
 
 def hostile_rows(seed: int = 7) -> list[dict[str, str]]:
@@ -185,11 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--only", choices=["sample", "hostile"])
+    ap.add_argument("--as-of", default=str(AS_OF.date()), help="run date of the sample (default %(default)s)")
     ap.add_argument("--clusterer", choices=["auto", "real", "kmeans"], default="auto",
                     help="auto: trendminer.cluster when it exists, else a test KMeans")
     args = ap.parse_args(argv)
     if args.only in (None, "sample"):
-        print(build_sample(args.out / "sample", args.clusterer))
+        print(build_sample(args.out / "sample", args.clusterer, pd.Timestamp(args.as_of)))
     if args.only in (None, "hostile"):
         print(build_hostile(args.out, "kmeans" if args.clusterer == "auto" else args.clusterer))
     return 0

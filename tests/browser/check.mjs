@@ -1,7 +1,7 @@
 // Open trendminer briefs in headless Debian Chromium and report what happened, as JSON.
 //
 //   node tests/browser/check.mjs [--screenshots DIR] [--label NAME] [--json FILE]
-//                                [--no-axe] [--no-hostile-pass] PAGE.html...
+//                                [--no-axe] [--no-hostile-pass] PAGE.html|REPORT_DIR...
 //
 // For each page: console errors and page errors, every request other than the file itself
 // (all are intercepted and aborted), dialogs, elements or attributes that could only come
@@ -9,7 +9,7 @@
 // A second load with the page's Content-Security-Policy bypassed proves that escaping alone
 // keeps payloads inert (window.__xss stays unset, no dialog). tests/test_browser.py asserts
 // on the JSON; this script only observes. Exit code 0 unless the browser could not run.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 
+const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html'];
 const CHROMIUM = process.env.TRENDMINER_CHROMIUM || '/usr/bin/chromium';
 // Flags from the machine notes: without the background-networking ones Chromium tries to
 // reach Google's hosts at start, which this closed network refuses.
@@ -33,7 +34,10 @@ function parseArgs(argv) {
     else if (a === '--json') opts.json = argv[++i];
     else if (a === '--no-axe') opts.axe = false;
     else if (a === '--no-hostile-pass') opts.hostilePass = false;
-    else opts.files.push(path.resolve(a));
+    else if (existsSync(a) && statSync(a).isDirectory()) {
+      // a report folder: its four pages, in navigation order
+      for (const name of PAGES) opts.files.push(path.resolve(a, name));
+    } else opts.files.push(path.resolve(a));
   }
   return opts;
 }

@@ -6,6 +6,7 @@ sees half a report set.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..errors import OUTPUT_UNWRITABLE, TrendminerError
 from .export import write_exports
 from .views import Builder
 
@@ -49,12 +51,17 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
     Returns the folder written.
     """
     target = Path(out_dir) / str(builder.as_of.date())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=exc.strerror)) from None
     try:
         for name, html in render_pages(builder).items():
             (tmp / name).write_text(html, encoding="utf-8")
         write_exports(builder.d, tmp)
+        (tmp / "manifest.json").write_text(json.dumps(builder.d.manifest, indent=2, sort_keys=True,
+                                                      default=str), encoding="utf-8")
         os.chmod(tmp, 0o755)
         before_publish()
         if target.exists():
@@ -65,6 +72,9 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=exc.strerror)) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

