@@ -57,7 +57,7 @@ def test_ingest_accounting_balances_csv(records):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows, rows)
+@given(rows.filter(bool), rows.filter(bool))
 def test_ingest_accounting_balances_two_overlapping_jsonl_files(first, second):
     with tempfile.TemporaryDirectory() as tmp:
         paths = []

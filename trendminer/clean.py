@@ -6,6 +6,7 @@ placeholders. Everything here is a pure function of its input.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -117,16 +118,75 @@ def strip_mail_noise(text: str) -> str:
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
-def _phone(match: re.Match[str]) -> str:
+def _is_phone(match: re.Match[str]) -> bool:
     if _DATE_LIKE.fullmatch(match.group().strip()):
-        return match.group()
-    digits = sum(ch.isdigit() for ch in match.group())
-    return "[PHONE]" if digits >= _PHONE_MIN_DIGITS else match.group()
+        return False
+    return sum(ch.isdigit() for ch in match.group()) >= _PHONE_MIN_DIGITS
+
+
+#: default ID patterns (employee ids like E123456 or EMP-004711); see clean.id_patterns
+ID_PATTERNS = (r"\b(?:EMP|E)[-_]?\d{5,7}\b",)
+_NAME_SPLIT = re.compile(r"[\s,.;()]+")
+
+
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    tokens: set[str] = set()
+    for name in names:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        tokens.add(name)
+        tokens.update(p for p in _NAME_SPLIT.split(name) if len(p) >= 3 and not p.isdigit())
+        parts = [p for p in _NAME_SPLIT.split(name) if p]
+        if len(parts) == 2:   # "Braun, Mei" is also written "Mei Braun"
+            tokens.add(f"{parts[1]} {parts[0]}")
+    if not tokens:
+        return None
+    alts = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+
+
+def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
+                       phones: bool = True, ips: bool = True,
+                       id_patterns: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+    """Return non-overlapping ``(start, end, label)`` spans of personal data in ``text``.
+
+    Earlier kinds win overlaps: e-mail, IP, ID pattern, phone, then names.
+
+    Examples
+    --------
+    >>> find_personal_data("ip 10.0.0.7 from E123456", id_patterns=ID_PATTERNS)
+    [(3, 11, 'IP'), (17, 24, 'ID')]
+    """
+    found: list[tuple[int, int, str]] = []
+
+    def add(pattern: re.Pattern[str] | None, label: str, keep=lambda m: True) -> None:  # noqa: ANN001
+        if pattern is None:
+            return
+        for m in pattern.finditer(text):
+            if keep(m) and not any(m.start() < e and s < m.end() for s, e, _ in found):
+                found.append((m.start(), m.end(), label))
+
+    if emails:
+        add(EMAIL, "EMAIL")
+    if ips:
+        add(IPV4, "IP")
+    for pattern in id_patterns:
+        add(_compiled(pattern), "ID")
+    if phones:
+        add(PHONE, "PHONE", _is_phone)
+    add(_name_pattern(names), "NAME")
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
-           phones: bool = True, ips: bool = True) -> str:
-    """Replace personal data with placeholders.
+           phones: bool = True, ips: bool = True, id_patterns: tuple[str, ...] = ()) -> str:
+    """Replace personal data with placeholders (``[EMAIL]``, ``[PHONE]``, ``[IP]``, ``[ID]``, ``[NAME]``).
 
     Parameters
     ----------
@@ -134,23 +194,18 @@ def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
     names : tuple of str
         Person names to remove (e.g. the caller); each full name and its parts of
         three or more letters are replaced by ``[NAME]``.
+    id_patterns : tuple of str
+        Regular expressions for in-house identifiers (employee ids ...), replaced by ``[ID]``.
 
     Examples
     --------
     >>> redact("mail maria.schmidt@corp.example or call +49 89 1234 5678, Maria", ("Maria Schmidt",))
     'mail [EMAIL] or call [PHONE], [NAME]'
     """
-    if emails:
-        text = EMAIL.sub("[EMAIL]", text)
-    if ips:
-        text = IPV4.sub("[IP]", text)
-    if phones:
-        text = PHONE.sub(_phone, text)
-    for name in names:
-        parts = [p for p in re.split(r"[\s,.]+", name) if len(p) >= 3]
-        for token in sorted({name.strip(), *parts}, key=len, reverse=True):
-            if token:
-                text = re.sub(rf"\b{re.escape(token)}\b", "[NAME]", text, flags=re.IGNORECASE)
+    spans = find_personal_data(text, names, emails=emails, phones=phones, ips=ips,
+                               id_patterns=id_patterns)
+    for start, end, label in reversed(spans):
+        text = f"{text[:start]}[{label}]{text[end:]}"
     return text
 
 
@@ -185,7 +240,9 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     def scrub(text: str, caller: str) -> str:
         names = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
         return redact(clean_text(text), names, emails=opts["redact_emails"],
-                      phones=opts["redact_phones"], ips=opts["redact_ips"])
+                      phones=opts["redact_phones"], ips=opts["redact_ips"], id_patterns=ids)
+
+    ids = tuple(opts["id_patterns"]) if opts["redact_ids"] else ()
 
     callers = out["caller"].astype(str)
     out["title"] = [scrub(t, c).replace("\n", " ") for t, c in zip(out["title"].astype(str), callers)]
@@ -214,4 +271,6 @@ def embed_text(title: str, description: str, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     cut = text[:max_chars]
+    if text[max_chars] == " ":   # the cut already ends at a word
+        return cut.rstrip()
     return cut.rsplit(" ", 1)[0] if " " in cut else cut

@@ -72,8 +72,10 @@ def cli() -> None:
 @click.option("--quiet", is_flag=True, help="Only warnings, errors and the summary line (for cron mail).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one JSON object per log line on stderr.")
+@click.option("--rebuild-topics", is_flag=True,
+              help="Refit topics on all tickets and match them to the registry (ids kept where they match).")
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
-        out_dir: str, state_path: str, quiet: bool, log_format: str) -> None:
+        out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
     Writes index.html, digest.html, systems.html, pain-points.html, CSV exports and
@@ -95,7 +97,8 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     try:
         settings = load_settings(config, overrides)
         report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
-                              state_path=state_path, out_dir=out_dir, progress=not quiet)
+                              state_path=state_path, out_dir=out_dir, progress=not quiet,
+                              rebuild_topics=rebuild_topics)
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
     if log_format == "json":
@@ -112,7 +115,9 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
 @config_option
 @set_option
 @as_of_option
-def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 if any row is rejected.")
+def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
+             strict: bool = False) -> None:
     """Check exports against the column map and print the row accounting; changes nothing.
 
     Example:
@@ -134,6 +139,10 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
         click.echo(f"    e.g. {example}")
     for warning in acc.warnings:
         click.echo(f"  warning: {warning}")
+    for line in acc.details():
+        click.echo(f"  {line}")
+    if strict and acc.rejected:
+        raise click.ClickException(f"{acc.rejected} rows rejected and --strict is set.")
 
 
 @cli.command()

@@ -133,7 +133,7 @@ def decode(path: Path, data: bytes, read: Mapping[str, Any]) -> tuple[str, str, 
     nul = data.count(b"\x00")
     data = data.replace(b"\x00", b"") if nul else data
     try:
-        return data.decode(wanted), wanted.replace("_sig", ""), nul
+        return data.decode(wanted), wanted.replace("_sig", "").replace("_", "-"), nul
     except UnicodeDecodeError as exc:
         if not read.get("detect_encoding", True):
             raise InputError(
@@ -148,6 +148,7 @@ def decode(path: Path, data: bytes, read: Mapping[str, Any]) -> tuple[str, str, 
     encoding = best.encoding if best is not None else "cp1252"
     if encoding == "latin_1" and any(0x80 <= b <= 0x9F for b in set(sample)):
         encoding = "cp1252"   # C1 controls are almost always cp1252 punctuation
+    encoding = encoding.replace("_", "-")
     text = data.decode(encoding, errors="replace")
     replaced = text.count("\ufffd") + nul
     log.info("%s: not valid %s; decoded as %s (%d characters replaced)", path, wanted,
@@ -215,7 +216,7 @@ def _read_text(path: Path, data: bytes | None, fmt: str, read: Mapping[str, Any]
     if replaced:
         table.notes.append(f"{path}: read as {encoding}; {replaced} characters could not be "
                            "decoded or were NUL bytes and were replaced/removed")
-    elif encoding not in ("utf_8", "utf-8", "utf_8_sig"):
+    elif encoding != "utf-8":
         table.notes.append(f"{path}: not UTF-8; read as {encoding}")
     return table
 

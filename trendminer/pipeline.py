@@ -26,7 +26,8 @@ from .lock import RunLock
 from .manifest import StageTimer, build_manifest
 from .store import State
 from .systems import attribute, load_catalogue
-from .topics import Clusterer, topics
+from .registry import stability
+from .topics import Clusterer, load_curation, topics
 from .trends import trends, window_end
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def _changes(state: State, as_of: pd.Timestamp, info: pd.DataFrame, scores: pd.D
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-        progress: bool = True) -> RunReport:
+        progress: bool = True, rebuild_topics: bool = False) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -118,6 +119,10 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         Reports go to ``out_dir/<as-of>/``; None skips writing them.
     embedder, clusterer : optional
         Injected for tests; default to what the config asks for.
+    progress : bool
+        Progress bars on stderr.
+    rebuild_topics : bool
+        Refit the topics on all tickets and match them to the registry.
 
     Returns
     -------
@@ -148,11 +153,17 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
                                                embedder, state)
         with timer("topics"):
-            assignments, info = topics(tickets, vectors, attribution, settings, clusterer)
+            registry, threshold = state.registry()
+            result = topics(tickets, vectors, attribution, settings, registry=registry, threshold=threshold,
+                            as_of=as_of, clusterer=clusterer, rebuild=rebuild_topics,
+                            curation=load_curation(settings["topics"]["curation"]))
+            assignments, info = result.assignments, result.info
+            state.save_registry(result.update.registry, result.update.threshold)
+            first_seen = dict(zip(result.update.registry["topic_id"], result.update.registry["first_seen"]))
         with timer("signals"):
             sig = signals(tickets, settings)
         with timer("trends"):
-            trend = trends(tickets, attribution, assignments, info, as_of, settings)
+            trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
         with timer("score"):
             scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings)
         sizes = info["size"] if len(info) else pd.Series([0])
@@ -161,6 +172,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
                    "largest": float(sizes.max()), "median": float(np.median(sizes)),
                    "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum())}
         changes = _changes(state, as_of, info, scores, trend)
+        prev = state.previous_run(as_of)
+        quality["stability"] = stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan")
         manifest = build_manifest(settings, inputs, ingested.accounting, as_of, embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, ingested.accounting, changes, quality, manifest)
@@ -172,7 +185,9 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         state.record_run(as_of, generated_at, settings.digest,
                          {"accounting": ingested.accounting.summary(), "stored": stored,
                           "quality": quality},
-                         {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend},
+                         {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
+                          "assignments": assignments,
+                          "topic_events": pd.DataFrame(result.update.events, columns=["topic_id", "event", "detail"])},
                          manifest)
         builder = Builder(data, settings, as_of, generated_at)
         if out_dir is None:

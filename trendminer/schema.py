@@ -103,6 +103,7 @@ TRENDS: Mapping[str, str] = {
     "ratio": "recent / expected",
     "p_value": "one-sided Poisson p-value of a rise (or fall for fading)",
     "flag": "new | spiking | rising | fading | steady",
+    "lifecycle": "topics: New | Emerging | Active | Fading | Resolved; systems: ''",
 }
 
 

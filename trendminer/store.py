@@ -23,11 +23,12 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
 MIGRATIONS: dict[int, str] = {
     1: "ALTER TABLE runs ADD COLUMN manifest JSON;",
+    2: "",  # version 3 adds the topic registry tables; _DDL creates them
 }
 
 _DDL = """
@@ -51,7 +52,24 @@ CREATE TABLE IF NOT EXISTS system_snapshots (
 CREATE TABLE IF NOT EXISTS trend_snapshots (
     run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
     flag VARCHAR);
+CREATE TABLE IF NOT EXISTS topic_registry (
+    topic_id INTEGER PRIMARY KEY, centroid FLOAT[], first_seen DATE, last_seen DATE,
+    status VARCHAR, label VARCHAR);
+CREATE TABLE IF NOT EXISTS topic_events (
+    run_id INTEGER, topic_id INTEGER, event VARCHAR, detail VARCHAR);
+CREATE TABLE IF NOT EXISTS assignments (
+    run_id INTEGER, ticket_id VARCHAR, topic_id INTEGER);
 """
+
+
+#: runs whose ticket -> topic assignments are kept (for night-to-night stability)
+KEEP_ASSIGNMENTS = 14
+
+
+def _list_array(vectors: np.ndarray) -> pa.ListArray:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    offsets = np.arange(0, vectors.size + 1, max(vectors.shape[1], 1), dtype=np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(vectors.ravel()))
 
 
 class State:
@@ -114,7 +132,9 @@ class State:
             self.con = duckdb.connect(str(self.path))
             self.con.begin()
             for step in range(version, SCHEMA_VERSION):
-                self.con.execute(MIGRATIONS[step])
+                if MIGRATIONS[step]:
+                    self.con.execute(MIGRATIONS[step])
+            self.con.execute(_DDL)
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
             self.con.commit()
 
@@ -175,13 +195,10 @@ class State:
         """Store new vectors in the cache (inside the run's transaction)."""
         if not hashes:
             return
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         table = pa.table({
             "model": pa.array([model] * len(hashes), pa.string()),
             "text_hash": pa.array(hashes, pa.string()),
-            "vector": pa.ListArray.from_arrays(
-                pa.array(np.arange(0, vectors.size + 1, vectors.shape[1], dtype=np.int32)),
-                pa.array(vectors.ravel())),
+            "vector": _list_array(vectors),
         })
         self.con.register("new_vectors", table)
         self.con.execute("INSERT OR IGNORE INTO embeddings SELECT model, text_hash, vector FROM new_vectors")
@@ -204,6 +221,9 @@ class State:
             run_id, as_of.date(), generated_at.to_pydatetime(), config_hash,
             json.dumps(summary, sort_keys=True, default=str),
             json.dumps(manifest or {}, sort_keys=True, default=str)])
+        self.con.execute(
+            "DELETE FROM assignments WHERE run_id NOT IN (SELECT run_id FROM runs ORDER BY run_id DESC LIMIT ?)",
+            [KEEP_ASSIGNMENTS - 1])
         for table, frame in snapshots.items():
             cols = [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()][1:]
             part = frame[cols].copy()
@@ -212,6 +232,40 @@ class State:
             self.con.execute(f"INSERT INTO {table} SELECT * FROM snap")
             self.con.unregister("snap")
         return run_id
+
+    # -- topic registry -------------------------------------------------------------
+    def registry(self) -> tuple[pd.DataFrame, float | None]:
+        """The topic registry (centroids as arrays) and its assignment threshold."""
+        frame = self.con.execute(
+            "SELECT topic_id, centroid, first_seen, last_seen, status, label FROM topic_registry "
+            "ORDER BY topic_id").df()
+        frame["centroid"] = [np.asarray(c, dtype=np.float32) for c in frame["centroid"]]
+        for col in ("first_seen", "last_seen"):
+            frame[col] = pd.to_datetime(frame[col])
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'topic_threshold'").fetchone()
+        return frame, (float(row[0]) if row else None)
+
+    def save_registry(self, registry: pd.DataFrame, threshold: float) -> None:
+        """Replace the registry (inside the run's transaction)."""
+        self.con.execute("DELETE FROM topic_registry")
+        if len(registry):
+            vectors = np.stack(registry["centroid"].to_numpy()).astype(np.float32)
+            table = pa.table({
+                "topic_id": pa.array(registry["topic_id"].astype(int).tolist(), pa.int32()),
+                "centroid": _list_array(vectors),
+                "first_seen": pa.array(pd.to_datetime(registry["first_seen"]).dt.date.tolist()),
+                "last_seen": pa.array(pd.to_datetime(registry["last_seen"]).dt.date.tolist()),
+                "status": pa.array(registry["status"].astype(str).tolist()),
+                "label": pa.array(registry["label"].astype(str).tolist()),
+            })
+            self.con.register("reg", table)
+            self.con.execute("INSERT INTO topic_registry SELECT * FROM reg")
+            self.con.unregister("reg")
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('topic_threshold', ?)", [repr(float(threshold))])
+
+    def assignments(self, run_id: int) -> pd.DataFrame:
+        """ticket_id -> topic_id of one run."""
+        return self.con.execute("SELECT ticket_id, topic_id FROM assignments WHERE run_id = ?", [run_id]).df()
 
     def previous_run(self, as_of: pd.Timestamp) -> dict[str, Any] | None:
         """The latest committed run before ``as_of``, or None."""

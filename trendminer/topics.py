@@ -1,11 +1,16 @@
 """Problem topics: cluster the embeddings, then name each cluster.
 
-Every ticket lands in a topic or in the counted remainder (``topic_id == -1``). Labels
+Topic ids come from the registry (:mod:`trendminer.registry`) and are kept from night to
+night. Every ticket lands in a topic or in the counted remainder (``topic_id == -1``). Labels
 are keyphrases weighted like c-TF-IDF over spaCy lemmas, prefixed by the system when
 one system accounts for most of the topic; no two topics share a label.
 """
 from __future__ import annotations
 
+import copy
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -13,6 +18,9 @@ import pandas as pd
 
 from . import nlp
 from .config import Settings
+from .errors import ConfigError
+from .registry import RegistryUpdate
+from .registry import update as registry_update
 from .schema import ASSIGNMENTS, TICKETS, TOPIC_INFO, Assignments, Attribution, Tickets, TopicInfo, validate
 
 #: share of a topic's tickets one system must have to prefix the label
@@ -53,9 +61,55 @@ def _unique_labels(systems: list[str], phrases: list[list[str]], n: int) -> list
     return labels
 
 
-def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, settings: Settings,
-           clusterer: Clusterer | None = None) -> tuple[Assignments, TopicInfo]:
-    """Cluster tickets into named problem topics.
+@dataclass
+class TopicsResult:
+    """Assignments, topic descriptions and the registry update of one run."""
+
+    assignments: Assignments
+    info: TopicInfo
+    update: RegistryUpdate
+
+
+def load_curation(path: str | Path) -> dict:
+    """Read the curation file (TOML): ``[[rename]] topic, label``; ``[[merge]] topics, into``;
+    ``[[ignore]] topics``. An empty path means no curation.
+
+    Raises
+    ------
+    ConfigError
+        On a missing or malformed file, naming the entry.
+    """
+    if not path:
+        return {"rename": [], "merge": [], "ignore": []}
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Curation file {path} not found (config key topics.curation).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Curation file {path}: not valid TOML ({exc}).") from None
+    out = {"rename": data.get("rename", []), "merge": data.get("merge", []), "ignore": data.get("ignore", [])}
+    for kind, keys in (("rename", ("topic", "label")), ("merge", ("topics", "into")), ("ignore", ("topics",))):
+        for i, entry in enumerate(out[kind], 1):
+            missing = [k for k in keys if k not in entry]
+            if missing:
+                raise ConfigError(f"Curation file {path}: [[{kind}]] entry {i} lacks {', '.join(missing)}.")
+    return out
+
+
+def _curate(labels: np.ndarray, curation: dict) -> np.ndarray:
+    labels = labels.copy()
+    for entry in curation["merge"]:
+        labels[np.isin(labels, [int(t) for t in entry["topics"]])] = int(entry["into"])
+    for entry in curation["ignore"]:
+        labels[np.isin(labels, [int(t) for t in entry["topics"]])] = -1
+    return labels
+
+
+def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, settings: Settings, *,
+           registry: pd.DataFrame, threshold: float | None, as_of: pd.Timestamp,
+           clusterer: Clusterer | None = None, rebuild: bool = False,
+           curation: dict | None = None) -> TopicsResult:
+    """Assign tickets to registry topics (growing the registry) and name every topic.
 
     Parameters
     ----------
@@ -67,45 +121,79 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
         Used to prefix a label with its dominant system.
     settings : Settings
         Uses ``topics.*``.
+    registry, threshold
+        The stored topic registry and its assignment threshold (empty / None at first).
+    as_of : Timestamp
     clusterer : Clusterer, optional
-        Defaults to :func:`default_clusterer`; tests pass a fake.
+        Defaults to :func:`default_clusterer`; tests pass a fake. It is refitted for each call.
+    rebuild : bool
+        Refit on all tickets and match to the registry instead of growing it.
+    curation : dict, optional
+        From :func:`load_curation`: renames, merges and ignored topics, applied every run.
 
     Returns
     -------
-    assignments : Assignments
-        One row per ticket (``topic_id`` -1 = remainder).
-    info : TopicInfo
-        One row per topic, ordered by ``topic_id``.
+    TopicsResult
+        ``assignments`` has one row per ticket (``topic_id`` -1 = remainder); ``info`` one
+        row per topic with tickets tonight, largest first.
     """
     validate(tickets, TICKETS, "topics")
     opts = settings["topics"]
+    curation = curation or {"rename": [], "merge": [], "ignore": []}
     if len(tickets) != len(vectors):
         raise ValueError(f"{len(tickets)} tickets but {len(vectors)} vectors")
-    if len(tickets) < 2 * int(opts["min_topic_size"]):
-        labels = np.full(len(tickets), -1)
-        centroids = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 1))
-    else:
-        model = (clusterer or default_clusterer(settings)).fit(vectors)
-        labels, centroids = np.asarray(model.labels_), np.asarray(model.centroids_)
+    min_size = int(opts["min_topic_size"])
+
+    def fit(X: np.ndarray) -> Clusterer:
+        if len(X) < 2 * min_size:
+            return _NoClusters(len(X))
+        model = copy.deepcopy(clusterer) if clusterer is not None else default_clusterer(settings)
+        return model.fit(X)
+
+    update = registry_update(vectors, registry, threshold, fit, as_of, min_topic_size=min_size,
+                             default_threshold=float(opts["assign_threshold"]), rebuild=rebuild)
+    labels = _curate(update.labels, curation)
     assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy(), "topic_id": labels})
     system_of = attribution.set_index("ticket_id")["system"].reindex(tickets["ticket_id"]).to_numpy()
     unattributed = settings["systems"]["unattributed"]
-
-    n_topics = len(centroids)
+    ids = pd.Series(labels[labels >= 0]).value_counts()
+    ids = sorted(ids.index, key=lambda t: (-ids[t], t))
+    centroid_of = dict(zip(update.registry["topic_id"], update.registry["centroid"]))
     parsed = nlp.docs(tickets["text"].tolist())
-    groups = [[parsed[i] for i in np.flatnonzero(labels == k)] for k in range(n_topics)]
+    groups = [[parsed[i] for i in np.flatnonzero(labels == t)] for t in ids]
     phrases = nlp.class_keyphrases(groups, n=int(opts["n_keyphrases"]) + 3)
     rows, systems = [], []
-    for k in range(n_topics):
-        members = np.flatnonzero(labels == k)
+    for t in ids:
+        members = np.flatnonzero(labels == t)
         counts = pd.Series(system_of[members]).value_counts()
         top = counts.index[0] if len(counts) and counts.iloc[0] >= DOMINANT_SHARE * len(members) else ""
         systems.append("" if top == unattributed else top)
-        closeness = vectors[members] @ centroids[k]
+        centroid = centroid_of.get(t)
+        closeness = vectors[members] @ (centroid if centroid is not None else vectors[members].mean(axis=0))
         order = members[np.lexsort((members, -closeness))]
         reps = tickets["ticket_id"].to_numpy()[order[: int(opts["n_representatives"])]].tolist()
-        rows.append({"topic_id": k, "keyphrases": phrases[k][: int(opts["n_keyphrases"])],
+        rows.append({"topic_id": int(t), "keyphrases": phrases[len(rows)][: int(opts["n_keyphrases"])],
                      "size": len(members), "representatives": reps, "top_system": systems[-1]})
     info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c != "label"])
-    info.insert(1, "label", _unique_labels(systems, phrases, int(opts["n_keyphrases"])))
-    return validate(assignments, ASSIGNMENTS, "topics"), validate(info, TOPIC_INFO, "topics")
+    labels_text = _unique_labels(systems, phrases, int(opts["n_keyphrases"]))
+    renames = {int(e["topic"]): str(e["label"]) for e in curation["rename"]}
+    info.insert(1, "label", [renames.get(int(t), text) for t, text in zip(info["topic_id"], labels_text)])
+    reg = update.registry
+    for t, label in zip(info["topic_id"], info["label"]):
+        idx = reg.index[reg["topic_id"] == t]
+        if len(idx) and reg.at[idx[0], "label"] != label:
+            if reg.at[idx[0], "label"]:
+                update.events.append((int(t), "renamed", f"{reg.at[idx[0], 'label']} -> {label}"))
+            reg.at[idx[0], "label"] = label
+    return TopicsResult(validate(assignments, ASSIGNMENTS, "topics"), validate(info, TOPIC_INFO, "topics"), update)
+
+
+class _NoClusters:
+    """What fitting fewer than two topics' worth of tickets gives: everything in the remainder."""
+
+    def __init__(self, n: int) -> None:
+        self.labels_ = np.full(n, -1)
+        self.centroids_ = np.zeros((0, 1))
+
+    def fit(self, X: np.ndarray) -> _NoClusters:
+        return self

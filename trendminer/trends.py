@@ -45,8 +45,34 @@ def flag_counts(recent: np.ndarray, baseline: np.ndarray, scale: float, settings
     return pd.DataFrame({"expected": expected, "ratio": ratio, "p_value": p_value, "flag": flag})
 
 
+def lifecycle(flag: str, recent: int, first_seen: pd.Timestamp | None, recent_start: pd.Timestamp,
+              base_start: pd.Timestamp) -> str:
+    """Topic lifecycle: New -> Emerging -> Active -> Fading -> Resolved.
+
+    Examples
+    --------
+    >>> d = pd.Timestamp
+    >>> lifecycle("steady", 3, d("2026-10-30"), d("2026-10-25"), d("2026-09-27"))
+    'New'
+    >>> lifecycle("rising", 9, d("2026-10-01"), d("2026-10-25"), d("2026-09-27"))
+    'Emerging'
+    >>> lifecycle("steady", 0, d("2026-06-01"), d("2026-10-25"), d("2026-09-27"))
+    'Resolved'
+    """
+    if recent == 0:
+        return "Resolved"
+    if first_seen is not None and first_seen >= recent_start:
+        return "New"
+    if flag == "fading":
+        return "Fading"
+    if flag in ("rising", "spiking", "new") and first_seen is not None and first_seen >= base_start:
+        return "Emerging"
+    return "Active"
+
+
 def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
-           info: TopicInfo, as_of: pd.Timestamp, settings: Settings) -> Trends:
+           info: TopicInfo, as_of: pd.Timestamp, settings: Settings,
+           first_seen: dict[int, pd.Timestamp] | None = None) -> Trends:
     """Recent-vs-baseline counts and flags for every system and topic.
 
     Parameters
@@ -57,6 +83,8 @@ def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
         The last day the run covers.
     settings : Settings
         Uses ``trends.*``.
+    first_seen : dict, optional
+        Topic id -> the day the registry first saw it (for the lifecycle column).
 
     Returns
     -------
@@ -88,6 +116,10 @@ def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
         part = pd.concat([counts, flags], axis=1)
         part.insert(0, "entity_type", kind)
         part.insert(2, "label", [labels.get(e, e) if kind == "topic" else e for e in names])
+        seen = first_seen or {}
+        part["lifecycle"] = [
+            lifecycle(f, r, seen.get(int(e)), recent_start, base_start) if kind == "topic" else ""
+            for e, f, r in zip(part["entity"], part["flag"], part["recent"])]
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
     order = {"spiking": 0, "new": 1, "rising": 2, "fading": 3, "steady": 4}

@@ -156,7 +156,7 @@ def hostile_rows(seed: int = 7) -> list[dict[str, str]]:
                 "short_description": title, "description": desc, "cmdb_ci": ci,
                 "category": "Inquiry / Help" if howto else "Software", "subcategory": p,
                 "priority": "3 - Moderate", "impact": "2 - Medium", "urgency": "2 - Medium",
-                "state": "Closed", "caller_id": f"<img src=x onerror=alert(22)> User {n % 9}",
+                "state": "Closed", "caller_id": f"Mallory User{n % 9}",
                 "assignment_group": f"Group {p}", "reopen_count": str(int(rng.random() < 0.2)),
                 "reassignment_count": str(int(rng.integers(0, 3)))})
     for k, p in enumerate(PAYLOADS[:6]):       # rejected rows: bad date, empty text

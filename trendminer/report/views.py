@@ -44,6 +44,7 @@ class TopicRow:
     size: int
     recent: int
     flag: str
+    lifecycle: str
     system: str
     examples: list[str]
 
@@ -192,6 +193,7 @@ class Builder:
         t = t.merge(data.signals, on="ticket_id").merge(data.assignments, on="ticket_id")
         self.t = t
         self.topic_trend = data.trends[data.trends["entity_type"] == "topic"].set_index("entity")
+        self.info_by_id = data.info.set_index("topic_id", drop=False)
 
     def page(self, title: str) -> Page:
         return Page(title, str(self.as_of.date()), self.generated_at.strftime("%Y-%m-%d %H:%M"), NAV)
@@ -206,7 +208,8 @@ class Builder:
         reps = self.t.set_index("ticket_id").reindex(info_row["representatives"])["title"].dropna()
         return TopicRow(int(info_row["topic_id"]), f"topic-{info_row['topic_id']}", info_row["label"],
                         int(info_row["size"]), int(trend["recent"]) if trend is not None else 0,
-                        trend["flag"] if trend is not None else "steady", info_row["top_system"],
+                        trend["flag"] if trend is not None else "steady",
+                        trend["lifecycle"] if trend is not None else "Resolved", info_row["top_system"],
                         [_snippet(x, 100) for x in reps])
 
     def flags(self) -> list[Flag]:
@@ -229,6 +232,8 @@ class Builder:
                    ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
                    ("largest / median topic size", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
                    ("texts embedded this run (others cached)", f"{int(q.get('embedded', 0))}"),
+                   ("tickets that kept their topic id since the last run",
+                    "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
                    ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
         return Digest(self.page("Nightly digest"), headline, self.d.changes, flags,
                       [self.topic_row(r) for _, r in top.iterrows()],
@@ -264,7 +269,7 @@ class Builder:
         n_ev = int(self.settings["report"]["evidence_tickets"])
         evidence = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True]).head(n_ev)
         topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(5).index
-        topics = [self.topic_row(self.d.info.iloc[int(k)]) for k in topic_ids]
+        topics = [self.topic_row(self.info_by_id.loc[int(k)]) for k in topic_ids]
         parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
         owner = ""
         if len(self.d.catalogue):
@@ -304,7 +309,7 @@ class Builder:
             name = row["system"]
             mine = self.t[self.t["system"] == name]
             topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(6).index
-            themes = [self.topic_row(self.d.info.iloc[int(k)]) for k in topic_ids]
+            themes = [self.topic_row(self.info_by_id.loc[int(k)]) for k in topic_ids]
             quotes = mine.sort_values(["irritation", "ticket_id"], ascending=[False, True]).head(n_quotes)
             questions = [f"Why do users ask about “{t.label}” ({t.size} tickets)? What would make the answer obvious in the product?"
                          for t in themes if mine[mine["topic_id"] == t.topic_id]["kind"].eq("howto").mean() >= 0.5][:3]

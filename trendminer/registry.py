@@ -1,0 +1,210 @@
+"""The topic registry: permanent topic ids from night to night.
+
+One rule assigns every ticket, in a nightly run and in a full rebuild alike: the nearest
+registry centroid by cosine similarity, if it is at least the registry's threshold; else
+the ticket is in the remainder. Each night the remainder is clustered again and clusters of
+at least ``topics.min_topic_size`` become new topics. Centroids do not drift between
+rebuilds, so a ticket keeps its topic id unless a human curates it or a rebuild splits it.
+
+A rebuild (first night, or ``--rebuild-topics``) fits the clusterer on everything and matches
+the new clusters to the registry by optimal assignment on centroid similarity (Hungarian):
+matched clusters keep their ids, the rest get new ids; registry topics that lose their
+tickets to one cluster are recorded as merged, clusters that take tickets from one topic
+without matching it as split.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+#: registry rows
+REGISTRY = ("topic_id", "centroid", "first_seen", "last_seen", "status", "label")
+#: a rebuilt cluster keeps a registry id when their centroids are at least this similar
+MATCH_SIMILARITY = 0.80
+_CHUNK = 20000
+
+
+@dataclass
+class RegistryUpdate:
+    """Tonight's assignment plus the registry to store and the events to record."""
+
+    labels: np.ndarray          # topic id per ticket, -1 = remainder
+    registry: pd.DataFrame      # REGISTRY columns, centroid as np.ndarray
+    threshold: float
+    events: list[tuple[int, str, str]] = field(default_factory=list)  # (topic_id, event, detail)
+
+
+def empty_registry() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in REGISTRY})
+
+
+def nearest(vectors: np.ndarray, centroids: np.ndarray, threshold: float) -> np.ndarray:
+    """Index of the nearest centroid per row, or -1 below ``threshold`` (the one assignment rule).
+
+    Examples
+    --------
+    >>> nearest(np.array([[1.0, 0.0], [0.0, 1.0], [0.6, -0.8]]), np.array([[1.0, 0.0], [0.0, 1.0]]), 0.7).tolist()
+    [0, 1, -1]
+    """
+    if len(centroids) == 0 or len(vectors) == 0:
+        return np.full(len(vectors), -1)
+    out = np.empty(len(vectors), dtype=int)
+    for start in range(0, len(vectors), _CHUNK):
+        sims = vectors[start:start + _CHUNK] @ centroids.T
+        best = sims.argmax(axis=1)
+        out[start:start + _CHUNK] = np.where(sims[np.arange(len(best)), best] >= threshold, best, -1)
+    return out
+
+
+def _centroids(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    sums = np.zeros((k, vectors.shape[1]))
+    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return sums / np.where(norms == 0, 1, norms)
+
+
+def _fit(fit: Callable[[np.ndarray], object], vectors: np.ndarray, min_size: int,
+         default_threshold: float) -> tuple[np.ndarray, float]:
+    model = fit(vectors)
+    labels = np.asarray(model.labels_)
+    k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
+    sizes = np.bincount(labels[labels >= 0], minlength=k)
+    keep = np.flatnonzero(sizes >= min_size)
+    centroids = _centroids(vectors, labels, k)[keep].astype(np.float32)
+    return centroids, float(getattr(model, "threshold_", default_threshold))
+
+
+def assign(vectors: np.ndarray, registry: pd.DataFrame, threshold: float) -> np.ndarray:
+    """Topic id per ticket by the one rule (nearest registry centroid above threshold), -1 otherwise."""
+    live = registry[registry["status"] != "merged"]
+    if not len(live):
+        return np.full(len(vectors), -1)
+    row = nearest(vectors, np.stack(live["centroid"].to_numpy()), threshold)
+    return np.where(row >= 0, live["topic_id"].to_numpy()[np.maximum(row, 0)], -1).astype(int)
+
+
+def _grow(vectors: np.ndarray, registry: pd.DataFrame, threshold: float, fit: Callable, day: pd.Timestamp,
+          min_size: int, events: list, max_rounds: int = 5) -> np.ndarray:
+    """Cluster the remainder into new topics until nothing of ``min_size`` is left to find."""
+    for _round in range(max_rounds):
+        labels = assign(vectors, registry, threshold)
+        rest = np.flatnonzero(labels < 0)
+        if len(rest) < 2 * min_size:
+            break
+        centroids, _ = _fit(fit, vectors[rest], min_size, threshold)
+        sub = nearest(vectors[rest], centroids, threshold)
+        added = 0
+        for j in range(len(centroids)):
+            size = int((sub == j).sum())
+            if size < min_size:
+                continue
+            new_id = int(registry["topic_id"].max()) + 1 if len(registry) else 0
+            registry.loc[len(registry)] = [new_id, centroids[j], day, day, "active", ""]
+            events.append((new_id, "new", f"{size} tickets no existing topic fitted"))
+            added += 1
+        if not added:
+            break
+    return assign(vectors, registry, threshold)
+
+
+def update(vectors: np.ndarray, registry: pd.DataFrame, threshold: float | None,
+           fit: Callable[[np.ndarray], object], as_of: pd.Timestamp, *, min_topic_size: int,
+           default_threshold: float, rebuild: bool = False) -> RegistryUpdate:
+    """Assign tonight's tickets to registry topics, growing or rebuilding the registry.
+
+    Parameters
+    ----------
+    vectors : ndarray (n, d)
+        L2-normalised embeddings of the tickets in the window.
+    registry : DataFrame
+        :data:`REGISTRY` rows from the state (may be empty).
+    threshold : float or None
+        The registry's assignment threshold (None for a new registry).
+    fit : callable
+        ``fit(X)`` returning a fitted clusterer (``labels_``; optional ``threshold_``).
+    as_of : Timestamp
+    min_topic_size : int
+    default_threshold : float
+        Used when the clusterer does not learn a threshold.
+    rebuild : bool
+        Refit on everything and match to the registry.
+
+    Returns
+    -------
+    RegistryUpdate
+        Running it again on its own result with the same input changes nothing.
+    """
+    registry = registry.copy().reset_index(drop=True)
+    day = as_of.normalize()
+    events: list[tuple[int, str, str]] = []
+    old_labels = None
+    if rebuild or not len(registry) or threshold is None:
+        centroids, threshold = _fit(fit, vectors, min_topic_size, default_threshold)
+        had_registry = len(registry) > 0
+        old_labels = assign(vectors, registry, threshold) if had_registry else None
+        ids = np.full(len(centroids), -1)
+        if had_registry:
+            old = np.stack(registry["centroid"].to_numpy())
+            sims = centroids @ old.T
+            rows, cols = linear_sum_assignment(-sims)
+            for r, c in zip(rows, cols):
+                if sims[r, c] >= MATCH_SIMILARITY:
+                    ids[r] = int(registry["topic_id"].iloc[c])
+                    registry.at[c, "centroid"] = centroids[r]
+        why = "a rebuild found it" if had_registry else "first run"
+        for r in np.flatnonzero(ids < 0):
+            ids[r] = int(registry["topic_id"].max()) + 1 if len(registry) else 0
+            registry.loc[len(registry)] = [int(ids[r]), centroids[r], day, day, "active", ""]
+            events.append((int(ids[r]), "new", why))
+        if had_registry:
+            lost = ~registry["topic_id"].isin(ids) & registry["topic_id"].isin(old_labels)
+            registry.loc[lost, "status"] = "merged"
+    labels = _grow(vectors, registry, threshold, fit, day, min_topic_size, events)
+    if old_labels is not None:
+        events += _splits_and_merges(old_labels, labels)
+    present = set(labels[labels >= 0].tolist())
+    for idx, row in registry.iterrows():
+        tid = int(row["topic_id"])
+        if tid in present:
+            if row["status"] == "dormant":
+                events.append((tid, "revived", f"tickets again after being dormant since {row['last_seen']:%Y-%m-%d}"))
+            registry.at[idx, "status"] = "active"
+            registry.at[idx, "last_seen"] = day
+        elif row["status"] == "active":
+            registry.at[idx, "status"] = "dormant"
+            events.append((tid, "dormant", "no tickets in the analysed window"))
+    registry["topic_id"] = registry["topic_id"].astype(int)
+    return RegistryUpdate(labels, registry, float(threshold), events)
+
+
+def _splits_and_merges(old: np.ndarray, new: np.ndarray) -> list[tuple[int, str, str]]:
+    events = []
+    both = (old >= 0) & (new >= 0)
+    pairs = pd.crosstab(old[both], new[both])
+    for old_id, row in pairs.iterrows():
+        share = row / row.sum()
+        for new_id, part in share.items():
+            if new_id != old_id and part >= 0.5 and old_id not in pairs.columns:
+                events.append((int(new_id), "merged", f"took {part:.0%} of topic {old_id}'s tickets"))
+            elif new_id != old_id and 0.2 <= part < 0.5:
+                events.append((int(new_id), "split", f"took {part:.0%} of topic {old_id}'s tickets"))
+    return events
+
+
+def stability(previous: pd.DataFrame, current: pd.DataFrame) -> float:
+    """Share of tickets present in both nights (in a topic last night) that kept their topic id.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"ticket_id": ["x", "y", "z"], "topic_id": [1, 2, -1]})
+    >>> b = pd.DataFrame({"ticket_id": ["x", "y", "z", "w"], "topic_id": [1, 3, 4, 1]})
+    >>> stability(a, b)
+    0.5
+    """
+    both = previous.merge(current, on="ticket_id", suffixes=("_prev", "_now"))
+    both = both[both["topic_id_prev"] >= 0]
+    return float((both["topic_id_prev"] == both["topic_id_now"]).mean()) if len(both) else 1.0
