@@ -22,7 +22,7 @@ demo: install
 		--state reports/state.duckdb --out reports
 	@echo "Open reports/$(AS_OF)/index.html in a browser."
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -79,8 +79,8 @@ def synthetic_run(n_tickets: int, n_systems: int, n_topics: int, seed: int = 0) 
     for k in range(n_topics):
         members = np.flatnonzero(topic == k)
         counts = pd.Series(system[members]).value_counts()
-        info_rows.append({"topic_id": k, "label": f"{counts.index[0]}: {WORDS[k % 40]}, {WORDS[(k * 7) % 40]} #{k}",
-                          "keyphrases": [WORDS[k % 40], WORDS[(k * 7) % 40]], "size": len(members),
+        info_rows.append({"topic_id": k, "label": f"{counts.index[0]}: {WORDS[k % len(WORDS)]}, {WORDS[(k * 7) % len(WORDS)]} #{k}",
+                          "keyphrases": [WORDS[k % len(WORDS)], WORDS[(k * 7) % len(WORDS)]], "size": len(members),
                           "representatives": [ids[i] for i in members[:3]], "top_system": counts.index[0]})
     info = pd.DataFrame(info_rows)
     trend_rows = []
@@ -92,7 +92,9 @@ def synthetic_run(n_tickets: int, n_systems: int, n_topics: int, seed: int = 0) 
             rec = int(rng.poisson(exp * rng.choice([0.5, 1, 1, 2])))
             trend_rows.append({"entity_type": kind, "entity": e, "label": lab, "recent": rec, "baseline": exp * 4,
                                "expected": exp, "ratio": rec / exp, "p_value": float(rng.uniform(0, 0.2)),
-                               "flag": flags[int(rng.integers(len(flags)))]})
+                               "flag": flags[int(rng.integers(len(flags)))],
+                               "lifecycle": "" if kind == "system" else
+                               ["New", "Emerging", "Active", "Active", "Fading"][int(rng.integers(5))]})
     trends = pd.DataFrame(trend_rows)
     score_rows = []
     for i, name in enumerate(systems):
@@ -105,7 +107,7 @@ def synthetic_run(n_tickets: int, n_systems: int, n_topics: int, seed: int = 0) 
                            "irritation": float(comps[mine].mean()), "recent": 10, "expected": 9.5, "trend_ratio": 1.05,
                            "cost": float(mine.sum() * 41.25), "trouble_score": float(parts.sum()),
                            "recommendation": recs[i % len(recs)],
-                           "reasons": [f"rule {j}: {WORDS[(i + j) % 40]} above threshold" for j in range(3)],
+                           "reasons": [f"rule {j}: {WORDS[(i + j) % len(WORDS)]} above threshold" for j in range(3)],
                            "lifecycle": "active", "rankable": i < n_systems - 3,
                            **{f"part_{p}": float(v) for p, v in zip(PARTS, parts)}})
     scores = pd.DataFrame(score_rows).sort_values("trouble_score", ascending=False).reset_index(drop=True)
@@ -164,15 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'page':<18}{'size':>12}{'< 5 MB':>8}{'load (goto)':>13}{'loadEventEnd':>14}{'< 2 s':>7}")
     for f in files:
         size = f.stat().st_size
-        row = f"{f.name:<18}{size / 1e6:>10.2f}MB{'yes' if size < TARGET_BYTES else 'NO':>8}"
+        row = f"{f.name:<18}{size / 1e3:>10.1f}kB{'yes' if size < TARGET_BYTES else 'NO':>8}"
         if timing:
             t = timing[f.name]
             nav = (t.get("navTiming") or {}).get("load", float("nan"))
             row += f"{t['loadMs'] / 1000:>12.2f}s{nav / 1000:>13.2f}s{'yes' if t['loadMs'] / 1000 < TARGET_SECONDS else 'NO':>7}"
         print(row)
-    print(f"pages in {out}")
     if args.out is None:
         shutil.rmtree(out, ignore_errors=True)
+    else:
+        print(f"pages in {out}")
     return 0
 
 

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import html
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -19,10 +20,12 @@ from .schema import TICKETS, Tickets, validate
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
-# International or local numbers with at least 7 digits, allowing spaces, dots, dashes, slashes
-# and one parenthesised area code: +49 89 1234 5678, (555) 123-4567, 0151/2345678.
+# International or local numbers with at least 7 digits (checked in _is_phone), allowing spaces,
+# dots, dashes, slashes, a (0) and one parenthesised area code: +49 (0)89 1234 5678,
+# (555) 123-4567, 0151/2345678. Dates and build numbers like 19045.3570 are not phones.
 PHONE = re.compile(
-    r"(?<![\w.])(?:\+|00|\()?\d{1,4}(?:[ ./-]?\(?\d{1,5}\)?){1,5}[ ./-]?\d{2,6}(?![\w.])"
+    r"(?<![\w.+])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?"
+    r"\d{1,5}(?:[ ./-]?\d{1,5}){1,5}(?!\w|[.,]\d)"
 )
 _PHONE_MIN_DIGITS = 7
 
@@ -119,9 +122,10 @@ _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
 def _is_phone(match: re.Match[str]) -> bool:
-    if _DATE_LIKE.fullmatch(match.group().strip()):
+    text = match.group()
+    if _DATE_LIKE.match(text.strip()) or sum(ch.isdigit() for ch in text) < _PHONE_MIN_DIGITS:
         return False
-    return sum(ch.isdigit() for ch in match.group()) >= _PHONE_MIN_DIGITS
+    return re.fullmatch(r"\d+\.\d+", text) is None   # 19045.3570 is a build number
 
 
 #: default ID patterns (employee ids like E123456 or EMP-004711); see clean.id_patterns
@@ -135,14 +139,18 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
         name = " ".join(name.split())
         if not name:
             continue
-        tokens.add(name)
-        tokens.update(p for p in _NAME_SPLIT.split(name) if len(p) >= 3 and not p.isdigit())
-        parts = [p for p in _NAME_SPLIT.split(name) if p]
-        if len(parts) == 2:   # "Braun, Mei" is also written "Mei Braun"
-            tokens.add(f"{parts[1]} {parts[0]}")
+        folded = unicodedata.normalize("NFKD", name.replace("ı", "i")).encode("ascii", "ignore").decode()
+        for variant in {name, folded}:   # "Öztürk" is often typed "Ozturk"
+            tokens.add(variant)
+            tokens.update(p for p in _NAME_SPLIT.split(variant) if len(p) >= 3 and not p.isdigit())
     if not tokens:
         return None
-    alts = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    full = []
+    for name in tokens & set(names) | {t for t in tokens if " " in t}:   # "Mei Braun", "Braun, Mei"
+        parts = [re.escape(p) for p in _NAME_SPLIT.split(name) if p]
+        if len(parts) >= 2:
+            full += [r"[\s,]+".join(parts), r"[\s,]+".join(parts[::-1])]
+    alts = "|".join([*full, *(re.escape(t) for t in sorted(tokens, key=len, reverse=True))])
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
 
 

@@ -261,7 +261,7 @@ def attribution_scores(predicted: pd.DataFrame, labels: pd.DataFrame, catalogued
     >>> gold = pd.DataFrame({"ticket_id": ["1", "2", "3"], "true_system": ["A", "A", "B"]})
     >>> s = attribution_scores(pred, gold, ["A", "B"])
     >>> s.precision, s.recall
-    (0.5, 0.5)
+    (0.5, 0.3333)
     """
     names = set(catalogued)
     merged = labels.merge(predicted[["ticket_id", "system", "source"]], on="ticket_id", how="inner")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import zipfile
 from collections.abc import Mapping
@@ -21,9 +20,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .errors import (BINARY_FILE, EMPTY_FILE, JSON_NOT_RECORDS, JSON_SYNTAX, UNBALANCED_QUOTE,
+from .errors import (BINARY_FILE, EMPTY_FILE, UNBALANCED_QUOTE,
                      WRONG_DELIMITER, InputError)
-from .formats_excel import read_xlsx
+from .ingest_excel import read_xlsx
+from .ingest_json import read_json, read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -209,9 +209,9 @@ def _read_text(path: Path, data: bytes | None, fmt: str, read: Mapping[str, Any]
     if fmt == "csv":
         table = _read_csv(path, text, read)
     elif fmt == "json":
-        table = _read_json(path, text)
+        table = read_json(path, text)
     else:
-        table = _read_jsonl(path, text)
+        table = read_jsonl(path, text)
     table.encoding, table.replaced = encoding, replaced
     if replaced:
         table.notes.append(f"{path}: read as {encoding}; {replaced} characters could not be "
@@ -300,7 +300,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
         return "skip"
 
     data = source if isinstance(source, Path) else io.BytesIO(text.encode("utf-8"))
-    block = 1 << 24
+    block = 1 << 22
     while True:
         try:
             table = pacsv.read_csv(
@@ -339,7 +339,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
             reason = (f"row has {actual} fields, the header has {expected} (a value with an "
                       f"unquoted {delimiter!r} or a missing field?)")
         rejected.append((line, reason))
-    frame = table.to_pandas()
+    frame = table.combine_chunks().to_pandas()   # one chunk per column: later takes are fast
     return Table(frame, "csv", rejected=rejected, notes=notes, duplicated=dups)
 
 
@@ -349,80 +349,3 @@ def _sniff(text: str) -> str | None:
         return csv.Sniffer().sniff(line, delimiters=",;\t|").delimiter
     except csv.Error:
         return None
-
-
-def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out.update(_flatten(value, name + "."))
-        elif isinstance(value, list) and value and all(
-                isinstance(v, Mapping) and "id" in v and "value" in v for v in value):
-            for item in value:   # Zendesk custom_fields: [{"id": 360001, "value": "SAP"}]
-                out[f"{name}.{item['id']}"] = "" if item["value"] is None else str(item["value"])
-        elif isinstance(value, list):
-            out[name] = ";".join(json.dumps(v) if isinstance(v, (dict, list)) else str(v)
-                                 for v in value if v is not None)
-        elif value is None:
-            out[name] = ""
-        elif isinstance(value, bool):
-            out[name] = str(value).lower()
-        else:
-            out[name] = str(value)
-    return out
-
-
-def _records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records).fillna("").astype(str) if records else pd.DataFrame()
-
-
-def _read_json(path: Path, text: str) -> Table:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and exc.lineno > 1:
-            table = _read_jsonl(path, text)
-            table.notes.append(f"{path}: holds one JSON object per line; read as JSON Lines")
-            return table
-        raise InputError(JSON_SYNTAX.format(file=path, line=exc.lineno, col=exc.colno,
-                                            msg=exc.msg)) from None
-    if isinstance(data, dict):
-        lists = [k for k, v in data.items() if isinstance(v, list)]
-        if len(lists) == 1:   # e.g. Zendesk {"tickets": [...], "next_page": ...}
-            data = data[lists[0]]
-    if not isinstance(data, list):
-        raise InputError(JSON_NOT_RECORDS.format(file=path, found=_kind(data)))
-    for i, item in enumerate(data):
-        if not isinstance(item, dict):
-            raise InputError(JSON_NOT_RECORDS.format(
-                file=path, found=f"a list whose item {i + 1} is {_kind(item)}"))
-    return Table(_records_frame([_flatten(r) for r in data]), "json")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"an object with keys {', '.join(list(value)[:8]) or '(none)'}"
-    return {list: "a list", str: "a string", int: "a number", float: "a number",
-            bool: "true/false", type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def _read_jsonl(path: Path, text: str) -> Table:
-    records: list[dict[str, str]] = []
-    rejected: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rejected.append((number, f"line is not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(item, dict):
-            rejected.append((number, f"line holds {_kind(item)}, not a ticket object"))
-            continue
-        records.append(_flatten(item))
-    if not records and rejected:
-        raise InputError(JSON_SYNTAX.format(file=path, line=rejected[0][0], col=1,
-                                            msg=rejected[0][1]))
-    return Table(_records_frame(records), "jsonl", rejected=rejected)

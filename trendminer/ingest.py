@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import ingest_presets as presets
@@ -147,6 +148,15 @@ def _check_columns(table: Table, used: Mapping[str, str], choice: presets.Choice
                                                available=available))
 
 
+def _by_unique(values: pd.Series, parse) -> pd.Series:  # noqa: ANN001
+    """Apply a vectorised parser to the distinct values only (few priorities, many rows)."""
+    codes, uniques = pd.factorize(values)
+    parsed = parse(pd.Series(uniques, dtype=str))
+    out = parsed.take(codes.clip(min=0)).reset_index(drop=True)
+    out.index = values.index
+    return out.where(codes >= 0) if (codes < 0).any() else out
+
+
 def _parse_priority(values: pd.Series) -> pd.Series:
     digits = values.str.extract(r"^\s*[Pp]?(\d)", expand=False)
     words = values.str.lower().str.extract(r"([a-z]+)", expand=False).map(_PRIORITY_WORDS)
@@ -181,8 +191,8 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
         out[key] = parsed[key]
     for key in COUNT_FIELDS:
         out[key] = pd.to_numeric(out[key], errors="coerce").fillna(0).clip(lower=0).astype(int)
-    out["priority"] = _parse_priority(out["priority"].astype(str))
-    out["csat"] = _parse_csat(out["csat"].astype(str))
+    out["priority"] = _by_unique(out["priority"].astype(str), _parse_priority).astype("Int64")
+    out["csat"] = _by_unique(out["csat"].astype(str), _parse_csat).astype(float)
     out["ticket_id"] = out["ticket_id"].astype(str).str.strip()
     limit = int(read["max_text_chars"])
     for key in TEXT_FIELDS:
@@ -212,24 +222,30 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
             for row in out.loc[hit, "source_row"]:
                 acc.reject(Rejection(str(path), int(row), used.get(key, columns[key]) or key, reason))
             bad |= hit
-    return out.loc[~bad]
+    return out.loc[~bad] if bad.any() else out
 
 
 def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
-    """Keep one row per ticket: highest event version, then newest update, then last read."""
+    """Keep one row per ticket: highest event version, then newest update, then last read.
+
+    The result is ordered by opened_at, ticket_id; the frame is copied once (one ``take``).
+    """
     raw = raw.reset_index(drop=True)
-    dup = raw["ticket_id"].duplicated(keep=False)
+    keep = np.ones(len(raw), dtype=bool)
+    dup = raw["ticket_id"].duplicated(keep=False).to_numpy()
     if dup.any():
-        part = raw.loc[dup].assign(
-            _v=raw.loc[dup, "_version"].fillna(-1),
-            _u=raw.loc[dup, "updated_at"].fillna(raw.loc[dup, "opened_at"]),
-            _o=raw.index[dup])
-        part = part.sort_values(["ticket_id", "_v", "_u", "_o"], kind="stable")
-        drop = part.index[part.duplicated("ticket_id", keep="last")]
+        part = pd.DataFrame({"id": raw["ticket_id"][dup], "v": raw["_version"][dup].fillna(-1),
+                             "u": raw["updated_at"][dup].fillna(raw["opened_at"][dup]),
+                             "o": np.flatnonzero(dup)})
+        part = part.sort_values(["id", "v", "u", "o"], kind="stable")
+        drop = part["o"][part.duplicated("id", keep="last")].to_numpy()
+        keep[drop] = False
         acc.duplicates = len(drop)
-        raw = raw.drop(index=drop)
-    return raw.drop(columns=["_version"]).sort_values(
-        ["opened_at", "ticket_id"], kind="stable").reset_index(drop=True)
+    rows = np.flatnonzero(keep)
+    kept = raw[["opened_at", "ticket_id"]].iloc[rows]
+    order = rows[np.lexsort((kept["ticket_id"].to_numpy(dtype=object),
+                             kept["opened_at"].to_numpy()))]
+    return raw.drop(columns=["_version"]).take(order).reset_index(drop=True)
 
 
 def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp) -> IngestResult:

@@ -7,26 +7,29 @@ after the reports are rendered; the report folder is renamed into place after th
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from .clean import clean_tickets
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
+from .errors import InputError
 from .ingest import Accounting, read_exports
+from .lock import RunLock
+from .manifest import StageTimer, build_manifest
+from .registry import stability
 from .report.render import write_reports
 from .report.views import Builder, RunData
 from .score import system_scores
 from .signals import signals
-from .lock import RunLock
-from .manifest import StageTimer, build_manifest
 from .store import State
-from .systems import attribute, load_catalogue
-from .registry import stability
+from .systems import Catalogue, attribute, load_catalogue
 from .topics import Clusterer, load_curation, topics
 from .trends import trends, window_end
 
@@ -48,6 +51,8 @@ class RunReport:
     top_systems: list[str]
     report_dir: Path | None
     warnings: list[str] = field(default_factory=list)
+    quality: dict = field(default_factory=dict)
+    trends: pd.DataFrame | None = None
 
     @property
     def return_code(self) -> int:
@@ -139,10 +144,61 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         ingested = read_exports(inputs, settings, as_of)
     with timer("clean"):
         cleaned = clean_tickets(ingested.raw, settings)
-    catalogue = load_catalogue(settings["systems"]["catalogue"])
-    embedder = embedder or make_embedder(settings, progress=progress)
-    end = window_end(as_of)
+    night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
+                   embedder or make_embedder(settings, progress=progress), clusterer, timer)
     with RunLock(state_path), State(state_path) as state:
+        return night.run(state, cleaned, as_of, generated_at, out_dir, rebuild_topics)
+
+
+def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timestamp, end: pd.Timestamp,
+           generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
+           embedder: Embedder | None = None, clusterer: Clusterer | None = None,
+           progress: bool = True) -> list[RunReport]:
+    """Back-fill a history from one export by running night by night from ``start`` to ``end``.
+
+    Each night sees only the tickets opened up to that day and commits on its own, exactly
+    like a nightly run; reports are written for the last night only.
+
+    Returns
+    -------
+    list of RunReport
+        One per night; ``quality["stability"]`` of each is the share of tickets that kept
+        their topic id since the night before.
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if end < start:
+        raise InputError(f"--to {end.date()} is before --from {start.date()}.")
+    timer = StageTimer()
+    ingested = read_exports(inputs, settings, end)
+    cleaned = clean_tickets(ingested.raw, settings)
+    night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
+                   embedder or make_embedder(settings, progress=progress), clusterer, timer)
+    reports = []
+    days = pd.date_range(start, end, freq="D")
+    with RunLock(state_path):
+        for day in tqdm(days, desc="replay", unit="night", disable=not progress, file=sys.stderr):
+            visible = cleaned[cleaned["opened_at"] < window_end(day)]
+            with State(state_path) as state:
+                reports.append(night.run(state, visible, day, generated_at, out_dir if day == end else None))
+    return reports
+
+
+@dataclass
+class _Night:
+    """Everything a night's analysis needs besides the state and the tickets."""
+
+    settings: Settings
+    inputs: Sequence[str | Path]
+    accounting: Accounting
+    catalogue: Catalogue
+    embedder: Embedder
+    clusterer: Clusterer | None
+    timer: StageTimer
+
+    def run(self, state: State, cleaned: pd.DataFrame, as_of: pd.Timestamp, generated_at: pd.Timestamp,
+            out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
+        settings, timer, catalogue = self.settings, self.timer, self.catalogue
+        end = window_end(as_of)
         with timer("store"):
             stored = state.upsert_tickets(cleaned)
             start = end - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))
@@ -151,11 +207,11 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             attribution = attribute(tickets, catalogue, settings)
         with timer("embed"):
             vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
-                                               embedder, state)
+                                               self.embedder, state)
         with timer("topics"):
             registry, threshold = state.registry()
             result = topics(tickets, vectors, attribution, settings, registry=registry, threshold=threshold,
-                            as_of=as_of, clusterer=clusterer, rebuild=rebuild_topics,
+                            as_of=as_of, clusterer=self.clusterer, rebuild=rebuild_topics,
                             curation=load_curation(settings["topics"]["curation"]))
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
@@ -168,31 +224,30 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings)
         sizes = info["size"] if len(info) else pd.Series([0])
         remainder = int((assignments["topic_id"] < 0).sum())
+        prev = state.previous_run(as_of)
         quality = {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
                    "largest": float(sizes.max()), "median": float(np.median(sizes)),
-                   "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum())}
+                   "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum()),
+                   "stability": stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan")}
         changes = _changes(state, as_of, info, scores, trend)
-        prev = state.previous_run(as_of)
-        quality["stability"] = stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan")
-        manifest = build_manifest(settings, inputs, ingested.accounting, as_of, embedder, timer)
+        manifest = build_manifest(settings, self.inputs, self.accounting, as_of, self.embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, ingested.accounting, changes, quality, manifest)
+                       catalogue.frame, self.accounting, changes, quality, manifest)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
-        report = RunReport(as_of, ingested.accounting, stored, len(tickets), n_embedded, len(info),
+        report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            remainder, spikes["label"].tolist(),
                            scores[scores["rankable"]]["system"].tolist(), None,
-                           list(ingested.accounting.warnings))
+                           list(self.accounting.warnings), quality, trend)
         state.record_run(as_of, generated_at, settings.digest,
-                         {"accounting": ingested.accounting.summary(), "stored": stored,
-                          "quality": quality},
+                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
                           "assignments": assignments,
                           "topic_events": pd.DataFrame(result.update.events, columns=["topic_id", "event", "detail"])},
                          manifest)
-        builder = Builder(data, settings, as_of, generated_at)
         if out_dir is None:
             state.commit()
         else:
+            builder = Builder(data, settings, as_of, generated_at)
             with timer("report"):
                 report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
-    return report
+        return report

@@ -9,6 +9,7 @@ lower-case, "Last, First"), employee ids matching ``clean.id_patterns``.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ LAST = ["Schmidt", "Novak", "Berg", "Khan", "Rossi", "Wagner", "Braun", "Yılmaz
         "Dubois", "Adeyemi", "Bianchi", "Lindqvist", "Haddad", "García", "Tanaka", "Öztürk",
         "Becker", "Nowak", "O'Neill"]
 DOMAINS = ["corp-example.com", "example.org", "mail.example.de", "contoso.example"]
-PHONES = ["+49 89 {a}{b} {c}", "+1 (555) {a3}-{c}", "0151 {a}{c3}", "+44 20 {a} {c}",
+PHONES = ["+49 89 {a} {b}", "+1 (555) {a3}-{c}", "0151 {a}{c3}", "+44 20 {a} {c}",
           "089/{a}{c}", "(030) {a3} {c}", "+33 1 {a2} {b2} {c2} {d2}", "555-{a3}-{c}",
           "+49 (0)69 {a} {c}", "0043 1 {a}{c}"]
 DISTRACTORS = ["INC{n7}", "KB{n7}", "version {v}", "2026-10-{dd} 14:{mm}", "0x8007{h4}",
@@ -44,6 +45,8 @@ TEMPLATES = [
     "Laptop very slow, 10 minutes to boot. Still not fixed after {x}. {name}, {phone}, {email}",
     "New hire {name} (employee id {empid}) needs access to the finance share. Start {x}.",
     "Cannot connect to \\\\fileserver from {ip}. Tried {x}. Call me back: {phone} - {first}",
+    "Ticket for {folded} - password expired after {x}. Phone: {phone}.",
+    "{first}'s laptop cannot reach {ip}:8080 since {x}. Tel. {phone}; mail {email}",
 ]
 
 
@@ -55,6 +58,12 @@ class Case:
     caller: str
     planted: list[tuple[int, int, str]] = field(default_factory=list)
     decoys: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _fold(text: str) -> str:
+    """ASCII-fold a name as people type it without accents: Öztürk -> Ozturk."""
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return text.encode("ascii", "ignore").decode()
 
 
 def _fill(rng: np.random.Generator, fmt: str) -> str:
@@ -84,12 +93,12 @@ def generate_cases(n_tickets: int = 150, random_state: int = 0) -> list[Case]:
     cases = []
     for _ in range(n_tickets):
         first, last = FIRST[rng.integers(len(FIRST))], LAST[rng.integers(len(LAST))]
-        local = f"{first}.{last}".lower().replace("'", "").replace("ı", "i").replace("ç", "c")
-        local = local.encode("ascii", "ignore").decode()
+        local = _fold(f"{first}.{last}".lower().replace("'", ""))
         values = {
             "name": (f"{first} {last}", "NAME"), "first": (first, "NAME"), "last": (last, "NAME"),
             "lower": (f"{first.lower()} {last.lower()}", "NAME"),
             "last_first": (f"{last}, {first}", "NAME"),
+            "folded": (_fold(f"{first} {last}"), "NAME"),
             "email": (f"{local}@{DOMAINS[rng.integers(len(DOMAINS))]}", "EMAIL"),
             "phone": (_fill(rng, PHONES[rng.integers(len(PHONES))]), "PHONE"),
             "ip": (f"10.{rng.integers(0, 255)}.{rng.integers(0, 255)}.{rng.integers(1, 254)}", "IP"),

@@ -1,0 +1,64 @@
+"""Redaction: recall/precision on the seeded labelled set, and the hard cases one by one."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from trendminer.clean import ID_PATTERNS, clean_tickets, redact
+from trendminer.cli import cli
+from trendminer.config import load_settings
+from trendminer.redaction_eval import evaluate, generate_cases
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_redaction_recall_and_precision_on_labelled_set(seed):
+    cases = generate_cases(120, random_state=seed)
+    score = evaluate(cases)
+    assert sum(score.planted.values()) >= 300
+    assert score.recall >= 0.98, score.misses[:5]
+    assert score.precision >= 0.95
+    assert set(score.planted) == {"EMAIL", "PHONE", "IP", "NAME", "ID"}
+
+
+def test_redaction_generator_is_seeded():
+    assert [c.text for c in generate_cases(5, 7)] == [c.text for c in generate_cases(5, 7)]
+    assert [c.text for c in generate_cases(5, 7)] != [c.text for c in generate_cases(5, 8)]
+
+
+@pytest.mark.parametrize("raw, names, expected", [
+    ("call 555-436-0439.", (), "call [PHONE]."),
+    ("+49 (0)69 4258 7310 or +33 1 20 73 81 37", (), "[PHONE] or [PHONE]"),
+    ("build 19045.3570 on 05.10.2026 at 2026-10-05 14:30", (), "build 19045.3570 on 05.10.2026 at 2026-10-05 14:30"),
+    ("ticket INC0012345, KB4023057, 0x80070005", (), "ticket INC0012345, KB4023057, 0x80070005"),
+    ("Contact: Öztürk, Elif", ("Elif Öztürk",), "Contact: [NAME]"),
+    ("ticket for elif ozturk", ("Elif Öztürk",), "ticket for [NAME]"),
+    ("Maria's laptop", ("Maria Lopez",), "[NAME]'s laptop"),
+    ("server 10.1.2.3:8080", (), "server [IP]:8080"),
+])
+def test_redact_hard_cases(raw, names, expected):
+    assert redact(raw, names) == expected
+
+
+def test_redact_id_patterns():
+    assert redact("employee E123456 and EMP-004711", id_patterns=ID_PATTERNS) == "employee [ID] and [ID]"
+    assert redact("employee E123456") == "employee E123456"
+
+
+def test_clean_tickets_applies_configured_id_patterns():
+    raw = pd.DataFrame([{
+        "ticket_id": "INC1", "opened_at": pd.Timestamp("2026-10-01"), "resolved_at": pd.NaT,
+        "updated_at": pd.NaT, "title": "Badge P-77123 blocked", "description": "E123456 asks",
+        "system": "", "category": "", "priority": pd.NA, "state": "", "caller": "Ann Lee",
+        "assignment_group": "", "reopen_count": 0, "reassignment_count": 0,
+        "source_file": "x.csv", "source_row": 1}])
+    settings = load_settings(overrides=["clean.id_patterns=['P-\\d{5}', 'E\\d{6}']"])
+    out = clean_tickets(raw, settings)
+    assert out.loc[0, "title"] == "Badge [ID] blocked" and out.loc[0, "description"] == "[ID] asks"
+
+
+def test_cli_eval_redaction_prints_recall_and_precision():
+    result = CliRunner().invoke(cli, ["eval", "redaction", "--tickets", "120"])
+    assert result.exit_code == 0, result.output
+    assert "recall    1.000" in result.output or "recall    0.9" in result.output
+    assert "precision" in result.output and "PHONE  recall" in result.output
