@@ -100,19 +100,43 @@ def test_batch_stale_lock_is_cleared(tmp_path):
     assert not lock_path(state).exists()
 
 
+#: the schema trendminer 0.1.0 wrote first (version 1), kept to test migrations from it
+V1_DDL = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE tickets (
+    ticket_id VARCHAR PRIMARY KEY, opened_at TIMESTAMP, resolved_at TIMESTAMP,
+    updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
+    category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
+    assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
+    text VARCHAR, text_hash VARCHAR, source_file VARCHAR, source_row BIGINT);
+INSERT INTO tickets (ticket_id, opened_at, title) VALUES ('INC1', '2026-10-01', 'VPN down');
+CREATE TABLE embeddings (model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
+CREATE TABLE runs (run_id INTEGER PRIMARY KEY, as_of DATE, generated_at TIMESTAMP, config_hash VARCHAR,
+    summary JSON);
+CREATE TABLE topic_snapshots (run_id INTEGER, topic_id INTEGER, label VARCHAR, size INTEGER, top_system VARCHAR);
+CREATE TABLE system_snapshots (run_id INTEGER, system VARCHAR, tickets INTEGER, failures INTEGER,
+    irritation DOUBLE, trouble_score DOUBLE, rank INTEGER, recommendation VARCHAR);
+CREATE TABLE trend_snapshots (run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER,
+    expected DOUBLE, flag VARCHAR);
+"""
+
+
 def test_batch_old_schema_is_migrated_with_a_backup(tmp_path):
     path = tmp_path / "state.duckdb"
-    with State(path) as st:
-        st.commit()
     con = duckdb.connect(str(path))
-    con.execute("ALTER TABLE runs DROP COLUMN manifest")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute(V1_DDL)
     con.close()
     with State(path) as st:
         cols = [r[0] for r in st.con.execute("DESCRIBE runs").fetchall()]
-        version = st.con.execute("SELECT value FROM meta").fetchone()[0]
-    assert "manifest" in cols and version == str(SCHEMA_VERSION)
-    assert (tmp_path / "state.duckdb.v1.bak").exists()
+        ticket_cols = [r[0] for r in st.con.execute("DESCRIBE tickets").fetchall()]
+        version = st.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        kept = st.tickets(pd.Timestamp("2026-01-01"), pd.Timestamp("2027-01-01"))["title"].tolist()
+    assert "manifest" in cols and {"language", "csat"} <= set(ticket_cols)
+    assert version == str(SCHEMA_VERSION) and kept == ["VPN down"]
+    backup = duckdb.connect(str(tmp_path / "state.duckdb.v1.bak"), read_only=True)
+    assert backup.execute("SELECT value FROM meta").fetchone()[0] == "1"
+    backup.close()
 
 
 def test_batch_newer_schema_is_refused(tmp_path):

@@ -11,7 +11,8 @@ from trendminer.store import State
 def _tickets(rows):
     base = {c: "" for c in TICKETS}
     base.update({"opened_at": pd.Timestamp("2026-10-01"), "resolved_at": pd.NaT, "updated_at": pd.NaT,
-                 "priority": pd.NA, "reopen_count": 0, "reassignment_count": 0, "source_row": 1})
+                 "priority": pd.NA, "reopen_count": 0, "reassignment_count": 0, "source_row": 1,
+                 "language": "en", "csat": float("nan")})
     frame = pd.DataFrame([{**base, **r} for r in rows])
     frame["priority"] = frame["priority"].astype("Int64")
     return frame

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 
 from .config import Settings
@@ -253,7 +254,11 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     ids = tuple(opts["id_patterns"]) if opts["redact_ids"] else ()
 
     callers = out["caller"].astype(str)
-    out["title"] = [scrub(t, c).replace("\n", " ") for t, c in zip(out["title"].astype(str), callers)]
+    # Titles are one-line plain text in every tool: markup in them is shown as typed, not parsed.
+    out["title"] = [" ".join(redact(t, (c,) if opts["redact_caller_names"] and c.strip() else (),
+                                    emails=opts["redact_emails"], phones=opts["redact_phones"],
+                                    ips=opts["redact_ips"], id_patterns=ids).split())
+                    for t, c in zip(out["title"].astype(str), callers)]
     out["description"] = [scrub(t, c) for t, c in zip(out["description"].astype(str), callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]
     out["system_field"] = out.pop("system").astype(str).str.strip()
@@ -261,6 +266,8 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
         out[col] = out[col].astype(str).str.strip()
     out["text"] = [embed_text(t, d, max_chars) for t, d in zip(out["title"], out["description"])]
     out["text_hash"] = [hashlib.sha256(t.encode()).hexdigest() for t in out["text"]]
+    out["language"] = out["language"].astype(str) if "language" in out else "und"
+    out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
     out = out.drop(columns=["caller"])
     return validate(out[list(TICKETS)], TICKETS, "clean")
 

@@ -146,6 +146,49 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
 
 
 @cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@config_option
+@set_option
+@click.option("--from", "start", required=True, metavar="DATE", help="First night to replay, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, metavar="DATE", help="Last night to replay, YYYY-MM-DD.")
+@click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="Reports of the last night go to OUT/<to>/.")
+@click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
+              type=click.Path(dir_okay=False), help="The DuckDB state file to fill.")
+def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], start: str, end: str,
+           out_dir: str, state_path: str) -> None:
+    """Back-fill the history from one export by running night by night.
+
+    Each night sees only the tickets opened up to that day, exactly like a nightly run.
+    Prints the night-to-night topic-id stability (share of tickets that kept their topic
+    id) and the spikes flagged, on stdout.
+
+    Example:
+
+        trendminer replay export.csv --config trendminer.toml --from 2026-09-01 --to 2026-10-31
+    """
+    from .pipeline import replay as replay_nights
+
+    _setup_logging(quiet=True)
+    generated_at = pd.Timestamp(datetime.now()).floor("s")
+    try:
+        reports = replay_nights(list(inputs), load_settings(config, overrides), start=_as_of(start),
+                                end=_as_of(end), generated_at=generated_at, state_path=state_path,
+                                out_dir=out_dir, progress=True)
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    for report in reports:
+        if report.spikes:
+            click.echo(f"{report.as_of.date()} spiking/new: {'; '.join(report.spikes[:4])}")
+    nightly = [r.quality["stability"] for r in reports[1:]]
+    if nightly:
+        click.echo(f"nights: {len(reports)}; lowest night {min(nightly):.3f}")
+        click.echo(f"topic-id stability: {sum(nightly) / len(nightly):.3f}")
+    if reports[-1].report_dir is not None:
+        click.echo(str(reports[-1].report_dir / "index.html"))
+
+
+@cli.command()
 @config_option
 @click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
               type=click.Path(dir_okay=False), help="The state file to check.")
@@ -184,6 +227,39 @@ def eval_group() -> None:
     """
 
 
+@eval_group.command("topics")
+@click.argument("path", type=click.Path())
+@click.option("--text-col", default="text", show_default=True, help="Column with the texts.")
+@click.option("--label-col", default="category", show_default=True, help="Column with the true labels.")
+@click.option("--backend", type=click.Choice(["sentence-transformers", "tfidf"]), default=None,
+              help="Embedding backend (default: the config's).")
+@click.option("--cache", type=click.Path(dir_okay=False), default=None,
+              help="DuckDB file to cache the embeddings in between evaluations.")
+@config_option
+@set_option
+def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, cache: str | None,
+                config: str | None, overrides: tuple[str, ...]) -> None:
+    """Score the topic stage on a labelled CSV: one JSON line on stdout.
+
+    Prints nmi, ari, acc (Hungarian-matched accuracy), n_topics, remainder_share and
+    seconds. Runs the nightly code path: cleaning, embedding, clustering.
+
+    Example:
+
+        trendminer eval topics ../shared/data/banking77/test.csv --text-col text --label-col category
+    """
+    from .topic_eval import evaluate_topics
+
+    _setup_logging(quiet=True)
+    extra = [f"embed.backend={json.dumps(backend)}"] if backend else []
+    try:
+        scores = evaluate_topics(path, text_col, label_col, load_settings(config, [*overrides, *extra]),
+                                 cache=cache)
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(scores))
+
+
 @eval_group.command("redaction")
 @click.option("--tickets", "n_tickets", default=150, show_default=True,
               help="Generated tickets (about 2.8 planted personal-data strings each).")
@@ -212,6 +288,103 @@ def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | N
     click.echo("\n".join(score.lines()))
     for miss in score.misses if show_misses else []:
         click.echo(f"  missed {miss}")
+
+
+@eval_group.command("sentiment")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False),
+              help="Folder holding senti4sd/. Default: ../shared/data.")
+@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False),
+              help="Cache the test-split embeddings here. Default: a folder in the system temp dir.")
+@config_option
+@set_option
+def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | None,
+                   overrides: tuple[str, ...]) -> None:
+    """Print the sentiment model's macro-F1 (and per class) on the Senti4SD test split.
+
+    Senti4SD is not shipped; without it the command says so and exits 0.
+
+    Example:
+
+        trendminer eval sentiment --data ../shared/data
+    """
+    import tempfile
+    from pathlib import Path
+
+    from .embed import make_embedder
+    from .evaluate import NO_SHARED_DATA, _data_candidates, sentiment_scores, shared_data_dir
+
+    _setup_logging(quiet=True)
+    found = shared_data_dir(data_dir)
+    if found is None:
+        places = ", ".join(str(p) for p in _data_candidates(data_dir))
+        click.echo("skipped: " + NO_SHARED_DATA.format(places=places), err=True)
+        return
+    try:
+        embedder = make_embedder(load_settings(config, overrides), progress=False)
+        scores = sentiment_scores(found, embedder.encode, embedder.name,
+                                  cache_dir or Path(tempfile.gettempdir()) / "trendminer-senti4sd")
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("sentiment, Senti4SD test split: " + "\n".join(scores.lines()))
+
+
+@eval_group.command("attribution")
+@click.option("--show-errors", is_flag=True, help="Print each wrongly attributed or missed ticket.")
+@config_option
+@set_option
+def eval_attribution(show_errors: bool, config: str | None, overrides: tuple[str, ...]) -> None:
+    """Print precision and recall of system attribution on the hand-labelled sample slice.
+
+    precision = correct attributions / tickets attributed to a catalogued system;
+    recall = correct attributions / tickets whose true system is catalogued.
+    Labels: data/samples/attribution_labels.csv (350 tickets, 200 with an empty cmdb_ci).
+
+    Example:
+
+        trendminer eval attribution
+    """
+    from .evaluate import attribution_eval
+
+    _setup_logging(quiet=True)
+    try:
+        scores = attribution_eval(load_settings(config, overrides))
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(scores.lines()))
+    for ticket, truth, got in scores.errors if show_errors else []:
+        click.echo(f"  {ticket}: labelled {truth!r}, attributed {got!r}")
+
+
+@cli.group("systems")
+def systems_group() -> None:
+    """Work with the system catalogue."""
+
+
+@systems_group.command("suggest")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--min-tickets", default=3, show_default=True, help="Leave out names in fewer tickets.")
+@click.option("--top", default=30, show_default=True, help="At most this many names.")
+@config_option
+@set_option
+def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, config: str | None,
+                    overrides: tuple[str, ...]) -> None:
+    """List frequent product-like names in the tickets that the catalogue lacks, ranked.
+
+    Prints CSV (name, tickets, source, example) on stdout: CI field values that match no
+    catalogue entry, and names in ticket titles, most tickets first.
+
+    Example:
+
+        trendminer systems suggest export.csv --config trendminer.toml
+    """
+    from .systems import suggest_from_exports
+
+    _setup_logging(quiet=True)
+    try:
+        frame = suggest_from_exports(list(inputs), load_settings(config, overrides), min_tickets, top)
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(frame.to_csv(index=False), nl=False)
 
 
 def main() -> None:

@@ -115,21 +115,29 @@ class TfidfEmbedder:
     """Hashed word (1-2) and character (3-5) n-gram counts, sublinear, projected to ``dim``.
 
     Stateless: a text's vector never depends on the other texts, so vectors can be cached
-    like model embeddings. The projection is a fixed Gaussian matrix (seeded), which keeps
-    cosine similarities approximately (Johnson-Lindenstrauss).
+    like model embeddings. The projection is a fixed sparse random matrix (seeded, built
+    once per instance), which keeps cosine similarities approximately (Johnson-Lindenstrauss).
     """
 
-    name = "tfidf:v1"
+    name = "tfidf:v2"
 
     def __init__(self, dim: int = 256, n_features: int = 2**18) -> None:
         self.dim = dim
         self.n_features = n_features
 
+    def _projection(self):  # noqa: ANN202 - a fitted SparseRandomProjection
+        if not hasattr(self, "_fitted"):
+            from scipy import sparse
+            from sklearn.random_projection import SparseRandomProjection
+
+            self._fitted = SparseRandomProjection(self.dim, random_state=0).fit(
+                sparse.csr_matrix((1, 2 * self.n_features)))
+        return self._fitted
+
     def encode(self, texts: list[str]) -> np.ndarray:
         from scipy import sparse
         from sklearn.feature_extraction.text import HashingVectorizer
         from sklearn.preprocessing import normalize
-        from sklearn.random_projection import GaussianRandomProjection
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -139,9 +147,8 @@ class TfidfEmbedder:
                                   ngram_range=(3, 5), alternate_sign=False, norm=None)
         counts = sparse.hstack([words.transform(texts), 0.5 * chars.transform(texts)]).tocsr()
         counts.data = 1.0 + np.log(counts.data)
-        projection = GaussianRandomProjection(self.dim, random_state=0)
-        projection.fit(sparse.csr_matrix((1, counts.shape[1])))
-        dense = projection.transform(normalize(counts))
+        dense = self._projection().transform(normalize(counts))
+        dense = dense.toarray() if sparse.issparse(dense) else dense
         return normalize(dense).astype(np.float32)
 
 

@@ -138,14 +138,15 @@ def _check_columns(table: Table, used: Mapping[str, str], choice: presets.Choice
         if key != "title":
             raise InputError(MISSING_COLUMN.format(file=path, column=columns[key], key=key,
                                                    what=_WHAT[key], available=available))
-        text_cols = [columns[k] for k in TEXT_FIELDS if columns[k]]
-        if len(text_cols) == 1:
+        if not (columns["title"] and columns["description"]):
             key = "title" if columns["title"] else "description"
             raise InputError(MISSING_COLUMN.format(file=path, column=columns[key], key=key,
                                                    what=_WHAT[key], available=available))
-        raise InputError(NO_TEXT_COLUMN.format(file=path, title=columns["title"],
-                                               description=columns["description"],
-                                               available=available))
+        raise InputError(MISSING_COLUMN.format(
+            file=path, column=columns["title"], key="title", what=_WHAT["title"],
+            available=available) + NO_TEXT_COLUMN.format(
+            file=path, title=columns["title"], description=columns["description"],
+            available=available).split("\n")[-1])
 
 
 def _by_unique(values: pd.Series, parse) -> pd.Series:  # noqa: ANN001

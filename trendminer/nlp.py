@@ -36,9 +36,24 @@ def english() -> Language:
     return nlp
 
 
+_DOC_CACHE: dict[str, Doc] = {}
+_DOC_CACHE_MAX = 200_000
+
+
 def docs(texts: Iterable[str], batch_size: int = 512) -> list[Doc]:
-    """Run the shared pipeline over lower-cased ``texts`` (the lemma tables are lower-case)."""
-    return list(english().pipe((t.lower() for t in texts), batch_size=batch_size))
+    """Run the shared pipeline over lower-cased ``texts`` (the lemma tables are lower-case).
+
+    Parsed texts are memoised (up to 200k), so a replay or a second stage over the same
+    tickets does not parse them again. Docs are shared: callers must not modify them.
+    """
+    lowered = [t.lower() for t in texts]
+    missing = list(dict.fromkeys(t for t in lowered if t not in _DOC_CACHE))
+    if len(_DOC_CACHE) + len(missing) > _DOC_CACHE_MAX:
+        _DOC_CACHE.clear()
+        missing = list(dict.fromkeys(lowered))
+    for text, doc in zip(missing, english().pipe(missing, batch_size=batch_size)):
+        _DOC_CACHE[text] = doc
+    return [_DOC_CACHE[t] for t in lowered]
 
 
 def content_terms(doc: Doc) -> list[str]:

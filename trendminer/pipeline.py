@@ -228,6 +228,8 @@ class _Night:
         quality = {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
                    "largest": float(sizes.max()), "median": float(np.median(sizes)),
                    "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum()),
+                   "other_language": int((~tickets["language"].isin(
+                       [settings["ingest"]["main_language"], "und", ""])).sum()),
                    "stability": stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan")}
         changes = _changes(state, as_of, info, scores, trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, as_of, self.embedder, timer)

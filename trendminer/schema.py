@@ -35,6 +35,8 @@ TICKETS: Mapping[str, str] = {
     "assignment_group": "team working the ticket ('' if none)",
     "reopen_count": "times reopened (int)",
     "reassignment_count": "times reassigned (int)",
+    "language": "ISO 639-1 code detected from the text, 'und' if undetermined (str)",
+    "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
     "source_file": "file the row came from (str)",

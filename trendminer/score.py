@@ -55,7 +55,7 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
         reasons.append(("fix", f"failures this week {row['recent_failures']} vs "
                                f"{row['expected_failures']:.1f} expected ({row['failure_trend']:.1f}x): "
                                "open a problem record"))
-    if howto >= rules["document_howto_share"] and row["tickets"] >= 5:
+    if howto >= rules["document_howto_share"] and row["howto"] >= rules["min_tickets"]:
         reasons.append(("document", f"{howto:.0%} of its tickets are how-to questions: improve "
                                     "documentation, training or the design"))
     upper = row["failures_per_100_users_upper"]
@@ -119,9 +119,10 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     for col in ("tickets", "failures", "howto", "requests", "recent_failures", "base_failures"):
         frame[col] = frame[col].astype(int)
     cat = catalogue.frame.set_index("name")
-    frame["user_count"] = cat["user_count"].reindex(names).astype("Int64") if len(cat) else pd.NA
+    known_users = cat["user_count"] if len(cat) else pd.Series(dtype="Int64")
+    frame["user_count"] = known_users.reindex(names).astype("Int64")
     lifecycle = cat["lifecycle"].reindex(names).fillna("").to_dict() if len(cat) else {}
-    users = frame["user_count"].astype("float64")
+    users = pd.Series(frame["user_count"].to_numpy(dtype="float64", na_value=np.nan), index=frame.index)
     frame["failures_per_100_users"] = 100 * frame["failures"] / users
     frame["failures_per_100_users_upper"] = 100 * poisson_interval(frame["failures"].to_numpy())[1] / users
     scale = int(settings["trends"]["recent_days"]) / int(settings["trends"]["baseline_days"])
@@ -151,6 +152,7 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     n_ranked = int(frame["rankable"].sum())
     rules = {k: float(v) for k, v in settings["recommend"].items()}
     rules["min_count"] = float(settings["trends"]["min_count"])
+    rules["min_tickets"] = float(opts["min_tickets"])
     recs = [_recommend(row, lifecycle.get(row["system"], ""), n_ranked, rules) for _, row in frame.iterrows()]
     frame["recommendation"] = [r[0] for r in recs]
     frame["reasons"] = [r[1] for r in recs]

@@ -23,12 +23,13 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
 MIGRATIONS: dict[int, str] = {
     1: "ALTER TABLE runs ADD COLUMN manifest JSON;",
     2: "",  # version 3 adds the topic registry tables; _DDL creates them
+    3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
 }
 
 _DDL = """
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
     category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
     assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    text VARCHAR, text_hash VARCHAR, source_file VARCHAR, source_row BIGINT);
+    language VARCHAR, csat DOUBLE, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
+    source_row BIGINT);
 CREATE TABLE IF NOT EXISTS embeddings (
     model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
 CREATE TABLE IF NOT EXISTS runs (

@@ -341,7 +341,7 @@ def _looks_like_product(token: str, first: bool) -> bool:
         return True
     if token.isupper():
         return len(token) >= 2 and not is_english_word(token)
-    return token[0].isupper() and not first
+    return token[0].isupper() and (not first or not is_english_word(token))
 
 
 def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tickets: int = 3,
@@ -350,7 +350,7 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
 
     Two sources: values of the CI field that match no catalogue entry, and names in ticket
     titles (capitalised words after the first, upper-case codes, letter-digit mixes; runs of
-    them form one name, e.g. "Power BI"). Titles written mostly in capitals are skipped, and
+    them form one name, e.g. "Power Automate"). Titles written mostly in capitals are skipped, and
     so is anything the catalogue already matches (also misspelt).
 
     Parameters
@@ -377,9 +377,9 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
     --------
     >>> from trendminer.config import load_settings
     >>> t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "system_field": ["", "", "Tableau"],
-    ...                   "title": ["Power BI report empty", "cannot open Power BI", "x"]})
+    ...                   "title": ["Power Automate flow fails", "cannot open Power Automate", "x"]})
     >>> suggest(t, load_catalogue(None), load_settings(), min_tickets=1)["name"].tolist()
-    ['Power BI', 'Tableau']
+    ['Power Automate', 'Tableau']
     """
     threshold = float(settings["systems"]["fuzzy_threshold"])
     terms = catalogue.terms()
@@ -412,9 +412,13 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
         letters = [c for c in title if c.isalpha()]
         if not letters or sum(c.isupper() for c in letters) > 0.6 * len(letters):
             continue
+        doc = english.make_doc(title)
+        flags = [_looks_like_product(tok.text, tok.i == 0) for tok in doc]
+        if len(flags) > 1 and flags[1] and doc[0].text[:1].isupper():
+            flags[0] = _looks_like_product(doc[0].text, False)  # "Power Automate fails"
         run: list[str] = []
-        for tok in [*english.make_doc(title), None]:
-            if tok is not None and _looks_like_product(tok.text, tok.i == 0):
+        for tok, flag in zip([*doc, None], [*flags, False]):
+            if tok is not None and flag:
                 run.append(tok.text)
                 continue
             if run:

@@ -150,9 +150,13 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
         model = copy.deepcopy(clusterer) if clusterer is not None else default_clusterer(settings)
         return model.fit(X)
 
-    update = registry_update(vectors, registry, threshold, fit, as_of, min_topic_size=min_size,
+    # Tickets in other languages are counted apart, not mixed into the main language's topics.
+    clusterable = tickets["language"].isin([settings["ingest"]["main_language"], "und", ""]).to_numpy()
+    update = registry_update(vectors[clusterable], registry, threshold, fit, as_of, min_topic_size=min_size,
                              default_threshold=float(opts["assign_threshold"]), rebuild=rebuild)
-    labels = _curate(update.labels, curation)
+    labels = np.full(len(tickets), -1)
+    labels[clusterable] = update.labels
+    labels = _curate(labels, curation)
     assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy(), "topic_id": labels})
     system_of = attribution.set_index("ticket_id")["system"].reindex(tickets["ticket_id"]).to_numpy()
     unattributed = settings["systems"]["unattributed"]

@@ -1,7 +1,8 @@
 """Trends per system and per topic: the recent window against a baseline.
 
 Each row states observed vs expected and the one-sided Poisson p-value behind its flag:
-``new`` (nothing in the baseline), ``spiking`` (p < trends.spike_p and at least double),
+``new`` (nothing in the baseline), ``spiking`` (p < trends.spike_p, at least trends.spike_ratio
+times the expected count and trends.spike_min_count tickets),
 ``rising`` (p < trends.rise_p and 1.5x), ``fading`` (significantly below, at most half),
 else ``steady``.
 """
@@ -38,7 +39,8 @@ def flag_counts(recent: np.ndarray, baseline: np.ndarray, scale: float, settings
     flag = np.full(len(recent), "steady", dtype=object)
     enough = recent >= min_count
     flag[(p_rise < float(opts["rise_p"])) & (ratio >= 1.5) & enough] = "rising"
-    flag[(p_rise < float(opts["spike_p"])) & (ratio >= 2.0) & enough] = "spiking"
+    flag[(p_rise < float(opts["spike_p"])) & (ratio >= float(opts["spike_ratio"]))
+         & (recent >= int(opts["spike_min_count"]))] = "spiking"
     flag[(baseline == 0) & enough] = "new"
     flag[(expected >= min_count) & (p_fall < float(opts["rise_p"])) & (ratio <= 0.5)] = "fading"
     p_value = np.where(flag == "fading", p_fall, p_rise)

@@ -230,8 +230,8 @@ class Builder:
         q = self.d.quality
         quality = [("problem topics", str(len(self.d.info))),
                    ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
+                   ("of which in other languages (not clustered)", f"{int(q.get('other_language', 0))}"),
                    ("largest / median topic size", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
-                   ("texts embedded this run (others cached)", f"{int(q.get('embedded', 0))}"),
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
                    ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
