@@ -16,9 +16,9 @@ Algorithm (near-linear in the number of texts ``n``):
    point where extra topics stop buying separation. No number of topics is ever given.
 5. **Final assignment.** Topic centroids are the normalised means of their points; each point
    goes to the most similar centroid. Topics smaller than ``min_topic_size`` are dissolved, and a
-   point whose best similarity is below ``threshold_`` (the ``remainder_quantile`` quantile of the
-   points' similarities to their own centroid) goes to the remainder ``-1``. :meth:`predict` uses
-   exactly this rule, so ``fit(X).labels_`` equals ``predict(X)``.
+   point whose best similarity is below ``threshold_`` (by default the lowest similarity of a
+   training point to its own centroid; see ``remainder_quantile``) goes to the remainder ``-1``.
+   :meth:`predict` uses exactly this rule, so ``fit(X).labels_`` equals ``predict(X)``.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ _CHUNK = 8192
 
 
 def _validate(X: np.ndarray) -> np.ndarray:
-    """Check ``X`` (2-D, non-empty, finite) and return L2-normalised float32 rows (never in place)."""
+    """Check ``X`` (2-D, non-empty, finite); return L2-normalised float32 rows (never in place)."""
     X = check_array(X, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=1)
     norms = np.linalg.norm(X, axis=1)
     if np.allclose(norms, 1.0, atol=1e-3):
@@ -94,17 +94,22 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         Topics with fewer points are dissolved into their nearest other topics (or the remainder).
     max_topics : int, default=400
         Largest number of topics considered (also capped at ``n // (2 * min_topic_size)``).
-    max_units : int, default=3000
+    max_units : int, default=4000
         Above this many points, points are first compressed into this many micro-clusters.
     n_neighbors : int, default=10
         Neighbours per unit in the smoothing graph.
     smoothing_steps : int, default=2
         Random-walk averaging steps applied to the unit vectors before the Ward linkage.
-    remainder_quantile : float, default=0.01
-        Share of the least typical points (lowest similarity to their topic centroid) that the
-        learned similarity threshold sends to the remainder (label ``-1``).
+    remainder_quantile : float, default=0.0
+        Share of the least typical training points (lowest similarity to their topic centroid)
+        that the learned similarity threshold sends to the remainder (label ``-1``). With 0 the
+        threshold is the lowest such similarity seen in fit: the training data has (almost) no
+        remainder, and new points less similar to every centroid than that go to ``-1``.
     n_candidates : int, default=40
         Number of log-spaced cuts of the hierarchy scored when choosing the number of topics.
+    knee_slope : float, default=1.0
+        Price of extra topics in the knee criterion ``silhouette_norm - knee_slope * log_k_norm``;
+        lower values give more, finer topics.
 
     Attributes
     ----------
@@ -121,8 +126,9 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, *, random_state=0, min_topic_size: int = 5, max_topics: int = 400,
-                 max_units: int = 3000, n_neighbors: int = 10, smoothing_steps: int = 2,
-                 remainder_quantile: float = 0.01, n_candidates: int = 40):
+                 max_units: int = 4000, n_neighbors: int = 10, smoothing_steps: int = 2,
+                 remainder_quantile: float = 0.0, n_candidates: int = 40,
+                 knee_slope: float = 1.0):
         self.random_state = random_state
         self.min_topic_size = min_topic_size
         self.max_topics = max_topics
@@ -131,14 +137,17 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         self.smoothing_steps = smoothing_steps
         self.remainder_quantile = remainder_quantile
         self.n_candidates = n_candidates
+        self.knee_slope = knee_slope
 
     # ------------------------------------------------------------------ stages
-    def _units(self, X: np.ndarray, rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _units(self, X: np.ndarray,
+               rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return unit vectors ``U``, unit multiplicities ``w`` and the unit of every point."""
         n = len(X)
         if n <= self.max_units:
             return X, np.ones(n), np.arange(n)
-        sub = X if n <= 50 * self.max_units else X[np.sort(rng.choice(n, 50 * self.max_units, replace=False))]
+        n_sub = 50 * self.max_units
+        sub = X if n <= n_sub else X[np.sort(rng.choice(n, n_sub, replace=False))]
         mbk = MiniBatchKMeans(self.max_units, init="random", batch_size=4096, n_init=1,
                               max_iter=10, random_state=rng).fit(sub)
         unit, _ = _best_match(X, _normalise(mbk.cluster_centers_))
@@ -159,7 +168,8 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         S = U @ U.T
         np.fill_diagonal(S, -np.inf)
         nbr = np.argpartition(-S, nn - 1, axis=1)[:, :nn]
-        A = sp.csr_matrix((np.ones(nbr.size), (np.repeat(np.arange(m), nn), nbr.ravel())), shape=(m, m))
+        rows = np.repeat(np.arange(m), nn)
+        A = sp.csr_matrix((np.ones(nbr.size), (rows, nbr.ravel())), shape=(m, m))
         A = (A.maximum(A.T) + sp.eye(m)) @ sp.diags(w)
         P = sp.diags(1.0 / np.asarray(A.sum(axis=1)).ravel()) @ A
         Z = U.astype(np.float64)
@@ -168,22 +178,27 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         linkage = ward(_normalise(Z).astype(np.float64))
         np.fill_diagonal(S, 1.0)
         D = np.clip(1.0 - S, 0.0, None, out=S)
-        ks = np.unique(np.round(np.geomspace(2, kmax, self.n_candidates)).astype(int))
-        cuts, sils = [], []
-        for k in ks:
+
+        def cut(k: int) -> tuple[np.ndarray, float]:
             lab = fcluster(linkage, k, criterion="maxclust") - 1
-            if lab.max() < 1:
-                continue
-            cuts.append(lab)
-            sils.append(_weighted_silhouette(D, lab, w))
-        self.scores_ = np.column_stack([[c.max() + 1 for c in cuts], sils]) if cuts else np.empty((0, 2))
-        if not cuts:
-            return np.zeros(m, dtype=np.int64)
-        sil = np.asarray(sils)
-        logk = np.log(self.scores_[:, 0])
-        span_s, span_k = np.ptp(sil), np.ptp(logk)
-        knee = (sil - sil.min()) / (span_s or 1.0) - (logk - logk.min()) / (span_k or 1.0)
-        return cuts[int(np.argmax(knee))]
+            return lab, (_weighted_silhouette(D, lab, w) if lab.max() >= 1 else -1.0)
+
+        ks = np.unique(np.round(np.geomspace(2, kmax, self.n_candidates)).astype(int))
+        sil = np.array([cut(k)[1] for k in ks])
+        logk = np.log(ks)
+        lo_s, span_s, lo_k, span_k = sil.min(), np.ptp(sil) or 1.0, logk.min(), np.ptp(logk) or 1.0
+
+        def knee(k: int, s: float) -> float:
+            return (s - lo_s) / span_s - self.knee_slope * (np.log(k) - lo_k) / span_k
+
+        i = int(np.argmax([knee(k, s) for k, s in zip(ks, sil)]))
+        # refine: every integer k between the neighbours of the best coarse candidate
+        fine = range(ks[max(i - 1, 0)], ks[min(i + 1, len(ks) - 1)] + 1)
+        scored = [(k, *cut(k)) for k in fine]
+        pairs = {(int(k), float(s)) for k, s in zip(ks, sil)} | {(k, s) for k, _, s in scored}
+        self.scores_ = np.array(sorted(pairs))
+        k, lab, _ = max(scored, key=lambda t: knee(t[0], t[2]))
+        return lab
 
     def _assign(self, X: np.ndarray, C: np.ndarray, threshold: float) -> np.ndarray:
         idx, sim = _best_match(X, C)
@@ -213,7 +228,7 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         while True:   # dissolve undersized topics until every topic is large enough
             idx, sim = _best_match(X, C)
             if threshold == -np.inf:
-                threshold = float(np.quantile(sim, self.remainder_quantile)) if self.remainder_quantile > 0 else -np.inf
+                threshold = float(np.quantile(sim, self.remainder_quantile))
             labels = np.where(sim >= threshold, idx, -1)
             sizes = np.bincount(labels[labels >= 0], minlength=len(C))
             small = sizes < self.min_topic_size

@@ -181,8 +181,8 @@ def sentiment_scores(data_dir: str | Path, encode: Callable[[list[str]], np.ndar
     test = read_senti4sd(Path(data_dir) / "senti4sd" / SENTI4SD_FILES["test"])
     vectors = cached_encode(test["text"].tolist(), encode, embedder_name, cache_dir)
     model = load_model(model_path)
-    return classification_scores(test["polarity"].tolist(), model.predict(vectors).tolist(),
-                                 labels=model.classes)
+    predicted = model.predict(vectors, test["text"].tolist())
+    return classification_scores(test["polarity"].tolist(), predicted.tolist(), labels=model.classes)
 
 
 # --- attribution -------------------------------------------------------------------------

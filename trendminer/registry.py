@@ -87,8 +87,14 @@ def assign(vectors: np.ndarray, registry: pd.DataFrame, threshold: float) -> np.
     return np.where(row >= 0, live["topic_id"].to_numpy()[np.maximum(row, 0)], -1).astype(int)
 
 
+def _append(registry: pd.DataFrame, topic_id: int, centroid: np.ndarray, day: pd.Timestamp) -> pd.DataFrame:
+    row = pd.DataFrame({"topic_id": [topic_id], "centroid": [centroid], "first_seen": [day],
+                        "last_seen": [day], "status": ["active"], "label": [""]})
+    return pd.concat([registry, row], ignore_index=True) if len(registry) else row
+
+
 def _grow(vectors: np.ndarray, registry: pd.DataFrame, threshold: float, fit: Callable, day: pd.Timestamp,
-          min_size: int, events: list, max_rounds: int = 5) -> np.ndarray:
+          min_size: int, events: list, max_rounds: int = 5) -> tuple[np.ndarray, pd.DataFrame]:
     """Cluster the remainder into new topics until nothing of ``min_size`` is left to find."""
     for _round in range(max_rounds):
         labels = assign(vectors, registry, threshold)
@@ -103,12 +109,12 @@ def _grow(vectors: np.ndarray, registry: pd.DataFrame, threshold: float, fit: Ca
             if size < min_size:
                 continue
             new_id = int(registry["topic_id"].max()) + 1 if len(registry) else 0
-            registry.loc[len(registry)] = [new_id, centroids[j], day, day, "active", ""]
+            registry = _append(registry, new_id, centroids[j], day)
             events.append((new_id, "new", f"{size} tickets no existing topic fitted"))
             added += 1
         if not added:
             break
-    return assign(vectors, registry, threshold)
+    return assign(vectors, registry, threshold), registry
 
 
 def update(vectors: np.ndarray, registry: pd.DataFrame, threshold: float | None,
@@ -158,12 +164,12 @@ def update(vectors: np.ndarray, registry: pd.DataFrame, threshold: float | None,
         why = "a rebuild found it" if had_registry else "first run"
         for r in np.flatnonzero(ids < 0):
             ids[r] = int(registry["topic_id"].max()) + 1 if len(registry) else 0
-            registry.loc[len(registry)] = [int(ids[r]), centroids[r], day, day, "active", ""]
+            registry = _append(registry, int(ids[r]), centroids[r], day)
             events.append((int(ids[r]), "new", why))
         if had_registry:
             lost = ~registry["topic_id"].isin(ids) & registry["topic_id"].isin(old_labels)
             registry.loc[lost, "status"] = "merged"
-    labels = _grow(vectors, registry, threshold, fit, day, min_topic_size, events)
+    labels, registry = _grow(vectors, registry, threshold, fit, day, min_topic_size, events)
     if old_labels is not None:
         events += _splits_and_merges(old_labels, labels)
     present = set(labels[labels >= 0].tolist())
