@@ -194,6 +194,8 @@ class Builder:
         self.t = t
         self.topic_trend = data.trends[data.trends["entity_type"] == "topic"].set_index("entity")
         self.info_by_id = data.info.set_index("topic_id", drop=False)
+        self.by_id = t.set_index("ticket_id")
+        self._cards: dict[str, SystemCard] = {}
 
     def page(self, title: str) -> Page:
         return Page(title, str(self.as_of.date()), self.generated_at.strftime("%Y-%m-%d %H:%M"), NAV)
@@ -205,7 +207,7 @@ class Builder:
     def topic_row(self, info_row: pd.Series) -> TopicRow:
         key = str(info_row["topic_id"])
         trend = self.topic_trend.loc[key] if key in self.topic_trend.index else None
-        reps = self.t.set_index("ticket_id").reindex(info_row["representatives"])["title"].dropna()
+        reps = self.by_id.reindex(info_row["representatives"])["title"].dropna()
         return TopicRow(int(info_row["topic_id"]), f"topic-{info_row['topic_id']}", info_row["label"],
                         int(info_row["size"]), int(trend["recent"]) if trend is not None else 0,
                         trend["flag"] if trend is not None else "steady",
@@ -220,12 +222,16 @@ class Builder:
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}"))
         return out
 
+    def headline(self) -> str:
+        """One sentence on the night."""
+        flags = self.d.trends["flag"]
+        return (f"{len(self.d.tickets)} tickets analysed, {len(self.d.info)} problem topics; "
+                f"{int(flags.isin(['spiking', 'new']).sum())} spiking or new, {int((flags == 'rising').sum())} rising.")
+
     def digest(self) -> Digest:
         acc = self.d.accounting
         flags = self.flags()
-        spikes = [f for f in flags if f.flag in ("spiking", "new")]
-        headline = (f"{len(self.d.tickets)} tickets analysed, {len(self.d.info)} problem topics; "
-                    f"{len(spikes)} spiking or new, {sum(f.flag == 'rising' for f in flags)} rising.")
+        headline = self.headline()
         top = self.d.info.head(int(self.settings["report"]["top_topics"]))
         q = self.d.quality
         quality = [("problem topics", str(len(self.d.info))),
@@ -264,6 +270,12 @@ class Builder:
         return np.bincount(idx[(idx >= 0) & (idx < weeks)], minlength=weeks).tolist()
 
     def card(self, row: pd.Series) -> SystemCard:
+        """The scorecard of one system (built once per system)."""
+        if row["system"] not in self._cards:
+            self._cards[row["system"]] = self._card(row)
+        return self._cards[row["system"]]
+
+    def _card(self, row: pd.Series) -> SystemCard:
         name = row["system"]
         mine = self.t[self.t["system"] == name]
         n_ev = int(self.settings["report"]["evidence_tickets"])
@@ -328,4 +340,4 @@ class Builder:
         pages = [("digest.html", "Nightly digest", "For the desk lead: what changed, spikes, top problems, data quality."),
                  ("systems.html", "Systems report", "For architects: systems ranked by failures and irritation, with recommendations."),
                  ("pain-points.html", "Pain-point briefs", "For design teams: why a system is hard to use, with user quotes.")]
-        return Index(self.page("trendminer overview"), pages, self.digest().headline)
+        return Index(self.page("trendminer overview"), pages, self.headline())
