@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,8 +45,13 @@ def test_signals_components_and_weights(fast_settings):
     out = signals(tickets, fast_settings)
     assert out["kind"].tolist() == ["failure", "howto"]
     # caps are half the letters (no shouting from case), "!!!" adds 0.4; one frustration word = 0.5
-    assert out.loc[0, list(COMPONENTS)].tolist() == [0.5, 1.0, 0.4, 0.0, 1.0, 1.0]
-    assert out.loc[0, "irritation"] == pytest.approx(0.3 * 0.5 + 0.2 + 0.1 * 0.4 + 0.15 + 0.15)
+    assert out.loc[0, list(COMPONENTS)].tolist() == [0.5, 1.0, 0.4, 0.0, 0.0, 1.0, 1.0]  # no sentiment given
+    weights = fast_settings["signals"]["weights"]
+    assert out.loc[0, "irritation"] == pytest.approx(
+        (0.3 * 0.5 + 0.2 + 0.1 * 0.4 + 0.15 + 0.15) / sum(weights[c] for c in COMPONENTS))
+    with_sentiment = signals(tickets, fast_settings, negativity=np.array([1.0, 0.0]))
+    assert with_sentiment.loc[0, "sentiment"] == 1.0
+    assert with_sentiment.loc[0, "irritation"] > out.loc[0, "irritation"]
     assert out.loc[1, "irritation"] == 0.0
     assert set(COMPONENTS) <= set(out.columns)
     assert ((out[list(COMPONENTS)] >= 0) & (out[list(COMPONENTS)] <= 1)).all().all()

@@ -195,6 +195,15 @@ class _Night:
     clusterer: Clusterer | None
     timer: StageTimer
 
+    def _negativity(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray | None:
+        """Negative-sentiment probabilities when the shipped model fits this embedder, else None."""
+        from .sentiment import load_model, negativity
+
+        model = load_model()
+        if model.embedder and not self.embedder.name.startswith(model.embedder) or vectors.shape[1] != model.dim:
+            return None
+        return negativity(vectors, tickets["text"].tolist(), model=model)
+
     def run(self, state: State, cleaned: pd.DataFrame, as_of: pd.Timestamp, generated_at: pd.Timestamp,
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
         settings, timer, catalogue = self.settings, self.timer, self.catalogue
@@ -217,7 +226,7 @@ class _Night:
             state.save_registry(result.update.registry, result.update.threshold)
             first_seen = dict(zip(result.update.registry["topic_id"], result.update.registry["first_seen"]))
         with timer("signals"):
-            sig = signals(tickets, settings)
+            sig = signals(tickets, settings, self._negativity(vectors, tickets))
         with timer("trends"):
             trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
         with timer("score"):

@@ -71,6 +71,7 @@ SIGNALS: Mapping[str, str] = {
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",
     "urgency": "0..1 urgency words",
+    "sentiment": "0..1 probability of negative sentiment (0 without the model)",
     "reopens": "0..1 reopened",
     "reassignments": "0..1 bounced between teams",
     "irritation": "weighted sum of the components, 0..1",

@@ -16,7 +16,7 @@ from . import nlp
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Signals, Tickets, validate
 
-COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "reopens", "reassignments")
+COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "sentiment", "reopens", "reassignments")
 
 _HOWTO = re.compile(
     r"\b(how (do|can|to|should|would)|where (do|can|is|are|to)|which \w+ (do|should)|"
@@ -77,7 +77,7 @@ def shouting(text: str) -> float:
     return min(score, 1.0)
 
 
-def signals(tickets: Tickets, settings: Settings) -> Signals:
+def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
@@ -85,6 +85,9 @@ def signals(tickets: Tickets, settings: Settings) -> Signals:
     tickets : Tickets
     settings : Settings
         Uses ``signals.weights``.
+    negativity : ndarray, optional
+        Per-ticket probability of negative sentiment (:func:`trendminer.sentiment.negativity`);
+        the sentiment component is 0 without it.
 
     Returns
     -------
@@ -102,6 +105,7 @@ def signals(tickets: Tickets, settings: Settings) -> Signals:
         "repetition": [min(float(c["repetition"]), 1.0) for c in cues],
         "shouting": [shouting(t) for t in raw_text],
         "urgency": [min(float(c["urgency"]), 1.0) for c in cues],
+        "sentiment": np.zeros(len(tickets)) if negativity is None else np.clip(negativity, 0.0, 1.0),
         "reopens": np.minimum(tickets["reopen_count"].to_numpy() / 2, 1.0),
         "reassignments": np.clip((tickets["reassignment_count"].to_numpy() - 1) / 2, 0.0, 1.0),
     })
