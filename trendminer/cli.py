@@ -42,7 +42,7 @@ def _setup_logging(quiet: bool, log_format: str = "text") -> None:
                          logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=[handler], force=True)
     warnings.filterwarnings("ignore", category=FutureWarning)
-    for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "httpx"):
+    for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "httpx", "spacy"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 

@@ -70,6 +70,17 @@ class RunReport:
                 f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
 
 
+def sampled_silhouette(vectors: np.ndarray, labels: np.ndarray, random_state: int, sample: int = 2000) -> float:
+    """Cosine silhouette of the tickets in topics, on a seeded sample (NaN below two topics)."""
+    from sklearn.metrics import silhouette_score
+
+    inside = labels >= 0
+    if len(set(labels[inside].tolist())) < 2 or inside.sum() <= 2:
+        return float("nan")
+    return float(silhouette_score(vectors[inside], labels[inside], metric="cosine",
+                                  sample_size=min(sample, int(inside.sum())), random_state=random_state))
+
+
 def _changes(state: State, as_of: pd.Timestamp, info: pd.DataFrame, scores: pd.DataFrame,
              trend: pd.DataFrame) -> list[str]:
     prev = state.previous_run(as_of)
@@ -239,7 +250,9 @@ class _Night:
                    "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum()),
                    "other_language": int((~tickets["language"].isin(
                        [settings["ingest"]["main_language"], "und", ""])).sum()),
-                   "stability": stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan")}
+                   "stability": stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan"),
+                   "silhouette": sampled_silhouette(vectors, assignments["topic_id"].to_numpy(),
+                                                    int(settings["topics"]["random_state"]))}
         changes = _changes(state, as_of, info, scores, trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, as_of, self.embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,

@@ -55,6 +55,7 @@ TOPIC_INFO: Mapping[str, str] = {
     "size": "tickets in the topic (int)",
     "representatives": "ticket ids closest to the centre (list[str])",
     "top_system": "the system most of its tickets are about ('' if none dominates)",
+    "theme": "the group of related topics it belongs to, named by keyphrases",
 }
 
 ATTRIBUTION: Mapping[str, str] = {

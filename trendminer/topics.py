@@ -178,7 +178,8 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
         reps = tickets["ticket_id"].to_numpy()[order[: int(opts["n_representatives"])]].tolist()
         rows.append({"topic_id": int(t), "keyphrases": phrases[len(rows)][: int(opts["n_keyphrases"])],
                      "size": len(members), "representatives": reps, "top_system": systems[-1]})
-    info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c != "label"])
+    info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])
+    info["theme"] = _themes([centroid_of.get(t) for t in ids], groups)
     labels_text = _unique_labels(systems, phrases, int(opts["n_keyphrases"]))
     renames = {int(e["topic"]): str(e["label"]) for e in curation["rename"]}
     info.insert(1, "label", [renames.get(int(t), text) for t, text in zip(info["topic_id"], labels_text)])
@@ -190,6 +191,26 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
                 update.events.append((int(t), "renamed", f"{reg.at[idx[0], 'label']} -> {label}"))
             reg.at[idx[0], "label"] = label
     return TopicsResult(validate(assignments, ASSIGNMENTS, "topics"), validate(info, TOPIC_INFO, "topics"), update)
+
+
+def _themes(centroids: list, groups: list) -> list[str]:
+    """Group topics into a handful of themes (about the square root of the topic count).
+
+    Average-linkage clustering of the topic centres by cosine distance; each theme is named
+    by its two strongest keyphrases over all of its tickets.
+    """
+    if not centroids:
+        return []
+    k = int(np.clip(round(np.sqrt(len(centroids))), 1, 10))
+    if k < 2 or any(c is None for c in centroids):
+        return ["all topics"] * len(centroids)
+    from sklearn.cluster import AgglomerativeClustering
+
+    theme_of = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(
+        np.stack(centroids))
+    merged = [[doc for i in np.flatnonzero(theme_of == j) for doc in groups[i]] for j in range(k)]
+    names = [", ".join(words[:2]) or f"theme {j + 1}" for j, words in enumerate(nlp.class_keyphrases(merged, n=2))]
+    return [names[j] for j in theme_of]
 
 
 class _NoClusters:

@@ -124,6 +124,7 @@ class Digest:
     warnings: list[str]
     quality: list[tuple[str, str]]
     provenance: list[tuple[str, str]]
+    themes: list[tuple[str, list[TopicRow]]]
 
 
 @dataclass
@@ -238,6 +239,8 @@ class Builder:
                    ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
                    ("of which in other languages (not clustered)", f"{int(q.get('other_language', 0))}"),
                    ("largest / median topic size", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
+                   ("silhouette of the topics (cosine, sample of ≤2,000 tickets; higher is better)",
+                    _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
                    ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
@@ -246,7 +249,17 @@ class Builder:
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
-                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance())
+                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
+                      self.themes())
+
+    def themes(self) -> list[tuple[str, list[TopicRow]]]:
+        """Themes, largest first, each with its topics."""
+        info = self.d.info
+        if not len(info):
+            return []
+        sizes = info.groupby("theme")["size"].sum().sort_values(ascending=False)
+        return [(theme, [self.topic_row(r) for _, r in info[info["theme"] == theme].iterrows()])
+                for theme in sizes.index]
 
     def provenance(self) -> list[tuple[str, str]]:
         """The manifest lines that are the same for identical runs (no timings)."""
