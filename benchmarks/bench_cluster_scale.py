@@ -60,7 +60,8 @@ def main() -> None:
                              capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         base = base or r["seconds"]
-        print(f"{r['n']:>9} {r['seconds']:>8.1f} {r['peak_rss_mib']:>13} {r['seconds'] / base:>9.1f}"
+        print(f"{r['n']:>9} {r['seconds']:>8.1f} {r['peak_rss_mib']:>13}"
+              f" {r['seconds'] / base:>9.1f}"
               f"  {r['n_topics']:>6}  {r['nmi']}/{r['ari']} (data alone {r['rss_after_data_mib']}"
               f" MiB, remainder {r['remainder']})", flush=True)
 

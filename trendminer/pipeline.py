@@ -235,7 +235,11 @@ class _Night:
                             curation=load_curation(settings["topics"]["curation"]))
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
-            first_seen = dict(zip(result.update.registry["topic_id"], result.update.registry["first_seen"]))
+            # A topic is as old as its registry entry or its oldest ticket, whichever is earlier
+            # (on a first run every topic is created tonight, but its tickets are older).
+            oldest = assignments.merge(tickets[["ticket_id", "opened_at"]], on="ticket_id").groupby("topic_id")["opened_at"].min()
+            first_seen = {t: min(day, oldest.get(t, day)) for t, day in
+                          zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
         with timer("signals"):
             sig = signals(tickets, settings, self._negativity(vectors, tickets))
         with timer("trends"):

@@ -175,7 +175,9 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
         centroid = centroid_of.get(t)
         closeness = vectors[members] @ (centroid if centroid is not None else vectors[members].mean(axis=0))
         order = members[np.lexsort((members, -closeness))]
-        reps = tickets["ticket_id"].to_numpy()[order[: int(opts["n_representatives"])]].tolist()
+        titles = tickets["title"].str.lower().str.strip().to_numpy()[order]
+        distinct = order[~pd.Series(titles).duplicated().to_numpy()]   # no example twice
+        reps = tickets["ticket_id"].to_numpy()[distinct[: int(opts["n_representatives"])]].tolist()
         rows.append({"topic_id": int(t), "keyphrases": phrases[len(rows)][: int(opts["n_keyphrases"])],
                      "size": len(members), "representatives": reps, "top_system": systems[-1]})
     info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])

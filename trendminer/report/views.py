@@ -77,6 +77,7 @@ class SystemCard:
     expected: str
     trend_ratio: str
     cost: str
+    currency: str
     score: str
     recommendation: str
     reasons: list[str]
@@ -112,6 +113,14 @@ class Page:
 
 
 @dataclass
+class Theme:
+    name: str
+    tickets: int
+    n_topics: int
+    top: list[TopicRow]
+
+
+@dataclass
 class Digest:
     page: Page
     headline: str
@@ -124,7 +133,7 @@ class Digest:
     warnings: list[str]
     quality: list[tuple[str, str]]
     provenance: list[tuple[str, str]]
-    themes: list[tuple[str, list[TopicRow]]]
+    themes: list[Theme]
 
 
 @dataclass
@@ -252,13 +261,14 @@ class Builder:
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
                       self.themes())
 
-    def themes(self) -> list[tuple[str, list[TopicRow]]]:
-        """Themes, largest first, each with its topics."""
+    def themes(self) -> list[Theme]:
+        """Themes, largest first, each with its three biggest topics."""
         info = self.d.info
         if not len(info):
             return []
-        sizes = info.groupby("theme")["size"].sum().sort_values(ascending=False)
-        return [(theme, [self.topic_row(r) for _, r in info[info["theme"] == theme].iterrows()])
+        sizes = info.groupby("theme")["size"].sum().sort_values(ascending=False, kind="stable")
+        return [Theme(theme, int(sizes[theme]), int((info["theme"] == theme).sum()),
+                      [self.topic_row(r) for _, r in info[info["theme"] == theme].head(3).iterrows()])
                 for theme in sizes.index]
 
     def provenance(self) -> list[tuple[str, str]]:
@@ -305,7 +315,7 @@ class Builder:
             int(row["rank"]), name, f"system-{slug(name)}", bool(row["rankable"]), row["lifecycle"], owner,
             int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
             _fmt(row["failures_per_100_users"]), _fmt(row["irritation"]), int(row["recent"]),
-            _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f} {cur}",
+            _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
             _fmt(row["trouble_score"]), row["recommendation"], list(row["reasons"]),
             [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
             charts.sparkline(self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
@@ -325,29 +335,32 @@ class Builder:
                              self.settings["score"]["cost"]["currency"])
 
     def pain_points(self) -> PainPoints:
+        """Briefs for systems with many how-to questions or irritated users, most how-to first."""
         briefs = []
         n_quotes = int(self.settings["report"]["quotes"])
-        for _, row in self.d.scores[self.d.scores["tickets"] >= 5].iterrows():
-            howto = row["howto"] / row["tickets"]
-            if howto < 0.25 and row["irritation"] < 0.15:
+        min_n = int(self.settings["score"]["min_tickets"])
+        for _, row in self.d.scores[self.d.scores["tickets"] >= min_n].iterrows():
+            if row["howto"] < min_n and row["irritation"] < 0.15:
                 continue
-            name = row["system"]
+            name, howto = row["system"], row["howto"] / row["tickets"]
             mine = self.t[self.t["system"] == name]
-            topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(6).index
-            themes = [self.topic_row(self.info_by_id.loc[int(k)]) for k in topic_ids]
-            quotes = mine.sort_values(["irritation", "ticket_id"], ascending=[False, True]).head(n_quotes)
+            counts = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts()
+            counts = counts[counts >= max(2, 0.1 * len(mine))].head(6)
+            themes = [self.topic_row(self.info_by_id.loc[int(k)]) for k in counts.index]
+            ranked = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True])
+            quotes = ranked[~ranked["title"].str.lower().str.strip().duplicated()].head(n_quotes)
             questions = [f"Why do users ask about “{t.label}” ({t.size} tickets)? What would make the answer obvious in the product?"
                          for t in themes if mine[mine["topic_id"] == t.topic_id]["kind"].eq("howto").mean() >= 0.5][:3]
             if row["failures"]:
                 questions.append(f"{row['failures']} failures in the window: which steps fail, and can users recover without calling the desk?")
             if row["irritation"] >= 0.15:
                 questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
-            briefs.append(PainPoint(name, f"system-{slug(name)}", int(row["tickets"]), f"{howto:.0%}",
-                                    f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
-                                    _fmt(row["irritation"]), themes,
-                                    [self._ticket(r) for _, r in quotes.iterrows()], questions))
-        briefs.sort(key=lambda b: (-float(b.howto_share.rstrip("%")), b.name))
-        return PainPoints(self.page("Pain-point briefs"), briefs)
+            briefs.append((int(row["howto"]), PainPoint(
+                name, f"system-{slug(name)}", int(row["tickets"]), f"{howto:.0%}",
+                f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
+                _fmt(row["irritation"]), themes, [self._ticket(r) for _, r in quotes.iterrows()], questions)))
+        briefs.sort(key=lambda b: (-b[0], b[1].name))
+        return PainPoints(self.page("Pain-point briefs"), [b for _, b in briefs])
 
     def index(self) -> Index:
         pages = [("digest.html", "Nightly digest", "For the desk lead: what changed, spikes, top problems, data quality."),
