@@ -68,3 +68,23 @@ def test_pipeline_rerun_embeds_nothing_and_writes_identical_briefs(tmp_path):
     for page in PAGES:
         assert pages1[page] != pages2[page] or page == "index.html"  # the generated-at line differs
         assert strip(pages1[page]) == strip(pages2[page]), page
+
+
+def test_pipeline_topic_labels_are_unique_and_grounded_in_their_tickets(sample_run):
+    import duckdb
+
+    from trendminer import nlp
+
+    _, out = sample_run
+    folder = out / "reports" / "2026-10-31"
+    topics = pd.read_csv(folder / "topics.csv")
+    assert topics["label"].is_unique and len(topics) >= 10
+    con = duckdb.connect(str(out / "state.duckdb"), read_only=True)
+    texts = con.execute("SELECT ticket_id, text FROM tickets").df().set_index("ticket_id")["text"]
+    con.close()
+    assign = pd.read_csv(folder / "assignments.csv")
+    for _, topic in topics.iterrows():
+        members = assign.loc[assign["topic_id"] == topic["topic_id"], "ticket_id"]
+        terms = {t for doc in nlp.docs(texts.reindex(members).dropna().tolist()) for t in nlp.content_terms(doc)}
+        for phrase in topic["keyphrases"].split("; "):
+            assert phrase in terms, (topic["label"], phrase)
