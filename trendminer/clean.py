@@ -279,10 +279,11 @@ def embed_text(title: str, description: str, max_chars: int) -> str:
     --------
     >>> embed_text("VPN down", "cannot connect since the update this morning", 30)
     'VPN down. cannot connect since'
+    >>> embed_text("Where is my card?", "", 30)
+    'Where is my card?'
     """
-    title = title.strip().rstrip(".")
-    body = " ".join(description.split())
-    text = f"{title}. {body}" if title and body else (title or body)
+    title, body = title.strip(), " ".join(description.split())
+    text = f"{title.rstrip('.')}. {body}" if title and body else (title or body)
     if len(text) <= max_chars:
         return text
     cut = text[:max_chars]

@@ -107,6 +107,10 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         remainder, and new points less similar to every centroid than that go to ``-1``.
     n_candidates : int, default=40
         Number of log-spaced cuts of the hierarchy scored when choosing the number of topics.
+    curve_window : int, default=3
+        Candidates averaged (a running mean over the log-spaced grid, ends left as they are)
+        before the knee is taken;
+        1 turns the smoothing off.
     knee_slope : float, default=1.0
         Price of extra topics in the knee criterion ``silhouette_norm - knee_slope * log_k_norm``;
         lower values give more, finer topics.
@@ -128,7 +132,7 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
     def __init__(self, *, random_state=0, min_topic_size: int = 5, max_topics: int = 400,
                  max_units: int = 4000, n_neighbors: int = 10, smoothing_steps: int = 2,
                  remainder_quantile: float = 0.0, n_candidates: int = 40,
-                 knee_slope: float = 1.0):
+                 knee_slope: float = 1.0, curve_window: int = 3):
         self.random_state = random_state
         self.min_topic_size = min_topic_size
         self.max_topics = max_topics
@@ -138,6 +142,7 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         self.remainder_quantile = remainder_quantile
         self.n_candidates = n_candidates
         self.knee_slope = knee_slope
+        self.curve_window = curve_window
 
     # ------------------------------------------------------------------ stages
     def _units(self, X: np.ndarray,
@@ -184,7 +189,12 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
             return lab, (_weighted_silhouette(D, lab, w) if lab.max() >= 1 else -1.0)
 
         ks = np.unique(np.round(np.geomspace(2, kmax, self.n_candidates)).astype(int))
-        sil = np.array([cut(k)[1] for k in ks])
+        raw = np.array([cut(k)[1] for k in ks])
+        # The silhouette curve is noisy from cut to cut; a running mean over neighbouring
+        # candidates keeps a local bump (e.g. at k=5) from winning the knee by a hair.
+        half = self.curve_window // 2
+        sil = np.array([raw[j - half:j + half + 1].mean() if half <= j < len(raw) - half else raw[j]
+                        for j in range(len(raw))])
         logk = np.log(ks)
         lo_s, span_s, lo_k, span_k = sil.min(), np.ptp(sil) or 1.0, logk.min(), np.ptp(logk) or 1.0
 
@@ -195,7 +205,7 @@ class TopicClusterer(ClusterMixin, BaseEstimator):
         # refine: every integer k between the neighbours of the best coarse candidate
         fine = range(ks[max(i - 1, 0)], ks[min(i + 1, len(ks) - 1)] + 1)
         scored = [(k, *cut(k)) for k in fine]
-        pairs = {(int(k), float(s)) for k, s in zip(ks, sil)} | {(k, s) for k, _, s in scored}
+        pairs = {(int(k), float(s)) for k, s in zip(ks, raw)} | {(k, s) for k, _, s in scored}
         self.scores_ = np.array(sorted(pairs))
         k, lab, _ = max(scored, key=lambda t: knee(t[0], t[2]))
         return lab
