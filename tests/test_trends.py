@@ -32,3 +32,16 @@ def test_trends_counts_windows_per_system_and_topic(fast_settings):
     assert out.loc["VPN", "flag"] == "spiking" and out.loc["VPN", "expected"] == 7.0
     assert out.loc["0", "label"] == "vpn outage" and out.loc["0", "flag"] == "new"
     assert "-1" not in out.index   # the remainder is not a topic
+
+
+def test_trends_one_day_burst_spikes_the_night_it_starts(fast_settings):
+    as_of = pd.Timestamp("2026-10-28")
+    days = [as_of - pd.Timedelta(days=d) for d in range(1, 35) for _ in range(3)] + [as_of] * 15
+    tickets = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(len(days))], "opened_at": days})
+    attribution = pd.DataFrame({"ticket_id": tickets["ticket_id"], "system": "VPN"})
+    assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"], "topic_id": -1})
+    info = pd.DataFrame({"topic_id": [], "label": []})
+    row = trends(tickets, attribution, assignments, info, as_of, fast_settings).set_index("entity").loc["VPN"]
+    assert (row["recent"], row["expected"]) == (33, 21.0)          # the week alone: 1.6x
+    assert (row["today"], row["today_expected"]) == (15, 3.0)      # the day: 5x its weekday
+    assert row["flag"] == "spiking" and row["since"] == "2026-10-28"

@@ -107,6 +107,9 @@ TRENDS: Mapping[str, str] = {
     "ratio": "recent / expected",
     "p_value": "one-sided Poisson p-value of a rise (or fall for fading)",
     "flag": "new | spiking | rising | fading | steady",
+    "today": "tickets on the as-of day",
+    "today_expected": "mean tickets on the same weekday in the baseline weeks",
+    "since": "first recent day at twice its weekday's baseline ('' when steady or fading)",
     "lifecycle": "topics: New | Emerging | Active | Fading | Resolved; systems: ''",
 }
 

@@ -3,7 +3,9 @@
 Each irritation component is kept (0..1) next to the weighted total, so reports can show
 which cue drove a score. Text cues come from the spaCy Matcher lexicon in
 ``lexicons/irritation.jsonl`` (negated cues like "not urgent" do not count); process cues
-come from the reopen and reassignment fields.
+come from the ticket fields: reopens, reassignments, repeat contacts (the same caller about
+the same system within ``signals.repeat_days`` before), time to resolve against the
+priority's target, CSAT where the export has it, and escalations.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from . import nlp
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Signals, Tickets, validate
 
-COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "sentiment", "reopens", "reassignments")
+COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "sentiment", "reopens", "reassignments",
+              "repeat_contacts", "resolve_time", "csat", "escalations")
 
 _HOWTO = re.compile(
     r"\b(how (do|can|to|should|would)|where (do|can|is|are|to)|which \w+ (do|should)|"
@@ -75,6 +78,117 @@ def shouting(text: str) -> float:
     score = 0.6 if caps > 0.6 else 0.0
     score += 0.4 if "!!" in text else 0.0
     return min(score, 1.0)
+
+
+_CLOSED_STATES = re.compile(r"clos|resolv|cancel|solved|done|geschlossen|gelöst", re.IGNORECASE)
+
+
+def prior_contacts(tickets: Tickets, attribution: Attribution, days: float, unattributed: str) -> np.ndarray:
+    """How many earlier tickets the same caller opened about the same system in the ``days`` before.
+
+    Tickets without a caller key, or in the unattributed bucket, have none (a shared
+    "no system" is not the same system). Tickets opened at the same moment do not count
+    for each other.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ticket_id": ["a", "b", "c", "d"], "caller_key": ["k", "k", "k", ""],
+    ...                   "opened_at": pd.to_datetime(["2026-10-01", "2026-10-03", "2026-10-12", "2026-10-03"])})
+    >>> a = pd.DataFrame({"ticket_id": ["a", "b", "c", "d"], "system": ["VPN"] * 4})
+    >>> prior_contacts(t, a, 7, "(unattributed)").tolist()
+    [0, 1, 0, 0]
+    """
+    data = tickets[["ticket_id", "caller_key", "opened_at"]].merge(
+        attribution[["ticket_id", "system"]], on="ticket_id", how="left")
+    counts = np.zeros(len(data), dtype=int)
+    eligible = data["caller_key"].astype(bool) & data["system"].notna() & data["system"].ne(unattributed)
+    window = pd.Timedelta(days=float(days))
+    for _, group in data[eligible].groupby(["caller_key", "system"], sort=False):
+        if len(group) < 2:
+            continue
+        times = np.sort(group["opened_at"].to_numpy())
+        opened = group["opened_at"].to_numpy()
+        before = np.searchsorted(times, opened, side="left")
+        since = np.searchsorted(times, opened - window.to_timedelta64(), side="left")
+        counts[group.index.to_numpy()] = before - since
+    return counts
+
+
+def resolve_overrun(tickets: Tickets, targets: dict, full_ratio: float, end: pd.Timestamp) -> np.ndarray:
+    """0..1: how far the time to resolve exceeds the priority's target.
+
+    Open tickets are measured up to ``end``. 0 at or under the target, rising linearly to 1
+    at ``full_ratio`` times the target. Tickets whose state says closed but that carry no
+    resolution time cannot be measured and get 0.
+
+    Parameters
+    ----------
+    tickets : Tickets
+    targets : dict
+        Target hours per priority as ``{"1": 4, ..., "5": 168, "unknown": 24}``.
+    full_ratio : float
+        Multiple of the target at which the component reaches 1 (> 1).
+    end : Timestamp
+        "Now" for tickets still open.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"opened_at": pd.to_datetime(["2026-10-01 08:00"] * 3),
+    ...                   "resolved_at": pd.to_datetime(["2026-10-01 10:00", "2026-10-01 16:00", None]),
+    ...                   "priority": pd.array([1, 1, pd.NA], dtype="Int64"), "state": ["", "", "New"]})
+    >>> resolve_overrun(t, {"1": 4, "unknown": 24}, 3.0, pd.Timestamp("2026-10-04 08:00")).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    resolved = tickets["resolved_at"]
+    still_open = resolved.isna() & ~tickets["state"].astype(str).str.contains(_CLOSED_STATES)
+    stop = resolved.where(resolved.notna(), pd.Series(end, index=tickets.index).where(still_open))
+    hours = ((stop - tickets["opened_at"]).dt.total_seconds() / 3600).clip(lower=0)
+    keys = tickets["priority"].astype("string").fillna("unknown")
+    default = float(targets.get("unknown", 24))
+    target = keys.map(lambda k: float(targets.get(k, default))).astype(float)
+    over = (hours / target.where(target > 0)).to_numpy(dtype=float, na_value=np.nan)
+    span = max(float(full_ratio) - 1.0, 1e-9)
+    return np.nan_to_num(np.clip((over - 1.0) / span, 0.0, 1.0), nan=0.0)
+
+
+def csat_irritation(csat: np.ndarray, neutral: float) -> np.ndarray:
+    """0..1 from satisfaction 0..1: 1 at the worst rating, 0 at ``neutral`` or better, 0 if unknown.
+
+    Examples
+    --------
+    >>> csat_irritation(np.array([0.0, 0.25, 0.5, 1.0, np.nan]), 0.5).tolist()
+    [1.0, 0.5, 0.0, 0.0, 0.0]
+    """
+    csat = np.asarray(csat, dtype=float)
+    return np.nan_to_num(np.clip((neutral - csat) / neutral, 0.0, 1.0), nan=0.0)
+
+
+def escalated(tickets: Tickets, text_cues: list[int], keywords: list[str]) -> np.ndarray:
+    """1.0 where a ticket was escalated: an escalation keyword in its category or state field,
+    or an un-negated escalation cue in its text ("please escalate", "formal complaint").
+
+    Bouncing between teams is the ``reassignments`` component and is not counted again here;
+    the canonical ticket keeps only its last priority, so a raised priority cannot be seen.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Complaint", "Software", "Software"], "state": ["", "Escalated", ""]})
+    >>> escalated(t, [0, 0, 1], ["escalat", "complaint"]).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    fields = (tickets["category"].astype(str) + " " + tickets["state"].astype(str)).str.lower()
+    hit = np.zeros(len(tickets), dtype=bool)
+    for word in keywords:
+        if word:
+            hit |= fields.str.contains(word.lower(), regex=False).to_numpy()
+    return (hit | (np.asarray(text_cues) > 0)).astype(float)
+
+
+def _data_end(tickets: Tickets) -> pd.Timestamp:
+    """The latest moment the data knows of (for runs without an ``as_of``)."""
+    stamps = pd.concat([tickets[c] for c in ("opened_at", "resolved_at", "updated_at")])
+    latest = stamps.max()
+    return latest if pd.notna(latest) else pd.Timestamp(0)
 
 
 def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None = None) -> Signals:

@@ -72,6 +72,47 @@ def lifecycle(flag: str, recent: int, first_seen: pd.Timestamp | None, recent_st
     return "Active"
 
 
+def _daily(data: pd.DataFrame, names: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Tickets per entity (rows) and day (columns) from ``start`` to the day before ``end``."""
+    days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
+    inside = data[(data["when"] >= start) & (data["when"] < end)]
+    table = pd.crosstab(inside["entity"], inside["when"].dt.normalize())
+    return table.reindex(index=names, columns=days, fill_value=0)
+
+
+def _today(daily: pd.DataFrame, as_of: pd.Timestamp, part: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The as-of day against the same weekday in the baseline weeks, and since when a flag holds.
+
+    A one-day outage is flagged the night it starts even when the week's total is not yet
+    significant: the day's count is tested against the mean of the same weekday in the
+    baseline (a weekday-aware Poisson test with the same spike thresholds).
+    """
+    opts = settings["trends"]
+    recent_days, base_days = int(opts["recent_days"]), int(opts["baseline_days"])
+    day = as_of.normalize()
+    same_weekday = [d for d in daily.columns[:base_days] if d.weekday() == day.weekday()]
+    today = daily[day].to_numpy() if day in daily.columns else np.zeros(len(daily), dtype=int)
+    expected = daily[same_weekday].mean(axis=1).to_numpy() if same_weekday else np.zeros(len(daily))
+    p_today = poisson.sf(today - 1, np.maximum(expected, 0.5))
+    spike_today = ((p_today < float(opts["spike_p"])) & (today >= int(opts["spike_min_count"]))
+                   & ((today + 0.5) / (expected + 0.5) >= float(opts["spike_ratio"])))
+    flags = part["flag"].to_numpy().copy()
+    flags[spike_today & (flags != "new")] = "spiking"
+    # since: the first recent day whose count reached twice its weekday's baseline mean
+    recent = daily.iloc[:, -recent_days:]
+    weekday_mean = {wd: daily.iloc[:, :base_days].loc[:, [d.weekday() == wd for d in daily.columns[:base_days]]].mean(axis=1)
+                    for wd in range(7)}
+    since = []
+    for i, (flag, entity) in enumerate(zip(flags, daily.index)):
+        if flag in ("steady", "fading"):
+            since.append("")
+            continue
+        high = [d for d in recent.columns if recent.at[entity, d] >= max(2 * weekday_mean[d.weekday()].iloc[i], 1)]
+        since.append(str(high[0].date()) if high else str(recent.columns[0].date()))
+    return pd.DataFrame({"flag": flags, "today": today, "today_expected": expected, "since": since},
+                        index=part.index)
+
+
 def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
            info: TopicInfo, as_of: pd.Timestamp, settings: Settings,
            first_seen: dict[int, pd.Timestamp] | None = None) -> Trends:
@@ -116,6 +157,9 @@ def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
         scale = int(opts["recent_days"]) / int(opts["baseline_days"])
         flags = flag_counts(counts["recent"].to_numpy(), counts["baseline"].to_numpy(), scale, settings)
         part = pd.concat([counts, flags], axis=1)
+        extra = _today(_daily(data, names, base_start, end), as_of, part, settings)
+        part["flag"] = extra.pop("flag")
+        part = pd.concat([part, extra], axis=1)
         part.insert(0, "entity_type", kind)
         part.insert(2, "label", [labels.get(e, e) if kind == "topic" else e for e in names])
         seen = first_seen or {}

@@ -34,6 +34,7 @@ class Flag:
     expected: str
     ratio: str
     p_value: str
+    since: str
 
 
 @dataclass
@@ -229,7 +230,7 @@ class Builder:
         for _, r in self.d.trends[self.d.trends["flag"] != "steady"].iterrows():
             anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else f"system-{slug(r['entity'])}"
             out.append(Flag(r["entity_type"], r["label"], anchor, r["flag"], int(r["recent"]),
-                            _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}"))
+                            _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
 
     def headline(self) -> str:
