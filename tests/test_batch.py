@@ -161,3 +161,38 @@ def _config(tmp_path: Path) -> Path:
     cfg = tmp_path / "tm.toml"
     cfg.write_text(f'[embed]\nmodel_path = "{tmp_path / "removed-model"}"\n')
     return cfg
+
+
+def test_batch_rejected_rows_give_exit_3_and_json_logs(tmp_path):
+    from tests.conftest import make_export
+
+    rows = [{"number": f"INC{i}", "short_description": f"printer jam on floor {i % 3}",
+             "opened_at": f"2026-10-{1 + i % 28:02d} 09:00:00"} for i in range(30)]
+    rows.append({"number": "INC-bad", "short_description": "x", "opened_at": "not a date"})
+    export = make_export(tmp_path / "x.csv", rows)
+    result = CliRunner().invoke(cli, ["run", str(export), "--set", "embed.backend=tfidf", "--as-of", "2026-10-31",
+                                      "--state", str(tmp_path / "s.duckdb"), "--out", str(tmp_path / "r"),
+                                      "--log-format", "json"])
+    assert result.exit_code == 3, result.output
+    summary = json.loads([line for line in result.output.splitlines() if line.startswith('{"summary"')][-1])
+    assert summary["exit_code"] == 3 and "1 rejected" in summary["summary"]
+    assert (tmp_path / "r" / "2026-10-31" / "digest.html").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_batch_read_only_output_is_a_clear_error(tmp_path):  # pragma: no cover - CI runs as root
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    result = CliRunner().invoke(cli, ["run", str(SAMPLE_EXPORT), "--set", "embed.backend=tfidf",
+                                      "--state", str(tmp_path / "s.duckdb"), "--out", str(out)])
+    assert result.exit_code == 1 and "Cannot write the reports" in result.output
+
+
+def test_batch_unwritable_output_leaves_the_state_unchanged(tmp_path, small_export):
+    args = _args(small_export, tmp_path)
+    args[args.index("--out") + 1] = "/proc/self/trendminer-reports"   # not writable, even for root
+    result = CliRunner().invoke(cli, ["run", *args])
+    assert result.exit_code == 1
+    assert "Cannot write the reports" in result.output and "The state was not changed" in result.output
+    assert _state(tmp_path) == (0, 0) or not (tmp_path / "state.duckdb").exists()

@@ -75,6 +75,10 @@ SIGNALS: Mapping[str, str] = {
     "sentiment": "0..1 probability of negative sentiment (0 without the model)",
     "reopens": "0..1 reopened",
     "reassignments": "0..1 bounced between teams",
+    "repeat_contacts": "0..1 the same caller about the same system in the days before",
+    "resolve_time": "0..1 time to resolve (open: so far) over the priority's target",
+    "low_csat": "0..1 low customer satisfaction (0 where there is no rating)",
+    "escalations": "0..1 escalated (keyword in category/state, or asked for in the text)",
     "irritation": "weighted sum of the components, 0..1",
 }
 

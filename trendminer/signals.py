@@ -16,10 +16,11 @@ import pandas as pd
 
 from . import nlp
 from .config import Settings
-from .schema import SIGNALS, TICKETS, Signals, Tickets, validate
+from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
+from .trends import window_end
 
 COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "sentiment", "reopens", "reassignments",
-              "repeat_contacts", "resolve_time", "csat", "escalations")
+              "repeat_contacts", "resolve_time", "low_csat", "escalations")
 
 _HOWTO = re.compile(
     r"\b(how (do|can|to|should|would)|where (do|can|is|are|to)|which \w+ (do|should)|"
@@ -99,7 +100,7 @@ def prior_contacts(tickets: Tickets, attribution: Attribution, days: float, unat
     [0, 1, 0, 0]
     """
     data = tickets[["ticket_id", "caller_key", "opened_at"]].merge(
-        attribution[["ticket_id", "system"]], on="ticket_id", how="left")
+        attribution[["ticket_id", "system"]].drop_duplicates("ticket_id"), on="ticket_id", how="left")
     counts = np.zeros(len(data), dtype=int)
     eligible = data["caller_key"].astype(bool) & data["system"].notna() & data["system"].ne(unattributed)
     window = pd.Timedelta(days=float(days))
@@ -191,27 +192,41 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
     return latest if pd.notna(latest) else pd.Timestamp(0)
 
 
-def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None = None) -> Signals:
+def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None = None,
+            attribution: Attribution | None = None, as_of: pd.Timestamp | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
     ----------
     tickets : Tickets
     settings : Settings
-        Uses ``signals.weights``.
+        Uses ``signals.weights``, ``signals.repeat_days``, ``signals.resolve_target_hours``,
+        ``signals.resolve_full_ratio``, ``signals.csat_neutral``,
+        ``signals.escalation_keywords`` and ``systems.unattributed``.
     negativity : ndarray, optional
         Per-ticket probability of negative sentiment (:func:`trendminer.sentiment.negativity`);
         the sentiment component is 0 without it.
+    attribution : Attribution, optional
+        The system of each ticket; the repeat-contacts component is 0 without it.
+    as_of : Timestamp, optional
+        Tickets still open are measured up to the end of this day; without it, up to the
+        latest date in the data.
 
     Returns
     -------
     Signals
-        One row per ticket; components 0..1 and ``irritation`` their weighted mean.
+        One row per ticket; components 0..1 and ``irritation`` their weighted mean. A
+        component without data (no CSAT, no sentiment model, no attribution) is 0 and still
+        counts in the mean: missing evidence is not irritation.
     """
     validate(tickets, TICKETS, "signals")
-    weights = settings["signals"]["weights"]
+    opts = settings["signals"]
+    weights = opts["weights"]
     raw_text = (tickets["title"] + "\n" + tickets["description"]).tolist()
     cues = [nlp.cue_counts(doc) for doc in nlp.docs(raw_text)]
+    end = window_end(as_of) if as_of is not None else _data_end(tickets)
+    repeats = (np.zeros(len(tickets)) if attribution is None else
+               prior_contacts(tickets, attribution, float(opts["repeat_days"]), settings["systems"]["unattributed"]))
     out = pd.DataFrame({
         "ticket_id": tickets["ticket_id"].to_numpy(),
         "kind": [ticket_kind(t, c) for t, c in zip(raw_text, tickets["category"])],
@@ -222,6 +237,11 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
         "sentiment": np.zeros(len(tickets)) if negativity is None else np.clip(negativity, 0.0, 1.0),
         "reopens": np.minimum(tickets["reopen_count"].to_numpy() / 2, 1.0),
         "reassignments": np.clip((tickets["reassignment_count"].to_numpy() - 1) / 2, 0.0, 1.0),
+        "repeat_contacts": np.minimum(np.asarray(repeats, dtype=float) / 2, 1.0),
+        "resolve_time": resolve_overrun(tickets, dict(opts["resolve_target_hours"]),
+                                        float(opts["resolve_full_ratio"]), end),
+        "low_csat": csat_irritation(tickets["csat"].to_numpy(dtype=float), float(opts["csat_neutral"])),
+        "escalations": escalated(tickets, [c["escalation"] for c in cues], list(opts["escalation_keywords"])),
     })
     total = sum(float(weights[c]) for c in COMPONENTS)
     out["irritation"] = sum(out[c] * float(weights[c]) for c in COMPONENTS) / total
