@@ -49,6 +49,15 @@ def fast_settings():
     return load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf"])
 
 
+def raw_tickets(*rows: dict) -> pd.DataFrame:
+    """Rows of the raw frame ``ingest`` hands to ``clean_tickets``, with defaults for every field."""
+    base = {"ticket_id": "INC1", "opened_at": pd.Timestamp("2026-10-01"), "resolved_at": pd.NaT,
+            "updated_at": pd.NaT, "title": "", "description": "", "system": "", "category": "",
+            "priority": pd.NA, "state": "", "caller": "", "assignment_group": "", "reopen_count": 0,
+            "reassignment_count": 0, "source_file": "x.csv", "source_row": 1}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
 def make_export(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
     """Write a small ServiceNow-style CSV with sensible defaults for missing fields."""
     defaults = {"number": "", "opened_at": "2026-10-20 09:00:00", "resolved_at": "",

@@ -46,12 +46,9 @@ def test_redact_id_patterns():
 
 
 def test_clean_tickets_applies_configured_id_patterns():
-    raw = pd.DataFrame([{
-        "ticket_id": "INC1", "opened_at": pd.Timestamp("2026-10-01"), "resolved_at": pd.NaT,
-        "updated_at": pd.NaT, "title": "Badge P-77123 blocked", "description": "E123456 asks",
-        "system": "", "category": "", "priority": pd.NA, "state": "", "caller": "Ann Lee",
-        "assignment_group": "", "reopen_count": 0, "reassignment_count": 0,
-        "source_file": "x.csv", "source_row": 1}])
+    from tests.conftest import raw_tickets
+
+    raw = raw_tickets({"title": "Badge P-77123 blocked", "description": "E123456 asks", "caller": "Ann Lee"})
     settings = load_settings(overrides=["clean.id_patterns=['P-\\d{5}', 'E\\d{6}']"])
     out = clean_tickets(raw, settings)
     assert out.loc[0, "title"] == "Badge [ID] blocked" and out.loc[0, "description"] == "[ID] asks"

@@ -78,7 +78,7 @@ def _process_world():
          "state": "In Progress", "title": "VPN broken, please escalate to your manager"},
         # 8 days after D, 11 after B: outside the window; closed without a resolution time
         {"ticket_id": "E", "caller_key": "k1", "opened_at": t("2026-10-14 08:00"), "priority": pd.NA,
-         "state": "Closed", "title": "no need to escalate"},
+         "state": "Closed", "title": "do not escalate, just curious"},
         # another caller, same day as D: not a repeat of anybody's
         {"ticket_id": "F", "caller_key": "k2", "opened_at": t("2026-10-06 08:00"), "priority": 3, "state": "New"},
     ])
@@ -101,7 +101,7 @@ def test_signals_process_components(fast_settings):
     assert got["resolve_time"].tolist() == [0.0, 0.5, 0.0, 0.5, 0.0, 0.0]
     # csat 1.0 -> 0, 0.25 -> (0.5 - 0.25) / 0.5, none -> 0
     assert got["low_csat"].tolist() == [0.0, 0.5, 0.0, 0.0, 0.0, 0.0]
-    # C: "Complaint" category; D: asks to escalate; E: negated ("no need to escalate")
+    # C: "Complaint" category; D: asks to escalate; E: negated ("do not escalate")
     assert got["escalations"].tolist() == [0.0, 0.0, 1.0, 1.0, 0.0, 0.0]
     weights = fast_settings["signals"]["weights"]
     total = sum(weights.values())

@@ -44,12 +44,10 @@ def test_embed_text_cuts_at_a_word_boundary():
 def test_clean_tickets_does_not_modify_its_input(fast_settings):
     from trendminer.clean import clean_tickets
 
-    raw = pd.DataFrame([{
-        "ticket_id": "INC1", "opened_at": pd.Timestamp("2026-10-01"), "resolved_at": pd.NaT,
-        "updated_at": pd.NaT, "title": "Hi,\nVPN down", "description": "mail a@b.example",
-        "system": "VPN", "category": "", "priority": pd.NA, "state": "", "caller": "Ann Lee",
-        "assignment_group": "", "reopen_count": 0, "reassignment_count": 0,
-        "source_file": "x.csv", "source_row": 1}])
+    from tests.conftest import raw_tickets
+
+    raw = raw_tickets({"title": "Hi,\nVPN down", "description": "mail a@b.example", "system": "VPN",
+                       "caller": "Ann Lee"})
     before = raw.copy()
     out = clean_tickets(raw, fast_settings)
     pd.testing.assert_frame_equal(raw, before)
