@@ -67,3 +67,59 @@ def test_report_context_is_the_view_dataclass():
     assert [f.name for f in fields(views.Digest)][:3] == ["page", "headline", "changes"]
     env = __import__("trendminer.report.render", fromlist=["environment"]).environment()
     assert env.autoescape is True and env.undefined.__name__ == "StrictUndefined"
+
+
+@pytest.fixture(scope="module")
+def owned(tmp_path_factory):
+    """Three catalogued systems of two teams (one named with markup), one without tickets,
+    and a CI value the catalogue lacks."""
+    tmp = tmp_path_factory.mktemp("owned")
+    (tmp / "systems.csv").write_text(
+        "name,aliases,vendor,owner_team,lifecycle,user_count,criticality\n"
+        "Outlook,,Microsoft,Messaging & Co,active,1000,high\n"
+        "SAP ERP,,SAP,Messaging & Co,active,1000,high\n"
+        "GlobalProtect VPN,,Palo Alto,<b>Net</b>,active,1000,high\n"
+        "Confluence,,Atlassian,Wiki,active,1000,low\n")
+    rows = []
+    for i in range(60):
+        system = ["Outlook", "GlobalProtect VPN", "SAP ERP", "SAP ERP", "Jira"][i % 5]
+        rows.append({"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
+                     "short_description": f"{system} fails with error {i % 4}", "description": "it fails",
+                     "cmdb_ci": system})
+    export = make_export(tmp / "owned.csv", rows)
+    settings = load_settings(overrides=["embed.backend=tfidf", "score.min_tickets=5",
+                                        f"systems.catalogue={str(tmp / 'systems.csv')!r}"])
+    run([export], settings, as_of=pd.Timestamp("2026-10-31"), generated_at=GENERATED_AT,
+        state_path=tmp / "s.duckdb", out_dir=tmp / "r", clusterer=FakeClusterer(3), progress=False)
+    return (tmp / "r" / "2026-10-31" / "systems.html").read_text()
+
+
+def _owner_rows(html: str, anchor: str) -> list[list[str]]:
+    section = html.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</tr>", section, re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.split(r"</td><td[^>]*>", row)] for row in rows]
+
+
+def test_report_owner_sections_list_each_teams_systems(owned):
+    owners = owned.split('id="owners"')[1].split('id="scorecards"')[0]
+    # teams in the order of their best-ranked system; SAP ERP (24 tickets) ranks first
+    assert re.findall(r'<section class="owner" id="([^"]+)"', owners) == [
+        "owner-messaging-co", "owner-b-net-b", "owner-wiki"]
+    mine = _owner_rows(owners, "owner-messaging-co")
+    assert [r[0] for r in mine] == ["SAP ERP", "Outlook"]
+    assert mine[0][1] == "#1" and mine[0][2] == "24" and mine[1][2] == "12"
+    assert mine[0][6] != ""                                   # a top problem topic is named
+    assert _owner_rows(owners, "owner-wiki")[0][:3] == ["Confluence", "too few to rank", "0"]
+    assert 'href="#system-sap-erp"' in owners                 # each system links to its scorecard
+    assert "1 system with tickets names no owner team in the catalogue: Jira." in owners
+
+
+def test_report_owner_team_names_are_escaped(owned):
+    assert "&lt;b&gt;Net&lt;/b&gt;" in owned and "<b>Net</b>" not in owned
+
+
+def test_report_without_owner_teams_says_so(hostile):
+    html = (hostile / "systems.html").read_text()
+    owners = html.split('id="owners"')[1].split('id="scorecards"')[0]
+    assert "The catalogue names no owner teams" in owners
+    assert 'class="owner"' not in owners

@@ -241,7 +241,7 @@ class _Night:
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
         with timer("signals"):
-            sig = signals(tickets, settings, self._negativity(vectors, tickets))
+            sig = signals(tickets, settings, self._negativity(vectors, tickets), attribution=attribution, as_of=as_of)
         with timer("trends"):
             trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
         with timer("score"):

@@ -156,5 +156,5 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     recs = [_recommend(row, lifecycle.get(row["system"], ""), n_ranked, rules) for _, row in frame.iterrows()]
     frame["recommendation"] = [r[0] for r in recs]
     frame["reasons"] = [r[1] for r in recs]
-    frame["lifecycle"] = frame["system"].map(lifecycle).fillna("")
+    frame["lifecycle"] = [lifecycle.get(s, "") for s in frame["system"]]
     return validate(frame, SYSTEM_SCORES, "score")

@@ -138,6 +138,32 @@ class Digest:
 
 
 @dataclass
+class OwnerSystem:
+    """One line of an owner team's section: a system, where it ranks, what to do, its top problem."""
+
+    name: str
+    anchor: str           # the system's scorecard
+    rank: str             # "#3", or "too few to rank"
+    tickets: int
+    failures: int
+    irritation: str
+    recommendation: str
+    reason: str           # the rule that decided the recommendation, with its numbers
+    top_problem: str      # the largest problem topic among its tickets ("–" if none)
+
+
+@dataclass
+class OwnerSection:
+    """The systems one owner team (the catalogue's ``owner_team``) is told about."""
+
+    team: str
+    anchor: str           # stable: owner-<slug of the team>
+    tickets: int
+    failures: int
+    systems: list[OwnerSystem]
+
+
+@dataclass
 class SystemsReport:
     page: Page
     pareto: Markup
@@ -146,6 +172,8 @@ class SystemsReport:
     unranked: list[SystemCard]
     unattributed: int
     currency: str
+    owners: list[OwnerSection] = field(default_factory=list)
+    unowned: str = ""     # e.g. "3 systems name no owner team in the catalogue: A, B, C"
 
 
 @dataclass
@@ -322,6 +350,43 @@ class Builder:
             charts.sparkline(self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
             topics, [self._ticket(r) for _, r in evidence.iterrows()])
 
+    def owners(self) -> tuple[list[OwnerSection], str]:
+        """Per owner team, its systems in rank order; teams whose systems rank highest first.
+
+        Returns
+        -------
+        list of OwnerSection, str
+            The sections, and a line naming the systems with tickets but no owner team
+            (``""`` when every such system has one).
+        """
+        teams: dict[str, list[tuple[int, OwnerSystem]]] = {}
+        unowned: list[str] = []
+        for _, row in self.d.scores.iterrows():
+            c = self.card(row)
+            if not c.owner:
+                if c.tickets:
+                    unowned.append(c.name)
+                continue
+            line = OwnerSystem(c.name, c.anchor, f"#{c.rank}" if c.rankable else "too few to rank",
+                               c.tickets, c.failures, c.irritation, c.recommendation,
+                               c.reasons[0] if c.reasons else "", c.topics[0].label if c.topics else "–")
+            teams.setdefault(c.owner, []).append((c.rank, line))
+        order = sorted(teams, key=lambda team: (min(rank for rank, _ in teams[team]), team))
+        sections, anchors = [], set()
+        for team in order:
+            anchor = base = f"owner-{slug(team)}"
+            n = 2
+            while anchor in anchors:
+                anchor, n = f"{base}-{n}", n + 1
+            anchors.add(anchor)
+            lines = [line for _, line in sorted(teams[team], key=lambda x: x[0])]
+            sections.append(OwnerSection(team, anchor, sum(x.tickets for x in lines),
+                                         sum(x.failures for x in lines), lines))
+        shown = ", ".join(unowned[:10]) + (f" and {len(unowned) - 10} more" if len(unowned) > 10 else "")
+        note = (f"{len(unowned)} system{'s' if len(unowned) != 1 else ''} with tickets name"
+                f"{'' if len(unowned) != 1 else 's'} no owner team in the catalogue: {shown}." if unowned else "")
+        return sections, note
+
     def systems(self) -> SystemsReport:
         scores = self.d.scores
         ranked = scores[scores["rankable"]]
@@ -332,8 +397,9 @@ class Builder:
         pareto = charts.bars(top["system"].tolist(), top["failures"].astype(float).tolist(),
                              "Failure tickets per system, with cumulative share", cumulative=True)
         unattributed = int((self.d.attribution["source"] == "none").sum())
+        owners, unowned = self.owners()
         return SystemsReport(self.page("Systems report"), pareto, cards, works, unranked, unattributed,
-                             self.settings["score"]["cost"]["currency"])
+                             self.settings["score"]["cost"]["currency"], owners, unowned)
 
     def pain_points(self) -> PainPoints:
         """Briefs for systems with many how-to questions or irritated users, most how-to first."""
