@@ -37,17 +37,13 @@ def _thaw(value: Any) -> Any:
 class Settings:
     """Resolved configuration, read-only.
 
-    Use ``settings["embed"]["backend"]`` or ``settings.section("embed")``.
+    Use ``settings["embed"]["backend"]``.
     """
 
     data: Mapping[str, Any]
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        """Return one top-level section."""
-        return self.data[name]
 
     def to_dict(self) -> dict[str, Any]:
         """Return a mutable deep copy (for manifests and JSON)."""

@@ -35,6 +35,59 @@ def poisson_interval(count: np.ndarray, level: float = 0.95) -> tuple[np.ndarray
     return lower, upper
 
 
+def failure_step(weekly: np.ndarray, min_weeks: int) -> tuple[int, float, float, int]:
+    """The most likely single change point in weekly failure counts (oldest week first).
+
+    The split maximises the Poisson log-likelihood of two steady rates, one before and one
+    after, each lasting at least ``min_weeks`` weeks.
+
+    Returns
+    -------
+    split, before, after, elevated : int, float, float, int
+        Index of the first week after the change (-1 if the series is too short), the weekly
+        means before and after, and how many weeks after it are closer to the new mean than
+        to the old one.
+
+    Examples
+    --------
+    >>> failure_step(np.array([10, 12, 9, 11, 10, 40, 42, 38]), 3)
+    (5, 10.4, 40.0, 3)
+    >>> failure_step(np.array([10, 12, 9, 11, 10, 10, 11, 90]), 3)[3]  # a spike, not a step
+    1
+    """
+    weekly = np.asarray(weekly, dtype=float)
+    n = len(weekly)
+    if n < 2 * min_weeks:
+        return -1, 0.0, 0.0, 0
+    cum = np.cumsum(weekly)
+
+    def loglik(total: float, weeks: int) -> float:
+        return total * np.log(total / weeks) if total > 0 else 0.0
+
+    splits = range(min_weeks, n - min_weeks + 1)
+    best = max(splits, key=lambda s: (loglik(cum[s - 1], s) + loglik(cum[-1] - cum[s - 1], n - s), -s))
+    before, after = float(cum[best - 1] / best), float((cum[-1] - cum[best - 1]) / (n - best))
+    elevated = int((weekly[best:] >= (before + after) / 2).sum()) if after > before else 0
+    return best, round(before, 2), round(after, 2), elevated
+
+
+def howto_spread(topic_ids: pd.Series) -> float:
+    """Effective number of topics the how-to tickets spread over (inverse Simpson index).
+
+    The remainder (topic -1) is left out; NaN when no ticket has a topic.
+
+    Examples
+    --------
+    >>> howto_spread(pd.Series([1, 1, 2, 2, -1])), howto_spread(pd.Series([3, 3, 3, 3]))
+    (2.0, 1.0)
+    """
+    counts = topic_ids[topic_ids >= 0].value_counts()
+    if not len(counts):
+        return float("nan")
+    shares = counts / counts.sum()
+    return float(1 / (shares ** 2).sum())
+
+
 def _scaled(values: pd.Series) -> pd.Series:
     top = values.max()
     return values / top if top and np.isfinite(top) and top > 0 else values * 0.0
