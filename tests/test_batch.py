@@ -179,6 +179,20 @@ def test_batch_rejected_rows_give_exit_3_and_json_logs(tmp_path):
     assert (tmp_path / "r" / "2026-10-31" / "digest.html").exists()
 
 
+def test_batch_strict_run_refuses_rejected_rows_and_changes_nothing(tmp_path):
+    from tests.conftest import make_export
+
+    export = make_export(tmp_path / "x.csv", [{"number": "INC1", "short_description": "vpn down"},
+                                              {"number": "INC2", "short_description": "x", "opened_at": "soon"}])
+    result = CliRunner().invoke(cli, ["run", str(export), "--strict", "--set", "embed.backend=tfidf",
+                                      "--as-of", "2026-10-31", "--state", str(tmp_path / "s.duckdb"),
+                                      "--out", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "--strict: 2 rows: 1 accepted, 0 duplicate, 1 rejected; nothing was changed." in result.output
+    assert "row 2, column 'opened_at'" in result.output
+    assert not (tmp_path / "s.duckdb").exists() and not (tmp_path / "r").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
 def test_batch_read_only_output_is_a_clear_error(tmp_path):  # pragma: no cover - CI runs as root
     out = tmp_path / "ro"

@@ -74,8 +74,9 @@ def cli() -> None:
               help="json: one JSON object per log line on stderr.")
 @click.option("--rebuild-topics", is_flag=True,
               help="Refit topics on all tickets and match them to the registry (ids kept where they match).")
+@click.option("--strict", is_flag=True, help="Exit 1 without changing anything if any input row is rejected.")
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
-        out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool) -> None:
+        out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
     Writes index.html, digest.html, systems.html, pain-points.html, CSV exports and
@@ -98,7 +99,7 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
         settings = load_settings(config, overrides)
         report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
                               state_path=state_path, out_dir=out_dir, progress=not quiet,
-                              rebuild_topics=rebuild_topics)
+                              rebuild_topics=rebuild_topics, strict=strict)
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
     if log_format == "json":

@@ -117,7 +117,7 @@ def _changes(state: State, as_of: pd.Timestamp, info: pd.DataFrame, scores: pd.D
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-        progress: bool = True, rebuild_topics: bool = False) -> RunReport:
+        progress: bool = True, rebuild_topics: bool = False, strict: bool = False) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -139,6 +139,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         Progress bars on stderr.
     rebuild_topics : bool
         Refit the topics on all tickets and match them to the registry.
+    strict : bool
+        Refuse to run (InputError, nothing changed) when any input row is rejected.
 
     Returns
     -------
@@ -153,6 +155,10 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     timer = StageTimer()
     with timer("ingest"):
         ingested = read_exports(inputs, settings, as_of)
+    if strict and ingested.accounting.rejected:
+        examples = "\n".join(f"  {e}" for e in ingested.accounting.examples[:10])
+        raise InputError(f"--strict: {ingested.accounting.summary()}; nothing was changed.\n{examples}\n"
+                         "Fix the rows (or run without --strict to skip them and count them in the digest).")
     with timer("clean"):
         cleaned = clean_tickets(ingested.raw, settings)
     night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from .config import Settings
-from .schema import SYSTEM_SCORES, Attribution, Signals, SystemScores, Tickets, Trends, validate
+from .schema import SYSTEM_SCORES, Assignments, Attribution, Signals, SystemScores, Tickets, Trends, validate
 from .systems import Catalogue
 from .trends import window_end
 
@@ -104,13 +104,32 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
             and row["rank"] <= max(1, round(rules["replace_top_share"] * n_ranked)) and row["rankable"]):
         reasons.append(("replace", f"{share:.0%} of its tickets are failures, mean irritation "
                                    f"{row['irritation']:.2f}, rank {row['rank']} of {n_ranked}"))
+    weeks_after = int(row["step_weeks"])
+    if (weeks_after and row["step_after"] >= rules["upgrade_step_ratio"] * row["step_before"]
+            and row["step_before"] > 0 and row["step_elevated"] >= rules["upgrade_step_share"] * weeks_after
+            and row["step_after"] * weeks_after >= rules["upgrade_min_failures"]):
+        reasons.append(("upgrade", f"failures stepped up from {row['step_before']:.1f} to {row['step_after']:.1f} "
+                                   f"a week ({row['step_after'] / row['step_before']:.1f}x) from the week of "
+                                   f"{row['step_week']} and stayed up in {int(row['step_elevated'])} of "
+                                   f"{weeks_after} weeks since: a change (release, version) broke it — move to "
+                                   "a fixed version or roll back"))
     if row["failure_trend"] >= rules["fix_trend_ratio"] and row["recent_failures"] >= 5:
         reasons.append(("fix", f"failures this week {row['recent_failures']} vs "
                                f"{row['expected_failures']:.1f} expected ({row['failure_trend']:.1f}x): "
                                "open a problem record"))
     if howto >= rules["document_howto_share"] and row["howto"] >= rules["min_tickets"]:
-        reasons.append(("document", f"{howto:.0%} of its tickets are how-to questions: improve "
-                                    "documentation, training or the design"))
+        spread, repeat = row["howto_topics"], row["howto_repeat_share"]
+        said = f"{howto:.0%} of its tickets are how-to questions"
+        if np.isfinite(spread) and spread >= rules["redesign_min_topics"]:
+            reasons.append(("redesign", f"{said}, spread over the equivalent of {spread:.1f} equally common "
+                                        "topics: users are lost in many places, which is the design"))
+        elif repeat >= rules["train_repeat_share"]:
+            reasons.append(("train", f"{said}, and {repeat:.0%} of them come from people who asked about it "
+                                     "more than once: train those users"))
+        else:
+            where = (f" concentrated in the equivalent of {spread:.1f} topics" if np.isfinite(spread) else "")
+            reasons.append(("document", f"{said}{where}, {repeat:.0%} from repeat askers: a few recurring "
+                                        "questions, answer them in the documentation"))
     upper = row["failures_per_100_users_upper"]
     if (np.isfinite(upper) and upper <= rules["keep_failures_per_100"]
             and row["irritation"] <= rules["keep_irritation"]
@@ -120,13 +139,49 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
                                 f"{row['irritation']:.2f}: it really works"))
     if not reasons:
         return "watch", ["no rule fired"]
-    order = ["retire", "replace", "fix", "document", "keep"]
+    order = ["retire", "replace", "upgrade", "fix", "redesign", "train", "document", "keep"]
     reasons.sort(key=lambda r: order.index(r[0]))
     return reasons[0][0], [f"{name}: {text}" for name, text in reasons]
 
 
+def _steps(data: pd.DataFrame, names: list[str], end: pd.Timestamp, start: pd.Timestamp,
+           min_weeks: int) -> pd.DataFrame:
+    """Per system, the change point of its weekly failures over the full weeks since ``start``."""
+    n_weeks = max(int((end - start) // pd.Timedelta(weeks=1)), 0)
+    failures = data[data["kind"].eq("failure")]
+    age = ((end - failures["opened_at"]) // pd.Timedelta(weeks=1)).astype(int)
+    week = n_weeks - 1 - age
+    keep = (week >= 0) & (week < n_weeks)
+    counts = pd.crosstab(failures.loc[keep, "system"], week[keep]).reindex(
+        index=names, columns=range(n_weeks), fill_value=0)
+    rows = []
+    for name in names:
+        split, before, after, elevated = failure_step(counts.loc[name].to_numpy(), min_weeks)
+        first = end - pd.Timedelta(weeks=n_weeks - split) if split >= 0 else None
+        rows.append((str(first.date()) if first is not None else "", before, after, elevated,
+                     n_weeks - split if split >= 0 else 0))
+    return pd.DataFrame(rows, index=names, columns=["step_week", "step_before", "step_after", "step_elevated",
+                                                    "step_weeks"])
+
+
+def _howto_mix(data: pd.DataFrame, names: list[str], assignments: Assignments | None) -> pd.DataFrame:
+    """Per system, how many topics its how-to tickets spread over and the share from repeat askers."""
+    howto = data[data["kind"].eq("howto")]
+    spread = pd.Series(np.nan, index=names)
+    if assignments is not None and len(howto):
+        topics = howto[["ticket_id", "system"]].merge(assignments[["ticket_id", "topic_id"]], on="ticket_id")
+        spread = topics.groupby("system")["topic_id"].apply(howto_spread).reindex(names)
+    repeat = pd.Series(0.0, index=names)
+    if "caller_key" in howto.columns and len(howto):
+        known = howto[howto["caller_key"].astype(bool)]
+        asked = known.groupby(["system", "caller_key"])["ticket_id"].transform("size")
+        repeat = ((asked >= 2).groupby(known["system"]).sum() / howto.groupby("system").size()).reindex(names)
+    return pd.DataFrame({"howto_topics": spread.astype(float), "howto_repeat_share": repeat.fillna(0.0)})
+
+
 def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, trends: Trends,
-                  catalogue: Catalogue, as_of: pd.Timestamp, settings: Settings) -> SystemScores:
+                  catalogue: Catalogue, as_of: pd.Timestamp, settings: Settings,
+                  assignments: Assignments | None = None) -> SystemScores:
     """Per-system scorecard, trouble score, rank and recommendation.
 
     Parameters
@@ -139,6 +194,14 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     as_of : Timestamp
     settings : Settings
         Uses ``score.*`` and ``recommend.*``.
+    assignments : Assignments, optional
+        Topics of the tickets; without them a how-to heavy system is always "document"
+        (redesign needs to know how many topics the questions spread over).
+
+    Notes
+    -----
+    The upgrade rule looks at every full week of ``tickets`` (not only the scoring window),
+    so a step some weeks ago is compared with a long enough "before".
 
     Returns
     -------
@@ -153,6 +216,9 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     base_start = recent_start - pd.Timedelta(days=int(settings["trends"]["baseline_days"]))
     data = tickets[["ticket_id", "opened_at"]].merge(attribution[["ticket_id", "system"]], on="ticket_id")
     data = data.merge(signals, on="ticket_id")
+    if "caller_key" in tickets.columns:
+        data = data.merge(tickets[["ticket_id", "caller_key"]], on="ticket_id")
+    history = data[(data["opened_at"] < end) & (data["system"] != unattributed)]
     data = data[(data["opened_at"] >= start) & (data["opened_at"] < end) & (data["system"] != unattributed)]
     data["is_failure"] = data["kind"].eq("failure")
     data["recent_failure"] = data["is_failure"] & (data["opened_at"] >= recent_start)
@@ -185,6 +251,10 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     frame["recent"] = systems_trend["recent"].reindex(names).fillna(0).astype(int)
     frame["expected"] = systems_trend["expected"].reindex(names).fillna(0.0)
     frame["trend_ratio"] = (frame["recent"] + 0.5) / (frame["expected"] + 0.5)
+    first_day = tickets["opened_at"].min() if len(tickets) else end
+    frame = frame.join(_steps(history, names, end, max(first_day, end - pd.Timedelta(days=int(
+        settings["topics"]["lookback_days"]))), int(settings["recommend"]["upgrade_min_weeks"])))
+    frame = frame.join(_howto_mix(data, names, assignments))
     cost = settings["score"]["cost"]
     frame["cost"] = frame["tickets"] * float(cost["handle_hours"]) * float(cost["hourly_rate"])
 
