@@ -88,3 +88,46 @@ def test_pipeline_topic_labels_are_unique_and_grounded_in_their_tickets(sample_r
         terms = {t for doc in nlp.docs(texts.reindex(members).dropna().tolist()) for t in nlp.content_terms(doc)}
         for phrase in topic["keyphrases"].split("; "):
             assert phrase in terms, (topic["label"], phrase)
+
+
+def test_pipeline_names_the_release_step_and_routes_systems_to_owners(sample_run):
+    _, out = sample_run
+    folder = out / "reports" / "2026-10-31"
+    systems = pd.read_csv(folder / "systems.csv").set_index("system")
+    # the S/4HANA release on 2026-09-14: failures step up from the week of 09-13 and stay up
+    assert systems.loc["SAP ERP", "recommendation"] == "upgrade"
+    assert systems.loc["SAP ERP", "step_week"] == "2026-09-13"
+    assert (systems["recommendation"] == "upgrade").sum() == 1   # the outage is "fix", not a step
+    html = (folder / "systems.html").read_text()
+    erp = html.split('id="owner-erp-support"')[1].split("</section>")[0]
+    assert 'href="#system-sap-erp"' in erp and "upgrade" in erp
+
+
+def test_pipeline_no_two_labels_with_the_same_words(sample_run):
+    _, out = sample_run
+    labels = pd.read_csv(out / "reports" / "2026-10-31" / "topics.csv")["label"]
+    as_sets = labels.map(lambda label: (label.rpartition(":")[0],
+                                        frozenset(w.strip() for w in label.rpartition(":")[2].split(","))))
+    assert as_sets.is_unique
+
+
+UCI = SAMPLE_EXPORT.parents[3] / "shared" / "data" / "uci-incident-log" / "incident_event_log.zip"
+
+
+@pytest.mark.skipif(not UCI.exists(), reason=f"UCI event log not found at {UCI}")
+def test_pipeline_ranks_assignment_groups_of_the_uci_log_without_text(tmp_path):
+    """The real ServiceNow event log has codes only: rank its assignment groups from the fields."""
+    settings = load_settings(overrides=["embed.backend=tfidf", "systems.field=assignment_group"])
+    report = run([UCI], settings, as_of=pd.Timestamp("2016-05-31"), generated_at=GENERATED_AT,
+                 state_path=tmp_path / "s.duckdb", out_dir=tmp_path / "r", progress=False)
+    assert report.accounting.structured_only == report.accounting.accepted == 24644  # 274 opened later
+    folder = tmp_path / "r" / "2016-05-31"
+    systems = pd.read_csv(folder / "systems.csv").sort_values("rank")
+    assert systems["system"].str.fullmatch(r"assignment group \d+").all()
+    assert systems["system"].iloc[0] == "assignment group 70" and systems["tickets"].iloc[0] > 6000
+    ranked = systems[systems["tickets"] >= settings["score"]["min_tickets"]]
+    assert len(ranked) >= 30 and ranked["rank"].max() == len(ranked)
+    # no group with a dozen tickets outranks the big ones on irritation alone
+    assert (systems.head(5)["tickets"] >= 80).all()
+    html = (folder / "systems.html").read_text()
+    assert 'id="system-assignment-group-70"' in html and html.count('class="card"') == len(systems)

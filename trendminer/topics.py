@@ -45,18 +45,28 @@ def default_clusterer(settings: Settings) -> Clusterer:
                           min_topic_size=int(opts["min_topic_size"]))
 
 
-def _unique_labels(systems: list[str], phrases: list[list[str]], n: int) -> list[str]:
+def _unique_labels(ids: list[int], systems: list[str], phrases: list[list[str]], n: int) -> list[str]:
+    """``system: k keyphrases``, adding keyphrases until no earlier label has the same words.
+
+    Labels are compared as word sets, so "open item, run" and "run, open item" clash.
+
+    Examples
+    --------
+    >>> _unique_labels([4, 9], ["SAP", "SAP"], [["open item", "run", "dump"], ["run", "open item", "post"]], 2)
+    ['SAP: open item, run', 'SAP: run, open item, post']
+    """
     labels: list[str] = []
-    seen: set[str] = set()
-    for topic_id, (system, words) in enumerate(zip(systems, phrases)):
+    seen: set[tuple[str, frozenset]] = set()
+    for topic_id, system, words in zip(ids, systems, phrases):
         for k in range(n, len(words) + 1):
-            text = ", ".join(words[:k]) or "misc"
-            label = f"{system}: {text}" if system else text
-            if label not in seen:
+            key = (system, frozenset(words[:k]))
+            if key not in seen:
                 break
-        else:
-            label = f"{label} (#{topic_id})"
-        seen.add(label)
+        text = ", ".join(words[:k]) or "misc"
+        label = f"{system}: {text}" if system else text
+        if key in seen:
+            label = f"{label} (topic {topic_id})"
+        seen.add(key)
         labels.append(label)
     return labels
 
@@ -182,7 +192,7 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
                      "size": len(members), "representatives": reps, "top_system": systems[-1]})
     info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])
     info["theme"] = _themes([centroid_of.get(t) for t in ids], groups)
-    labels_text = _unique_labels(systems, phrases, int(opts["n_keyphrases"]))
+    labels_text = _unique_labels([int(t) for t in ids], systems, phrases, int(opts["n_keyphrases"]))
     renames = {int(e["topic"]): str(e["label"]) for e in curation["rename"]}
     info.insert(1, "label", [renames.get(int(t), text) for t, text in zip(info["topic_id"], labels_text)])
     reg = update.registry
