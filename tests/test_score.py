@@ -50,3 +50,88 @@ def test_score_poisson_interval_contains_the_count():
     counts = np.array([0, 1, 5, 50])
     lo, hi = poisson_interval(counts)
     assert (lo <= counts).all() and (counts <= hi).all() and hi[0] > 0
+
+
+def _weekly_world(fast_settings, failures, howto=None, with_topics=True):
+    """failures: system -> weekly failure counts, oldest first, ending with the as-of week;
+    howto: system -> list of (topic, caller) how-to tickets spread over the last 6 weeks."""
+    as_of = pd.Timestamp("2026-10-31")
+    end = as_of + pd.Timedelta(days=1)
+    rows = []
+    for system, weeks in failures.items():
+        for age, count in enumerate(reversed(weeks)):
+            for j in range(count):
+                rows.append({"ticket_id": f"{system}-f{age}-{j}", "system": system, "kind": "failure",
+                             "opened_at": end - pd.Timedelta(days=7 * age + 1 + j % 7, hours=-9),
+                             "caller_key": f"{system}-c{age}-{j}", "topic_id": 0})
+    for system, asked in (howto or {}).items():
+        for i, (topic, caller) in enumerate(asked):
+            rows.append({"ticket_id": f"{system}-h{i}", "system": system, "kind": "howto",
+                         "opened_at": end - pd.Timedelta(days=1 + i * 42 // len(asked), hours=-9),
+                         "caller_key": caller, "topic_id": topic})
+    frame = pd.DataFrame(rows).assign(irritation=0.0)
+    tickets = frame[["ticket_id", "opened_at", "caller_key"]]
+    attribution = frame[["ticket_id", "system"]]
+    no_topics = pd.DataFrame({"ticket_id": frame["ticket_id"], "topic_id": -1})
+    tr = trends(tickets, attribution, no_topics, pd.DataFrame({"topic_id": [], "label": []}), as_of, fast_settings)
+    names = sorted(frame["system"].unique())
+    catalogue = Catalogue(pd.DataFrame({"name": names, "aliases": [[] for _ in names], "vendor": "",
+                                        "owner_team": "", "lifecycle": "active",
+                                        "user_count": pd.array([1000] * len(names), dtype="Int64"),
+                                        "criticality": ""}))
+    return system_scores(tickets, attribution, frame[["ticket_id", "kind", "irritation"]], tr, catalogue, as_of,
+                         fast_settings, frame[["ticket_id", "topic_id"]] if with_topics else None).set_index("system")
+
+
+def test_score_upgrade_needs_a_lasting_step_not_a_spike(fast_settings):
+    scores = _weekly_world(fast_settings, {
+        "Stepped": [5] * 14 + [20] * 6,          # 4x since six weeks, every week
+        "Spiked": [5] * 19 + [60],               # one bad week: an incident, not a change
+        "Drifting": [5] * 14 + [8] * 6,          # 1.6x: below the 2x step ratio
+        "Flickering": [5] * 14 + [5, 30, 5, 30, 5, 30],  # 3.5x on average, but high in 3 of 6 weeks only
+    })
+    stepped = scores.loc["Stepped"]
+    assert stepped["recommendation"] == "upgrade"
+    assert (stepped["step_week"], stepped["step_before"], stepped["step_after"], stepped["step_elevated"],
+            stepped["step_weeks"]) == ("2026-09-20", 5.0, 20.0, 6, 6)
+    assert stepped["reasons"][0].startswith("upgrade: failures stepped up from 5.0 to 20.0 a week (4.0x) "
+                                            "from the week of 2026-09-20 and stayed up in 6 of 6 weeks since")
+    assert scores.loc["Spiked", "recommendation"] == "fix"
+    assert not any(r.startswith("upgrade") for r in scores.loc["Spiked", "reasons"])
+    for name in ("Drifting", "Flickering"):
+        assert not any(r.startswith("upgrade") for r in scores.loc[name, "reasons"]), name
+
+
+def test_score_upgrade_needs_history_before_the_step(fast_settings):
+    # eight weeks of data: the change cannot be compared with a long enough "before"
+    short = _weekly_world(fast_settings, {"Stepped": [5, 5, 20, 20, 20, 20, 20, 20]})
+    assert short.loc["Stepped", "step_weeks"] == 0 and short.loc["Stepped", "step_week"] == ""
+    assert short.loc["Stepped", "recommendation"] != "upgrade"
+    # a system that had no failures before is new, not broken by a change
+    new = _weekly_world(fast_settings, {"New": [0] * 14 + [20] * 6, "Old": [5] * 20})
+    assert new.loc["New", "recommendation"] != "upgrade"
+
+
+def test_score_howto_heavy_systems_get_document_train_or_redesign(fast_settings):
+    howto = {
+        "Lost": [(i % 8, f"lost-{i}") for i in range(40)],          # 8 equally common topics
+        "Drilled": [(i % 2, f"drilled-{i % 10}") for i in range(40)],  # 10 people ask 4 times each
+        "Faq": [(i % 2, f"faq-{i}") for i in range(40)],            # two questions, everybody once
+    }
+    scores = _weekly_world(fast_settings, {"Lost": [1] * 20, "Drilled": [1] * 20, "Faq": [1] * 20}, howto)
+    assert scores.loc["Lost", "recommendation"] == "redesign"
+    assert scores.loc["Lost", "howto_topics"] == 8.0
+    assert scores.loc["Drilled", "recommendation"] == "train"
+    assert scores.loc["Drilled", "howto_repeat_share"] == 1.0
+    assert scores.loc["Faq", "recommendation"] == "document"
+    assert (scores.loc["Faq", "howto_topics"], scores.loc["Faq", "howto_repeat_share"]) == (2.0, 0.0)
+    assert scores.loc["Faq", "reasons"][0] == (
+        "document: 83% of its tickets are how-to questions, in the equivalent of 2.0 equally common topics "
+        "(redesign from 6), 0% from repeat askers (train from 50%): recurring questions that documentation answers")
+
+
+def test_score_without_topics_howto_heavy_is_document(fast_settings):
+    howto = {"Lost": [(i % 8, f"lost-{i}") for i in range(40)]}
+    scores = _weekly_world(fast_settings, {"Lost": [1] * 20}, howto, with_topics=False)
+    assert scores.loc["Lost", "recommendation"] == "document"
+    assert np.isnan(scores.loc["Lost", "howto_topics"])

@@ -195,3 +195,35 @@ def test_systems_suggest_missing_file(tmp_path):
     result = CliRunner().invoke(cli, ["systems", "suggest", str(tmp_path / "nope.csv")])
     assert result.exit_code == 1
     assert "Error:" in result.output
+
+
+@pytest.mark.parametrize("field, expected", [
+    ("assignment_group", ["SAP Basis", "assignment group 70", "(unattributed)"]),
+    ("category", ["Software", "category 42", "(unattributed)"]),
+    ("system", ["SAP ERP", "(unattributed)", "Outlook"]),   # the default also searches the text: "outlok"
+])
+def test_systems_field_selects_what_is_ranked(fast_settings, field, expected):
+    from trendminer.config import load_settings
+    from tests.conftest import SAMPLE_CONFIG
+    from tests.test_store import _tickets
+
+    tickets = _tickets([
+        {"ticket_id": "A", "system_field": "SAP ERP", "assignment_group": "SAP Basis", "category": "Software",
+         "title": "SAP GUI freezes"},
+        {"ticket_id": "B", "assignment_group": "70", "category": "42", "title": "category 42 / subcategory 1"},
+        {"ticket_id": "C", "title": "no field at all, not even outlok"},
+    ])
+    settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf", f"systems.field={field!r}"])
+    got = attribute(tickets, load_catalogue(settings["systems"]["catalogue"]), settings)
+    assert got["system"].tolist() == expected
+    assert got["source"].tolist()[:1] == ["field"]
+
+
+def test_systems_field_rejects_unknown_values(fast_settings):
+    from trendminer.config import load_settings
+    from trendminer.errors import ConfigError
+    from tests.test_store import _tickets
+
+    settings = load_settings(overrides=["systems.field='caller'"])
+    with pytest.raises(ConfigError, match="systems.field = 'caller' is not one of 'system', 'assignment_group'"):
+        attribute(_tickets([{"ticket_id": "A"}]), load_catalogue(""), settings)

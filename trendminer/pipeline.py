@@ -251,7 +251,7 @@ class _Night:
         with timer("trends"):
             trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
         with timer("score"):
-            scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings)
+            scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings, assignments)
         sizes = info["size"] if len(info) else pd.Series([0])
         remainder = int((assignments["topic_id"] < 0).sum())
         prev = state.previous_run(as_of)

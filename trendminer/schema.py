@@ -97,7 +97,7 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "cost": "estimated handling cost in the window",
     "trouble_score": "composite 0..1",
     "rank": "1 = most trouble",
-    "recommendation": "replace | retire | upgrade | fix | document | keep | watch",
+    "recommendation": "replace | retire | upgrade | fix | redesign | train | document | keep | watch",
     "reasons": "list of the rules that fired, with their numbers",
 }
 

@@ -35,11 +35,12 @@ def poisson_interval(count: np.ndarray, level: float = 0.95) -> tuple[np.ndarray
     return lower, upper
 
 
-def failure_step(weekly: np.ndarray, min_weeks: int) -> tuple[int, float, float, int]:
-    """The most likely single change point in weekly failure counts (oldest week first).
+def failure_step(weekly: np.ndarray, min_after: int, max_after: int, min_before: int) -> tuple[int, float, float, int]:
+    """The most likely recent change point in weekly failure counts (oldest week first).
 
     The split maximises the Poisson log-likelihood of two steady rates, one before and one
-    after, each lasting at least ``min_weeks`` weeks.
+    after. The new level must have lasted ``min_after`` to ``max_after`` weeks (a recent
+    change) and the old one at least ``min_before`` weeks (a fair comparison).
 
     Returns
     -------
@@ -50,21 +51,23 @@ def failure_step(weekly: np.ndarray, min_weeks: int) -> tuple[int, float, float,
 
     Examples
     --------
-    >>> failure_step(np.array([10, 12, 9, 11, 10, 40, 42, 38]), 3)
+    >>> failure_step(np.array([10, 12, 9, 11, 10, 40, 42, 38]), 3, 4, 4)
     (5, 10.4, 40.0, 3)
-    >>> failure_step(np.array([10, 12, 9, 11, 10, 10, 11, 90]), 3)[3]  # a spike, not a step
+    >>> failure_step(np.array([10, 12, 9, 11, 10, 10, 11, 90]), 3, 4, 4)[3]  # a spike, not a step
     1
+    >>> failure_step(np.array([10, 40, 42, 38]), 3, 4, 4)  # too little history
+    (-1, 0.0, 0.0, 0)
     """
     weekly = np.asarray(weekly, dtype=float)
     n = len(weekly)
-    if n < 2 * min_weeks:
+    splits = range(max(min_before, n - max_after), n - min_after + 1)
+    if not len(splits):
         return -1, 0.0, 0.0, 0
     cum = np.cumsum(weekly)
 
     def loglik(total: float, weeks: int) -> float:
         return total * np.log(total / weeks) if total > 0 else 0.0
 
-    splits = range(min_weeks, n - min_weeks + 1)
     best = max(splits, key=lambda s: (loglik(cum[s - 1], s) + loglik(cum[-1] - cum[s - 1], n - s), -s))
     before, after = float(cum[best - 1] / best), float((cum[-1] - cum[best - 1]) / (n - best))
     elevated = int((weekly[best:] >= (before + after) / 2).sum()) if after > before else 0
@@ -98,7 +101,7 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
     share = row["failures"] / row["tickets"] if row["tickets"] else 0.0
     howto = row["howto"] / row["tickets"] if row["tickets"] else 0.0
     if lifecycle in ("sunset", "retired") and row["tickets"]:
-        reasons.append(("retire", f"lifecycle is {lifecycle} and it still drew {row['tickets']} tickets: "
+        reasons.append(("retire", f"lifecycle is {lifecycle} and it still drew {row['tickets']} ticket{'s' if row['tickets'] != 1 else ''}: "
                                   "move its users off and switch it off"))
     if (share >= rules["replace_failure_share"] and row["irritation"] >= rules["replace_irritation"]
             and row["rank"] <= max(1, round(rules["replace_top_share"] * n_ranked)) and row["rankable"]):
@@ -127,9 +130,11 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
             reasons.append(("train", f"{said}, and {repeat:.0%} of them come from people who asked about it "
                                      "more than once: train those users"))
         else:
-            where = (f" concentrated in the equivalent of {spread:.1f} topics" if np.isfinite(spread) else "")
-            reasons.append(("document", f"{said}{where}, {repeat:.0%} from repeat askers: a few recurring "
-                                        "questions, answer them in the documentation"))
+            where = (f", in the equivalent of {spread:.1f} equally common topics (redesign from "
+                     f"{rules['redesign_min_topics']:.0f})" if np.isfinite(spread) else "")
+            reasons.append(("document", f"{said}{where}, {repeat:.0%} from repeat askers (train from "
+                                        f"{rules['train_repeat_share']:.0%}): recurring questions that "
+                                        "documentation answers"))
     upper = row["failures_per_100_users_upper"]
     if (np.isfinite(upper) and upper <= rules["keep_failures_per_100"]
             and row["irritation"] <= rules["keep_irritation"]
@@ -145,8 +150,9 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
 
 
 def _steps(data: pd.DataFrame, names: list[str], end: pd.Timestamp, start: pd.Timestamp,
-           min_weeks: int) -> pd.DataFrame:
-    """Per system, the change point of its weekly failures over the full weeks since ``start``."""
+           min_weeks: int, window_weeks: int) -> pd.DataFrame:
+    """Per system, the change point of its weekly failures over the full weeks since ``start``:
+    within the scoring window, against at least as many weeks before it."""
     n_weeks = max(int((end - start) // pd.Timedelta(weeks=1)), 0)
     failures = data[data["kind"].eq("failure")]
     age = ((end - failures["opened_at"]) // pd.Timedelta(weeks=1)).astype(int)
@@ -156,7 +162,8 @@ def _steps(data: pd.DataFrame, names: list[str], end: pd.Timestamp, start: pd.Ti
         index=names, columns=range(n_weeks), fill_value=0)
     rows = []
     for name in names:
-        split, before, after, elevated = failure_step(counts.loc[name].to_numpy(), min_weeks)
+        split, before, after, elevated = failure_step(counts.loc[name].to_numpy(), min_weeks, window_weeks,
+                                                      window_weeks)
         first = end - pd.Timedelta(weeks=n_weeks - split) if split >= 0 else None
         rows.append((str(first.date()) if first is not None else "", before, after, elevated,
                      n_weeks - split if split >= 0 else 0))
@@ -253,16 +260,23 @@ def system_scores(tickets: Tickets, attribution: Attribution, signals: Signals, 
     frame["trend_ratio"] = (frame["recent"] + 0.5) / (frame["expected"] + 0.5)
     first_day = tickets["opened_at"].min() if len(tickets) else end
     frame = frame.join(_steps(history, names, end, max(first_day, end - pd.Timedelta(days=int(
-        settings["topics"]["lookback_days"]))), int(settings["recommend"]["upgrade_min_weeks"])))
+        settings["topics"]["lookback_days"]))), int(settings["recommend"]["upgrade_min_weeks"]),
+        max(int(opts["window_days"]) // 7, 1)))
     frame = frame.join(_howto_mix(data, names, assignments))
     cost = settings["score"]["cost"]
     frame["cost"] = frame["tickets"] * float(cost["handle_hours"]) * float(cost["hourly_rate"])
 
     weights = settings["score"]["weights"]
+    # Mean irritation shrunk towards the all-systems mean by ``irritation_prior`` pseudo-tickets,
+    # so a dozen irritated tickets cannot outrank hundreds (the shown irritation stays the raw mean).
+    prior = float(opts["irritation_prior"])
+    overall = float(data["irritation"].mean()) if len(data) else 0.0
+    sums = frame["irritation"].fillna(0.0) * frame["tickets"]
+    shrunk = (sums + prior * overall) / (frame["tickets"] + prior) if prior > 0 else frame["irritation"]
     parts = pd.DataFrame({
         "failures": _scaled(frame["failures"].astype(float)),
         "failure_rate": _scaled(frame["failures_per_100_users"].fillna(0.0)),
-        "irritation": _scaled(frame["irritation"]),
+        "irritation": _scaled(shrunk),
         "trend": ((frame["failure_trend"] - 1) / 3).clip(0, 1),
     })
     for part in PARTS:

@@ -35,7 +35,7 @@ from spacy.util import filter_spans
 
 from . import nlp
 from .config import Settings
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .schema import ATTRIBUTION, TICKETS, Attribution, Tickets, validate
 
 CATALOGUE_COLUMNS = ("name", "aliases", "vendor", "owner_team", "lifecycle", "user_count", "criticality")
@@ -279,6 +279,30 @@ def _field_match(value: str, terms: dict[str, str], threshold: float) -> tuple[s
     return (terms[hit[0]], hit[1] / 100) if hit else None
 
 
+#: ``systems.field`` -> the canonical ticket column that names what a ticket is "about"
+ATTRIBUTION_FIELDS = {"system": "system_field", "assignment_group": "assignment_group", "category": "category"}
+
+
+def _attribution_column(field: str) -> str:
+    """The ticket column ``systems.field`` selects.
+
+    Raises
+    ------
+    ConfigError
+        For any other value, listing the allowed ones.
+
+    Examples
+    --------
+    >>> _attribution_column("assignment_group")
+    'assignment_group'
+    """
+    if field not in ATTRIBUTION_FIELDS:
+        raise ConfigError(f"systems.field = {field!r} is not one of {', '.join(map(repr, ATTRIBUTION_FIELDS))}: "
+                          "'system' ranks the CI / service field (and the catalogue found in the text), "
+                          "'assignment_group' or 'category' rank that field's values.")
+    return ATTRIBUTION_FIELDS[field]
+
+
 def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Attribution:
     """One row per ticket: the system it is about, how that was found, and a confidence.
 
@@ -287,7 +311,11 @@ def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Att
     tickets : Tickets
     catalogue : Catalogue
     settings : Settings
-        Uses ``systems.fuzzy_threshold`` and ``systems.unattributed``.
+        Uses ``systems.field``, ``systems.fuzzy_threshold`` and ``systems.unattributed``.
+        With ``systems.field`` = ``"assignment_group"`` or ``"category"`` that field takes
+        the place of the CI field (for exports without one, such as event logs with coded
+        fields only) and the text is not searched: a ticket with the field empty is
+        unattributed, and a bare numeric code is named after its field ("assignment group 70").
 
     Returns
     -------
@@ -302,13 +330,17 @@ def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Att
     opts = settings["systems"]
     threshold = float(opts["fuzzy_threshold"])
     terms = catalogue.terms()
-    index = _TermIndex(catalogue) if terms else None
+    column = _attribution_column(str(opts["field"]))
+    index = _TermIndex(catalogue) if terms and column == "system_field" else None
     field_cache: dict[str, tuple[str, float] | None] = {}
     rows = []
-    has_field = tickets["system_field"].astype(bool).to_numpy()
+    values = tickets[column].fillna("").astype(str).str.strip()
+    if column != "system_field":   # bare codes ("70") read better named: "assignment group 70"
+        values = values.where(~values.str.fullmatch(r"\d+"), column.replace("_", " ") + " " + values)
+    has_field = values.astype(bool).to_numpy()
     texts = [t + " " + d[:600] for t, d, f in zip(tickets["title"], tickets["description"], has_field) if not f]
     parsed = iter(nlp.docs(texts) if index is not None else [None] * len(texts))
-    for field, with_field in zip(tickets["system_field"], has_field):
+    for field, with_field in zip(values, has_field):
         if with_field:
             if field not in field_cache:
                 field_cache[field] = _field_match(field, terms, threshold) if terms else None

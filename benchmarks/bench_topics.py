@@ -1,0 +1,244 @@
+"""Topic quality, time and memory: trendminer beside BERTopic on the same embeddings, in one run.
+
+A labelled CSV is cleaned and embedded once with the configured embedder, the same way the eval
+command prepares texts (vectors cached in a DuckDB state file, ``--cache``). Each method then runs in
+a fresh subprocess on those vectors (passed through a temporary ``.npy``), so the peak RSS is per
+method:
+
+* ``trendminer``: the nightly topic path, the same call as :mod:`trendminer.topic_eval`
+  (``registry.update`` on an empty registry with ``topics.default_clusterer(settings).fit``);
+  not told the number of topics.
+* ``bertopic``: BERTopic 0.17.4 defaults with ``embedding_model=None`` and
+  ``fit_transform(docs, embeddings)``; the UMAP model is the default one with ``random_state``
+  fixed (that is the only seed BERTopic takes; it also makes UMAP single-threaded).
+* ``kmeans-true-k`` (``--kmeans``, on by default): KMeans told the true number of labels, a
+  reference that cheats.
+
+Scoring is done once, in the parent, the same way for every method: trendminer's remainder and
+BERTopic's outliers (topic -1) each count as one extra cluster for NMI / ARI / ACC (ACC is the
+Hungarian-matched accuracy), so a large remainder lowers the scores.
+
+``seconds`` is the fit alone (for BERTopic that includes its c-TF-IDF topic representation, which
+``fit_transform`` always computes; for trendminer the registry update). ``peak RSS`` is the child's
+maximum resident set, including its imports; ``RSS before fit`` is the same process after imports
+and loading the vectors, so the difference is what the fit itself added.
+
+Needs the bench extra for the BERTopic row: ``pip install -c constraints.txt -e '.[bench]'``.
+
+Usage::
+
+    python benchmarks/bench_topics.py [FILE] [--text-col text] [--label-col category]
+        [--cache /tmp/bench_topics.duckdb] [--methods trendminer,bertopic,kmeans-true-k]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_FILE = HERE.parent.parent / "shared" / "data" / "banking77" / "test.csv"
+METHODS = ("trendminer", "bertopic", "kmeans-true-k")
+SEED = 42  # BERTopic's documented example seed for UMAP; trendminer uses topics.random_state
+
+
+def _rss_mib() -> float:
+    """Peak resident set of this process image so far, MiB.
+
+    ``/proc/self/status`` VmHWM, not ``getrusage().ru_maxrss``: Linux carries the parent's peak
+    into a child's ``ru_maxrss`` across (v)fork + exec, which would give every child the
+    parent's peak (here: the parent that loaded the embedding model).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB -> MiB on Linux
+
+
+# ----------------------------------------------------------------------------- children
+def _run_trendminer(X: np.ndarray, docs: list[str], k: int, config: str | None) -> tuple:
+    import pandas as pd
+
+    from trendminer.config import load_settings
+    from trendminer.registry import empty_registry
+    from trendminer.registry import update as registry_update
+    from trendminer.topics import default_clusterer
+
+    settings = load_settings(config)
+    opts = settings["topics"]
+    base = _rss_mib()
+    start = time.perf_counter()
+    result = registry_update(X, empty_registry(), None, default_clusterer(settings).fit,
+                             pd.Timestamp("2000-01-01"), min_topic_size=int(opts["min_topic_size"]),
+                             default_threshold=float(opts["assign_threshold"]))
+    return result.labels, time.perf_counter() - start, base
+
+
+def _run_bertopic(X: np.ndarray, docs: list[str], k: int, config: str | None) -> tuple:
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    # BERTopic 0.17.4's default UMAP, plus a seed
+    umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                      low_memory=False, random_state=SEED)
+    model = BERTopic(embedding_model=None, umap_model=umap_model)
+    base = _rss_mib()
+    start = time.perf_counter()
+    topics, _ = model.fit_transform(docs, X)
+    return np.asarray(topics), time.perf_counter() - start, base
+
+
+def _run_kmeans(X: np.ndarray, docs: list[str], k: int, config: str | None) -> tuple:
+    from sklearn.cluster import KMeans
+
+    base = _rss_mib()
+    start = time.perf_counter()
+    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X)
+    return labels, time.perf_counter() - start, base
+
+
+RUNNERS = {"trendminer": _run_trendminer, "bertopic": _run_bertopic, "kmeans-true-k": _run_kmeans}
+
+
+def child(method: str, workdir: Path, config: str | None) -> None:
+    """Fit one method on the saved vectors; save its labels and print timing/memory as JSON."""
+    X = np.load(workdir / "vectors.npy")
+    docs = json.loads((workdir / "docs.json").read_text("utf-8"))
+    k = int(json.loads((workdir / "meta.json").read_text("utf-8"))["k"])
+    labels, seconds, base = RUNNERS[method](X, docs, k, config)
+    np.save(workdir / f"labels-{method}.npy", np.asarray(labels, dtype=np.int64))
+    print(json.dumps({"seconds": seconds, "peak_rss_mib": _rss_mib(), "base_rss_mib": base}))
+
+
+# ----------------------------------------------------------------------------- parent
+def prepare(path: Path, text_col: str, label_col: str, cache: Path, config: str | None):
+    """Clean and embed the texts like the eval command does; return vectors, texts, truth, model."""
+    import pandas as pd
+
+    from trendminer.clean import clean_text, embed_text
+    from trendminer.config import load_settings
+    from trendminer.embed import embed_cached, make_embedder
+    from trendminer.store import State
+
+    settings = load_settings(config)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col, option in ((text_col, "--text-col"), (label_col, "--label-col")):
+        if col not in frame.columns:
+            sys.exit(f"{path}: no column {col!r} ({option}); columns are {list(frame.columns)}.")
+    max_chars = int(settings["embed"]["max_chars"])
+    texts = [embed_text(clean_text(t), "", max_chars) for t in frame[text_col]]
+    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    embedder = make_embedder(settings, progress=True)
+    start = time.perf_counter()
+    with State(cache) as state:
+        vectors, n_new = embed_cached(texts, hashes, embedder, state)
+        state.commit()
+    print(f"embedded {n_new} new texts ({len(texts) - n_new} cached in {cache}) with "
+          f"{embedder.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return (np.ascontiguousarray(vectors, dtype=np.float32), texts, frame[label_col].to_numpy(),
+            embedder.name)
+
+
+def score(truth: np.ndarray, labels: np.ndarray) -> dict:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from trendminer.topic_eval import hungarian_accuracy
+
+    return {"nmi": float(normalized_mutual_info_score(truth, labels)),
+            "ari": float(adjusted_rand_score(truth, labels)),
+            "acc": hungarian_accuracy(truth, labels),
+            "n_topics": len(set(labels.tolist()) - {-1}),
+            "outlier_share": float((labels < 0).mean())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE),
+                        help="labelled CSV (default: ../shared/data/banking77/test.csv)")
+    parser.add_argument("--text-col", default="text")
+    parser.add_argument("--label-col", default="category")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "bench_topics.duckdb"),
+                        help="DuckDB state file caching the vectors (default: %(default)s)")
+    parser.add_argument("--config", default=None, help="trendminer TOML config (default: built-in)")
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help="comma-separated subset of " + ", ".join(METHODS))
+    parser.add_argument("--json", action="store_true", help="also print one JSON line per method")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "WORKDIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.config)
+        return 0
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"skipped: {path} not found (evaluation data lives in ../shared/data; "
+              "see its README).", file=sys.stderr)
+        return 0
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        parser.error(f"unknown method(s) {sorted(unknown)}; choose from {', '.join(METHODS)}")
+    if "bertopic" in methods:
+        import importlib.util
+
+        if importlib.util.find_spec("bertopic") is None:
+            print("skipping bertopic: not installed (pip install -c constraints.txt -e '.[bench]')",
+                  file=sys.stderr)
+            methods.remove("bertopic")
+
+    vectors, texts, truth, embedder_name = prepare(path, args.text_col, args.label_col, Path(args.cache), args.config)
+    k = len(set(truth.tolist()))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench_topics_") as tmp:
+        work = Path(tmp)
+        np.save(work / "vectors.npy", vectors)
+        (work / "docs.json").write_text(json.dumps(texts), "utf-8")
+        (work / "meta.json").write_text(json.dumps({"k": k}), "utf-8")
+        for method in methods:
+            print(f"running {method} ...", file=sys.stderr)
+            cmd = [sys.executable, __file__, "--child", method, str(work)]
+            if args.config:
+                cmd += ["--config", args.config]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(f"{method} failed:\n{proc.stderr[-3000:]}", file=sys.stderr)
+                continue
+            measured = json.loads(proc.stdout.strip().splitlines()[-1])
+            labels = np.load(work / f"labels-{method}.npy")
+            rows.append({"method": method, **score(truth, labels), **measured})
+
+    print(f"\n{path}: {len(texts)} texts, {k} labels, {vectors.shape[1]}-d vectors "
+          f"({embedder_name}), all methods measured in this run")
+    head = (f"{'method':<15}{'NMI':>7}{'ARI':>7}{'ACC':>7}{'topics':>8}{'outliers':>10}"
+            f"{'seconds':>9}{'peak RSS MB':>13}{'RSS before fit':>16}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r['method']:<15}{r['nmi']:>7.3f}{r['ari']:>7.3f}{r['acc']:>7.3f}{r['n_topics']:>8}"
+              f"{r['outlier_share']:>10.1%}{r['seconds']:>9.1f}{r['peak_rss_mib']:>13.0f}"
+              f"{r['base_rss_mib']:>16.0f}")
+    print("outliers = trendminer's remainder / BERTopic's topic -1; each counts as ONE extra cluster "
+          "for NMI, ARI and ACC (Hungarian-matched).\nkmeans-true-k is told the true number of "
+          "labels (a reference, not a contender); the others are not.\nseconds = fit only (BERTopic's "
+          "includes its c-TF-IDF representation and numba compilation in a fresh process); "
+          "RSS in MiB (peak of the child process, imports included).")
+    if args.json:
+        for r in rows:
+            print(json.dumps({**r, "file": str(path), "n": len(texts)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
