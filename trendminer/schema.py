@@ -113,7 +113,7 @@ TRENDS: Mapping[str, str] = {
     "flag": "new | spiking | rising | fading | steady",
     "today": "tickets on the as-of day",
     "today_expected": "mean tickets on the same weekday in the baseline weeks",
-    "since": "first recent day at twice its weekday's baseline ('' when steady or fading)",
+    "since": "first recent day at twice (and 3 above) its weekday's usual count ('' when steady or fading)",
     "lifecycle": "topics: New | Emerging | Active | Fading | Resolved; systems: ''",
 }
 

@@ -98,7 +98,7 @@ def _today(daily: pd.DataFrame, as_of: pd.Timestamp, part: pd.DataFrame, setting
                    & ((today + 0.5) / (expected + 0.5) >= float(opts["spike_ratio"])))
     flags = part["flag"].to_numpy().copy()
     flags[spike_today & (flags != "new")] = "spiking"
-    # since: the first recent day whose count reached twice its weekday's baseline mean
+    # since: the first recent day with twice (and at least 3 more than) its weekday's usual count
     recent = daily.iloc[:, -recent_days:]
     weekday_mean = {wd: daily.iloc[:, :base_days].loc[:, [d.weekday() == wd for d in daily.columns[:base_days]]].mean(axis=1)
                     for wd in range(7)}
@@ -107,7 +107,8 @@ def _today(daily: pd.DataFrame, as_of: pd.Timestamp, part: pd.DataFrame, setting
         if flag in ("steady", "fading"):
             since.append("")
             continue
-        high = [d for d in recent.columns if recent.at[entity, d] >= max(2 * weekday_mean[d.weekday()].iloc[i], 1)]
+        usual = {d: weekday_mean[d.weekday()].iloc[i] for d in recent.columns}
+        high = [d for d in recent.columns if recent.at[entity, d] >= max(2 * usual[d], usual[d] + 3)]
         since.append(str(high[0].date()) if high else str(recent.columns[0].date()))
     return pd.DataFrame({"flag": flags, "today": today, "today_expected": expected, "since": since},
                         index=part.index)
