@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"method": method, **score(truth, labels), **measured})
 
     print(f"\n{path}: {len(texts)} texts, {k} labels, {vectors.shape[1]}-d vectors "
-          f"({embedder_name}), all methods measured in this run")
+          f"({embedder_name}), all methods measured in this run; BERTopic UMAP seed {args.seed}")
     head = (f"{'method':<15}{'NMI':>7}{'ARI':>7}{'ACC':>7}{'topics':>8}{'outliers':>10}"
             f"{'seconds':>9}{'peak RSS MB':>13}{'RSS before fit':>16}")
     print(head)

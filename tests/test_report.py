@@ -123,3 +123,10 @@ def test_report_without_owner_teams_says_so(hostile):
     owners = html.split('id="owners"')[1].split('id="scorecards"')[0]
     assert "The catalogue names no owner teams" in owners
     assert 'class="owner"' not in owners
+
+
+def test_report_every_topic_link_resolves(hostile):
+    html = (hostile / "digest.html").read_text()
+    targets = set(re.findall(r'href="#(topic-\d+)"', html))
+    ids = set(re.findall(r'id="(topic-\d+)"', html))
+    assert targets <= ids and len(ids) == len(re.findall(r'id="topic-\d+"', html))   # resolvable, unique

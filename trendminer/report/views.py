@@ -135,6 +135,7 @@ class Digest:
     quality: list[tuple[str, str]]
     provenance: list[tuple[str, str]]
     themes: list[Theme]
+    all_topics: list[TopicRow]
 
 
 @dataclass
@@ -288,7 +289,7 @@ class Builder:
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
-                      self.themes())
+                      self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()])
 
     def themes(self) -> list[Theme]:
         """Themes, largest first, each with its three biggest topics."""
