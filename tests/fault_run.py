@@ -1,7 +1,8 @@
 """Run ``trendminer run`` in this process and SIGKILL it at one chosen point (test helper).
 
 Usage: python tests/fault_run.py POINT -- <trendminer run arguments>
-POINT is one of: ingest, embed, topics, commit, report, none.
+POINT is one of: ingest, embed, topics, commit, report, none; or ``slow`` (not killed, but
+holding the state lock 15 s longer, to test concurrent runs).
 """
 from __future__ import annotations
 
@@ -28,6 +29,15 @@ def main() -> None:
         pipeline.topics = _die
     elif point == "commit":
         State.commit = _die
+    elif point == "slow":
+        import time
+
+        original_topics = pipeline.topics
+
+        def slow_topics(*args, **kwargs):
+            time.sleep(15)
+            return original_topics(*args, **kwargs)
+        pipeline.topics = slow_topics
     elif point == "report":
         original = render.write_exports
 

@@ -76,6 +76,23 @@ def test_batch_killed_run_then_rerun_equals_uninterrupted(point, small_export, c
     assert _pages(tmp_path) == _pages(clean_run)
 
 
+def test_batch_two_concurrent_runs_exactly_one_proceeds(small_export, tmp_path):
+    import time
+
+    cmd = [sys.executable, str(ROOT / "tests" / "fault_run.py"), "none", "--", *_args(small_export, tmp_path)]
+    slow = [*cmd[:2], "slow", *cmd[3:]]   # holds the lock 15 s longer than usual
+    first = subprocess.Popen(slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while not lock_path(tmp_path / "state.duckdb").exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    first_out, first_err = first.communicate(timeout=600)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 1
+    assert "is in use by another trendminer run: pid" in second.stderr and f"pid {first.pid}" in second.stderr
+    assert _state(tmp_path)[1] == 1
+
+
 def test_batch_second_concurrent_run_is_refused(tmp_path):
     state = tmp_path / "state.duckdb"
     with RunLock(state):
