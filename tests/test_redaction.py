@@ -1,7 +1,6 @@
 """Redaction: recall/precision on the seeded labelled set, and the hard cases one by one."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 

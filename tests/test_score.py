@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from trendminer.score import poisson_interval, system_scores
-from trendminer.systems import Catalogue
+from trendminer.catalogue import Catalogue
 from trendminer.trends import trends
 
 

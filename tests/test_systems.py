@@ -10,7 +10,9 @@ from trendminer.config import load_settings
 from trendminer.errors import InputError
 from trendminer.evaluate import ATTRIBUTION_LABELS, attribution_scores, read_attribution_labels
 from trendminer.schema import TICKETS
-from trendminer.systems import attribute, is_english_word, load_catalogue, suggest
+from trendminer.catalogue import load_catalogue
+from trendminer.suggest import suggest
+from trendminer.systems import attribute, is_english_word
 
 CATALOGUE = """name,aliases,vendor,owner_team,lifecycle,user_count,criticality
 Outlook,MS Outlook;Exchange mail,Microsoft,Messaging,active,4800,high

@@ -378,7 +378,7 @@ def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, config:
 
         trendminer systems suggest export.csv --config trendminer.toml
     """
-    from .systems import suggest_from_exports
+    from .suggest import suggest_from_exports
 
     _setup_logging(quiet=True)
     try:

@@ -308,7 +308,8 @@ def attribution_eval(settings, labels_path: str | Path = ATTRIBUTION_LABELS,  # 
     """
     from .clean import clean_tickets
     from .ingest import read_exports
-    from .systems import attribute, load_catalogue
+    from .catalogue import load_catalogue
+    from .systems import attribute
 
     labels = read_attribution_labels(labels_path)
     raw = read_exports([export_path], settings, pd.Timestamp("2100-01-01")).raw

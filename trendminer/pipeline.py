@@ -29,7 +29,8 @@ from .report.views import Builder, RunData
 from .score import system_scores
 from .signals import signals
 from .store import State
-from .systems import Catalogue, attribute, load_catalogue
+from .catalogue import Catalogue, load_catalogue
+from .systems import attribute
 from .topics import Clusterer, load_curation, topics
 from .trends import trends, window_end
 

@@ -13,7 +13,7 @@ from scipy.stats import chi2
 
 from .config import Settings
 from .schema import SYSTEM_SCORES, Assignments, Attribution, Signals, SystemScores, Tickets, Trends, validate
-from .systems import Catalogue
+from .catalogue import Catalogue
 from .trends import window_end
 
 PARTS = ("failures", "failure_rate", "irritation", "trend")

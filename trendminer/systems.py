@@ -1,4 +1,4 @@
-"""Attribute each ticket to the system it is about, and suggest systems the catalogue lacks.
+"""Attribute each ticket to the system it is about.
 
 The export's CI / service field is used first (matched to the catalogue by name, alias or
 a close spelling). Otherwise the ticket text is searched, in this order:
@@ -14,16 +14,14 @@ a close spelling). Otherwise the ticket text is searched, in this order:
    and not itself an English word, so "outlock", "jria" and "teamz" match but "team",
    "sync" and "room" never do.
 
-Tickets that name no system go to an explicit unattributed bucket. :func:`suggest` lists
-product-like names that tickets mention often but the catalogue lacks.
+Tickets that name no system go to an explicit unattributed bucket. The catalogue itself is
+read by :mod:`trendminer.catalogue`; :mod:`trendminer.suggest` lists names it lacks.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -34,74 +32,10 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from . import nlp
+from .catalogue import Catalogue
 from .config import Settings
-from .errors import ConfigError, InputError
+from .errors import ConfigError
 from .schema import ATTRIBUTION, TICKETS, Attribution, Tickets, validate
-
-CATALOGUE_COLUMNS = ("name", "aliases", "vendor", "owner_team", "lifecycle", "user_count", "criticality")
-LIFECYCLES = ("active", "sunset", "retired")
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The systems a site runs. ``frame`` has :data:`CATALOGUE_COLUMNS`, ``aliases`` as lists."""
-
-    frame: pd.DataFrame
-
-    @property
-    def names(self) -> list[str]:
-        return self.frame["name"].tolist()
-
-    def terms(self) -> dict[str, str]:
-        """Every lower-cased name and alias -> catalogue name."""
-        out: dict[str, str] = {}
-        for name, aliases in zip(self.frame["name"], self.frame["aliases"]):
-            for term in (name, *aliases):
-                out.setdefault(term.lower().strip(), name)
-        return out
-
-
-def load_catalogue(path: str | Path | None) -> Catalogue:
-    """Read a catalogue CSV; an empty path gives an empty catalogue.
-
-    Raises
-    ------
-    InputError
-        On a missing file, a missing ``name`` column, a bad lifecycle or user count
-        (naming the row).
-    """
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CATALOGUE_COLUMNS})
-    if not path:
-        return Catalogue(empty)
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"System catalogue {path} not found (config key systems.catalogue).") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"System catalogue {path}: not a readable CSV ({exc}).") from None
-    if "name" not in frame.columns:
-        raise InputError(f"System catalogue {path}: needs a 'name' column; it has {list(frame.columns)}.")
-    for col in CATALOGUE_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    frame["name"] = frame["name"].str.strip()
-    frame = frame[frame["name"] != ""].reset_index(drop=True)
-    frame["aliases"] = [[a.strip() for a in s.split(";") if a.strip()] for s in frame["aliases"]]
-    frame["lifecycle"] = frame["lifecycle"].str.strip().str.lower().replace("", "active")
-    bad = ~frame["lifecycle"].isin(LIFECYCLES)
-    if bad.any():
-        row = int(bad.idxmax()) + 2
-        raise InputError(f"System catalogue {path}, row {row}: lifecycle "
-                         f"{frame.loc[bad.idxmax(), 'lifecycle']!r} is not one of {', '.join(LIFECYCLES)}.")
-    counts = pd.to_numeric(frame["user_count"].replace("", None), errors="coerce")
-    bad = counts.isna() & frame["user_count"].ne("")
-    if bad.any():
-        raise InputError(f"System catalogue {path}, row {int(bad.idxmax()) + 2}: user_count "
-                         f"{frame.loc[bad.idxmax(), 'user_count']!r} is not a number.")
-    frame["user_count"] = counts.astype("Int64")
-    return Catalogue(frame[list(CATALOGUE_COLUMNS)])
-
 
 MAX_RUN = 3          # longest run of tokens compared with a term written without spaces
 MIN_COMPACT = 4      # shorter space-free terms ("sap", "vpn") are matched exactly only
@@ -353,133 +287,3 @@ def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Att
     frame = pd.DataFrame(rows, columns=["source", "system", "confidence"])
     frame.insert(0, "ticket_id", tickets["ticket_id"].to_numpy())
     return validate(frame[list(ATTRIBUTION)], ATTRIBUTION, "systems")
-
-
-SUGGESTIONS = ("name", "tickets", "source", "example")
-_PRODUCT_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.+&]*[A-Za-z0-9+]")
-
-
-def _looks_like_product(token: str, first: bool) -> bool:
-    """A capitalised non-initial word, an upper-case or mixed letter-digit code, or a non-word.
-
-    Examples
-    --------
-    >>> [_looks_like_product(w, False) for w in ("Tableau", "SAML", "printer", "x")]
-    [True, True, False, False]
-    """
-    if not _PRODUCT_TOKEN.fullmatch(token) or token.lower() in STOP_WORDS:
-        return False
-    if any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
-        return True
-    if token.isupper():
-        return len(token) >= 2 and not is_english_word(token)
-    return token[0].isupper() and (not first or not is_english_word(token))
-
-
-def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tickets: int = 3,
-            top: int = 30, attribution: Attribution | None = None) -> pd.DataFrame:
-    """Frequent product-like names in the tickets that the catalogue lacks, most tickets first.
-
-    Two sources: values of the CI field that match no catalogue entry, and names in ticket
-    titles (capitalised words after the first, upper-case codes, letter-digit mixes; runs of
-    them form one name, e.g. "Power Automate"). Titles written mostly in capitals are skipped, and
-    so is anything the catalogue already matches (also misspelt).
-
-    Parameters
-    ----------
-    tickets : Tickets
-    catalogue : Catalogue
-    settings : Settings
-        Uses ``systems.fuzzy_threshold``.
-    min_tickets : int
-        Names in fewer tickets are left out.
-    top : int
-        At most this many rows.
-    attribution : Attribution, optional
-        When given, names whose tickets are mostly (half or more) attributed to a catalogued
-        system are left out: they are parts of that system ("ME21N" in SAP tickets).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`SUGGESTIONS`: ``name`` (as most often written), ``tickets`` (distinct
-        tickets naming it), ``source`` (``field`` or ``title``), ``example`` (a ticket id).
-
-    Examples
-    --------
-    >>> from trendminer.config import load_settings
-    >>> t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "system_field": ["", "", "Tableau"],
-    ...                   "title": ["Power Automate flow fails", "cannot open Power Automate", "x"]})
-    >>> suggest(t, load_catalogue(None), load_settings(), min_tickets=1)["name"].tolist()
-    ['Power Automate', 'Tableau']
-    """
-    threshold = float(settings["systems"]["fuzzy_threshold"])
-    terms = catalogue.terms()
-    index = _TermIndex(catalogue) if terms else None
-    english = nlp.english()
-    seen: dict[tuple[str, str], set[str]] = {}
-    spelled: dict[str, Counter] = {}
-
-    words = {w for term in terms for w in re.split(r"[^0-9a-z]+", term) if w}
-    words |= {_compact(term) for term in terms}
-    attributed: set[str] = set()
-    if attribution is not None:
-        attributed = set(attribution.loc[attribution["system"].isin(catalogue.names), "ticket_id"])
-
-    def known(name: str) -> bool:
-        if index is None:
-            return False
-        key = _compact(name)
-        return (name.lower() in terms or key in index.compact or key in words
-                or (len(key) >= MIN_COMPACT - 1 and index.fuzzy(key, threshold) is not None))
-
-    def add(name: str, source: str, ticket: str) -> None:
-        key = name.lower()
-        seen.setdefault((key, source), set()).add(ticket)
-        spelled.setdefault(key, Counter())[name] += 1
-
-    for ticket, field_value, title in zip(tickets["ticket_id"], tickets["system_field"], tickets["title"]):
-        if field_value and not known(field_value):
-            add(field_value.strip(), "field", ticket)
-        letters = [c for c in title if c.isalpha()]
-        if not letters or sum(c.isupper() for c in letters) > 0.6 * len(letters):
-            continue
-        doc = english.make_doc(title)
-        flags = [_looks_like_product(tok.text, tok.i == 0) for tok in doc]
-        if len(flags) > 1 and flags[1] and doc[0].text[:1].isupper():
-            flags[0] = _looks_like_product(doc[0].text, False)  # "Power Automate fails"
-        run: list[str] = []
-        for tok, flag in zip([*doc, None], [*flags, False]):
-            if tok is not None and flag:
-                run.append(tok.text)
-                continue
-            if run:
-                name = " ".join(run)
-                if not known(name) and not any(known(w) for w in run):
-                    add(name, "title", ticket)
-                run = []
-    rows = [(spelled[key].most_common(1)[0][0], len(ids), source, min(ids))
-            for (key, source), ids in seen.items()
-            if len(ids) >= min_tickets and len(ids & attributed) < 0.5 * len(ids)]
-    frame = pd.DataFrame(rows, columns=list(SUGGESTIONS))
-    frame = frame.sort_values(["tickets", "name"], ascending=[False, True], kind="stable")
-    return frame.head(top).reset_index(drop=True)
-
-
-def suggest_from_exports(paths: list[str | Path], settings: Settings, min_tickets: int = 3,
-                         top: int = 30) -> pd.DataFrame:
-    """Read and clean ticket exports, then :func:`suggest` against the configured catalogue.
-
-    Raises
-    ------
-    InputError
-        If an export or the catalogue cannot be read.
-    """
-    from .clean import clean_tickets
-    from .ingest import read_exports
-
-    raw = read_exports(paths, settings, pd.Timestamp("2100-01-01")).raw
-    tickets = clean_tickets(raw, settings)
-    catalogue = load_catalogue(settings["systems"]["catalogue"])
-    return suggest(tickets, catalogue, settings, min_tickets, top,
-                   attribute(tickets, catalogue, settings))
