@@ -36,6 +36,22 @@ def english() -> Language:
     return nlp
 
 
+#: characters of the description that the per-ticket NLP (systems, signals) reads
+TICKET_HEAD = 600
+
+
+def ticket_text(title: str, description: str) -> str:
+    """Title and the head of the description: the one text the systems and signals stages
+    parse, so each ticket is parsed once (the docs are memoised).
+
+    Examples
+    --------
+    >>> ticket_text("VPN down", "again " * 200).count("again")
+    100
+    """
+    return f"{title}\n{description[:TICKET_HEAD]}"
+
+
 _DOC_CACHE: dict[str, Doc] = {}
 _DOC_CACHE_MAX = 200_000
 

@@ -223,7 +223,8 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
     opts = settings["signals"]
     weights = opts["weights"]
     raw_text = (tickets["title"] + "\n" + tickets["description"]).tolist()
-    cues = [nlp.cue_counts(doc) for doc in nlp.docs(raw_text)]
+    cues = [nlp.cue_counts(doc) for doc in nlp.docs(
+        [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])])]
     end = window_end(as_of) if as_of is not None else _data_end(tickets)
     repeats = (np.zeros(len(tickets)) if attribution is None else
                prior_contacts(tickets, attribution, float(opts["repeat_days"]), settings["systems"]["unattributed"]))

@@ -272,7 +272,7 @@ def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Att
     if column != "system_field":   # bare codes ("70") read better named: "assignment group 70"
         values = values.where(~values.str.fullmatch(r"\d+"), column.replace("_", " ") + " " + values)
     has_field = values.astype(bool).to_numpy()
-    texts = [t + " " + d[:600] for t, d, f in zip(tickets["title"], tickets["description"], has_field) if not f]
+    texts = [nlp.ticket_text(t, d) for t, d, f in zip(tickets["title"], tickets["description"], has_field) if not f]
     parsed = iter(nlp.docs(texts) if index is not None else [None] * len(texts))
     for field, with_field in zip(values, has_field):
         if with_field:
