@@ -28,7 +28,8 @@ import pandas as pd
 from trendminer.config import load_settings
 from trendminer.ingest import Accounting
 from trendminer.report.render import render_pages
-from trendminer.report.views import Builder, RunData
+from trendminer.report.models import RunData
+from trendminer.report.views import Builder
 from trendminer.score import PARTS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -62,7 +62,7 @@ def test_report_context_is_the_view_dataclass():
     """The template context is exactly the documented view model (datasette habit)."""
     from dataclasses import fields
 
-    from trendminer.report import views
+    from trendminer.report import models as views
 
     assert [f.name for f in fields(views.Digest)][:3] == ["page", "headline", "changes"]
     env = __import__("trendminer.report.render", fromlist=["environment"]).environment()

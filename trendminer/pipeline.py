@@ -25,7 +25,8 @@ from .lock import RunLock
 from .manifest import StageTimer, build_manifest
 from .registry import stability
 from .report.render import write_reports
-from .report.views import Builder, RunData
+from .report.models import RunData
+from .report.views import Builder
 from .score import system_scores
 from .signals import signals
 from .store import State
