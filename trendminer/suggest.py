@@ -12,7 +12,7 @@ from . import nlp
 from .catalogue import Catalogue, load_catalogue
 from .config import Settings
 from .schema import Attribution, Tickets
-from .systems import MIN_COMPACT, _compact, _TermIndex, attribute, is_english_word
+from .systems import MIN_COMPACT, compact, TermIndex, attribute, is_english_word
 
 SUGGESTIONS = ("name", "tickets", "source", "example")
 _PRODUCT_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.+&]*[A-Za-z0-9+]")
@@ -74,13 +74,13 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
     """
     threshold = float(settings["systems"]["fuzzy_threshold"])
     terms = catalogue.terms()
-    index = _TermIndex(catalogue) if terms else None
+    index = TermIndex(catalogue) if terms else None
     english = nlp.english()
     seen: dict[tuple[str, str], set[str]] = {}
     spelled: dict[str, Counter] = {}
 
     words = {w for term in terms for w in re.split(r"[^0-9a-z]+", term) if w}
-    words |= {_compact(term) for term in terms}
+    words |= {compact(term) for term in terms}
     attributed: set[str] = set()
     if attribution is not None:
         attributed = set(attribution.loc[attribution["system"].isin(catalogue.names), "ticket_id"])
@@ -88,7 +88,7 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
     def known(name: str) -> bool:
         if index is None:
             return False
-        key = _compact(name)
+        key = compact(name)
         return (name.lower() in terms or key in index.compact or key in words
                 or (len(key) >= MIN_COMPACT - 1 and index.fuzzy(key, threshold) is not None))
 

@@ -42,12 +42,12 @@ MIN_COMPACT = 4      # shorter space-free terms ("sap", "vpn") are matched exact
 _ACRONYM = re.compile(r"[A-Z]{3,6}")
 
 
-def _compact(text: str) -> str:
+def compact(text: str) -> str:
     """Lower-case letters and digits only.
 
     Examples
     --------
-    >>> _compact("Follow-me printing"), _compact("SAP S/4HANA")
+    >>> compact("Follow-me printing"), compact("SAP S/4HANA")
     ('followmeprinting', 'saps4hana')
     """
     return re.sub(r"[^0-9a-z]", "", text.lower())
@@ -83,7 +83,7 @@ def _base_form(word: str) -> bool:
     return table.get(word, word) == word
 
 
-class _TermIndex:
+class TermIndex:
     """Catalogue terms in the forms the text matcher compares: exact, space-free, acronyms."""
 
     def __init__(self, catalogue: Catalogue) -> None:
@@ -93,7 +93,7 @@ class _TermIndex:
         self.short: dict[str, str] = {}
         for name, aliases in zip(catalogue.frame["name"], catalogue.frame["aliases"]):
             for term in (name, *aliases):
-                key = _compact(term)
+                key = compact(term)
                 if len(key) >= MIN_COMPACT:
                     self.compact.setdefault(key, name)
                 elif len(key) == MIN_COMPACT - 1 and key.isalpha():
@@ -155,7 +155,7 @@ def _runs(doc: Doc) -> list[list[tuple[int, str]]]:
     return [r for r in runs if r]
 
 
-def _text_match(doc: Doc, index: _TermIndex, threshold: float) -> tuple[str, str, float] | None:
+def _text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, float] | None:
     """(source, system, confidence) for a ticket's text, or None if it names no system."""
     hits: dict[int, str] = {}
     for span in filter_spans(index.matcher(doc, as_spans=True)):
@@ -265,7 +265,7 @@ def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Att
     threshold = float(opts["fuzzy_threshold"])
     terms = catalogue.terms()
     column = _attribution_column(str(opts["field"]))
-    index = _TermIndex(catalogue) if terms and column == "system_field" else None
+    index = TermIndex(catalogue) if terms and column == "system_field" else None
     field_cache: dict[str, tuple[str, float] | None] = {}
     rows = []
     values = tickets[column].fillna("").astype(str).str.strip()
