@@ -72,6 +72,29 @@ def make_export(path: Path, rows: list[dict], columns: list[str] | None = None) 
     return path
 
 
+def small_run(folder: Path, updates: dict[int, dict] | None = None, *,
+              systems: tuple[str, ...] = ("Outlook", "GlobalProtect VPN", "SAP ERP"),
+              title: str = "{system} problem number {k}", variants: int = 7,
+              overrides: tuple[str, ...] = ("score.min_tickets=1",)) -> Path:
+    """60 October tickets cycling through ``systems`` (rows changed by ``updates``), run with the
+    fast backend and a fake clusterer; returns the report folder."""
+    from trendminer.pipeline import run
+
+    rows = []
+    for i in range(60):
+        system = systems[i % len(systems)]
+        rows.append({"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
+                     "short_description": title.format(system=system, k=i % variants),
+                     "description": "it fails", "cmdb_ci": system})
+    for i, change in (updates or {}).items():
+        rows[i].update(change)
+    export = make_export(folder / "tickets.csv", rows)
+    settings = load_settings(overrides=["embed.backend=tfidf", *overrides])
+    run([export], settings, as_of=pd.Timestamp("2026-10-31"), generated_at=GENERATED_AT,
+        state_path=folder / "s.duckdb", out_dir=folder / "r", clusterer=FakeClusterer(3), progress=False)
+    return folder / "r" / "2026-10-31"
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
     """The whole pipeline on the bundled sample with the fast backend (real clusterer)."""

@@ -10,9 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import GENERATED_AT, FakeClusterer, make_export
-from trendminer.config import load_settings
-from trendminer.pipeline import run
+from tests.conftest import small_run
 from trendminer.report.export import (EXPORT_SCHEMA_VERSION, LIST_COLUMNS, TABLES, export_schema, write_json,
                                       write_parquet)
 
@@ -24,19 +22,7 @@ NO_JSONSCHEMA = ("jsonschema is not installed in this environment; the JSON Sche
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     """One small run (tfidf, fake clusterer, no catalogue: per-user rates are NaN)."""
-    tmp = tmp_path_factory.mktemp("export")
-    rows = []
-    for i in range(60):
-        system = ["Outlook", "GlobalProtect VPN", "SAP ERP"][i % 3]
-        rows.append({"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
-                     "short_description": f"{system} problem number {i % 7}", "description": "it fails",
-                     "cmdb_ci": system})
-    rows[1].update(short_description=FORMULA)
-    export = make_export(tmp / "tickets.csv", rows)
-    settings = load_settings(overrides=["embed.backend=tfidf", "score.min_tickets=1"])
-    run([export], settings, as_of=pd.Timestamp("2026-10-31"), generated_at=GENERATED_AT,
-        state_path=tmp / "s.duckdb", out_dir=tmp / "r", clusterer=FakeClusterer(3), progress=False)
-    return tmp / "r" / "2026-10-31"
+    return small_run(tmp_path_factory.mktemp("export"), {1: {"short_description": FORMULA}})
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
-from tests.conftest import GENERATED_AT, FakeClusterer, make_export
-from trendminer.config import load_settings
-from trendminer.pipeline import run
+from tests.conftest import small_run
 
 PAGES = ("index.html", "digest.html", "systems.html", "pain-points.html")
 SCRIPT = "<script>alert(1)</script>"
@@ -17,21 +14,10 @@ FORMULA = '=HYPERLINK("http://x","y")'
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("hostile")
-    rows = []
-    for i in range(60):
-        system = ["Outlook", "GlobalProtect VPN", "SAP ERP"][i % 3]
-        rows.append({"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
-                     "short_description": f"{system} problem number {i % 7}", "description": "it fails",
-                     "cmdb_ci": system})
-    rows[0].update(short_description=SCRIPT, description=SCRIPT + " Outlook again")
-    rows[1].update(short_description=FORMULA)
-    rows[2].update(cmdb_ci="<img src=x onerror=alert(2)>")
-    export = make_export(tmp / "hostile.csv", rows)
-    settings = load_settings(overrides=["embed.backend=tfidf", "score.min_tickets=1"])
-    run([export], settings, as_of=pd.Timestamp("2026-10-31"), generated_at=GENERATED_AT,
-        state_path=tmp / "s.duckdb", out_dir=tmp / "r", clusterer=FakeClusterer(3), progress=False)
-    return tmp / "r" / "2026-10-31"
+    return small_run(tmp_path_factory.mktemp("hostile"), {
+        0: {"short_description": SCRIPT, "description": SCRIPT + " Outlook again"},
+        1: {"short_description": FORMULA},
+        2: {"cmdb_ci": "<img src=x onerror=alert(2)>"}})
 
 
 @pytest.mark.parametrize("page", PAGES[1:])
@@ -80,18 +66,10 @@ def owned(tmp_path_factory):
         "SAP ERP,,SAP,Messaging & Co,active,1000,high\n"
         "GlobalProtect VPN,,Palo Alto,<b>Net</b>,active,1000,high\n"
         "Confluence,,Atlassian,Wiki,active,1000,low\n")
-    rows = []
-    for i in range(60):
-        system = ["Outlook", "GlobalProtect VPN", "SAP ERP", "SAP ERP", "Jira"][i % 5]
-        rows.append({"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
-                     "short_description": f"{system} fails with error {i % 4}", "description": "it fails",
-                     "cmdb_ci": system})
-    export = make_export(tmp / "owned.csv", rows)
-    settings = load_settings(overrides=["embed.backend=tfidf", "score.min_tickets=5",
-                                        f"systems.catalogue={str(tmp / 'systems.csv')!r}"])
-    run([export], settings, as_of=pd.Timestamp("2026-10-31"), generated_at=GENERATED_AT,
-        state_path=tmp / "s.duckdb", out_dir=tmp / "r", clusterer=FakeClusterer(3), progress=False)
-    return (tmp / "r" / "2026-10-31" / "systems.html").read_text()
+    folder = small_run(tmp, systems=("Outlook", "GlobalProtect VPN", "SAP ERP", "SAP ERP", "Jira"),
+                       title="{system} fails with error {k}", variants=4,
+                       overrides=("score.min_tickets=5", f"systems.catalogue={str(tmp / 'systems.csv')!r}"))
+    return (folder / "systems.html").read_text()
 
 
 def _owner_rows(html: str, anchor: str) -> list[list[str]]:
