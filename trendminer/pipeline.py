@@ -72,6 +72,22 @@ class RunReport:
                 f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
 
 
+def run_quality(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFrame, info: pd.DataFrame,
+                attribution: pd.DataFrame, settings: Settings, embedded: int,
+                previous: pd.DataFrame | None) -> dict[str, float]:
+    """The figures that tell a good night from a bad one (shown in the digest's run quality)."""
+    sizes = info["size"] if len(info) else pd.Series([0])
+    remainder = int((assignments["topic_id"] < 0).sum())
+    main = [settings["ingest"]["main_language"], "und", ""]
+    return {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
+            "largest": float(sizes.max()), "median": float(np.median(sizes)), "embedded": embedded,
+            "unattributed": int((attribution["source"] == "none").sum()),
+            "other_language": int((~tickets["language"].isin(main)).sum()),
+            "stability": stability(previous, assignments) if previous is not None else float("nan"),
+            "silhouette": sampled_silhouette(vectors, assignments["topic_id"].to_numpy(),
+                                             int(settings["topics"]["random_state"]))}
+
+
 def sampled_silhouette(vectors: np.ndarray, labels: np.ndarray, random_state: int, sample: int = 2000) -> float:
     """Cosine silhouette of the tickets in topics, on a seeded sample (NaN below two topics)."""
     from sklearn.metrics import silhouette_score
@@ -254,17 +270,10 @@ class _Night:
             trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
         with timer("score"):
             scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings, assignments)
-        sizes = info["size"] if len(info) else pd.Series([0])
-        remainder = int((assignments["topic_id"] < 0).sum())
         prev = state.previous_run(as_of)
-        quality = {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
-                   "largest": float(sizes.max()), "median": float(np.median(sizes)),
-                   "embedded": n_embedded, "unattributed": int((attribution["source"] == "none").sum()),
-                   "other_language": int((~tickets["language"].isin(
-                       [settings["ingest"]["main_language"], "und", ""])).sum()),
-                   "stability": stability(state.assignments(prev["run_id"]), assignments) if prev else float("nan"),
-                   "silhouette": sampled_silhouette(vectors, assignments["topic_id"].to_numpy(),
-                                                    int(settings["topics"]["random_state"]))}
+        quality = run_quality(tickets, vectors, assignments, info, attribution, settings, n_embedded,
+                              state.assignments(prev["run_id"]) if prev else None)
+        remainder = int(quality["remainder"])
         changes = _changes(state, as_of, info, scores, trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, as_of, self.embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
