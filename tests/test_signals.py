@@ -145,3 +145,16 @@ def test_signals_bad_process_config_is_refused(key):
 
     with pytest.raises(ConfigError):
         load_settings(overrides=[key])
+
+
+def test_signals_classifier_decides_only_what_rules_leave_open():
+    from trendminer.signals import ticket_kinds
+
+    texts = ["the thing on my desk", "the other thing", "How do I submit an expense report?"]
+    probs = np.array([[0.02, 0.95, 0.03],    # sure: how-to
+                      [0.50, 0.30, 0.20],    # unsure: stays the default
+                      [0.99, 0.00, 0.01]])   # a rule decided; the classifier is not asked
+    kinds, sources = ticket_kinds(texts, ["", "", ""], probs, min_probability=0.9)
+    assert kinds == ["howto", "failure", "howto"]
+    assert sources == ["classifier", "default", "rule"]
+    assert ticket_kinds(texts[:1], [""])[1] == ["default"]

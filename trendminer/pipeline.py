@@ -230,6 +230,15 @@ class _Night:
     clusterer: Clusterer | None
     timer: StageTimer
 
+    def _kind_probabilities(self, vectors: np.ndarray) -> np.ndarray | None:
+        """Ticket-kind probabilities when the shipped classifier fits this embedder, else None."""
+        from .kind import kind_probabilities, load_model
+
+        model = load_model()
+        if model.embedder and not self.embedder.name.startswith(model.embedder) or vectors.shape[1] != model.dim:
+            return None
+        return kind_probabilities(vectors, model)
+
     def _negativity(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray | None:
         """Negative-sentiment probabilities when the shipped model fits this embedder, else None."""
         from .sentiment import load_model, negativity
@@ -265,7 +274,8 @@ class _Night:
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
         with timer("signals"):
-            sig = signals(tickets, settings, self._negativity(vectors, tickets), attribution=attribution, as_of=as_of)
+            sig = signals(tickets, settings, self._negativity(vectors, tickets), attribution=attribution,
+                          as_of=as_of, kind_probabilities=self._kind_probabilities(vectors))
         with timer("trends"):
             trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
         with timer("score"):

@@ -68,6 +68,7 @@ ATTRIBUTION: Mapping[str, str] = {
 SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
+    "kind_source": "rule | category | classifier | default: what decided the kind",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",

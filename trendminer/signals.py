@@ -37,10 +37,35 @@ _FAILURE_HINT = re.compile(
     r"geht nicht|funktioniert nicht|fehler|absturz)\b", re.IGNORECASE)
 
 
-def ticket_kind(text: str, category: str = "") -> str:
-    """``failure``, ``howto`` or ``request``, from the text (and a category hint).
+def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
+    """The ticket's kind and what decided it: a text ``rule``, the ``category``, or ``default``.
 
     Failure words win over how-to words ("how do I fix error 500" is a failure).
+
+    Examples
+    --------
+    >>> kind_and_source("How do I submit an expense report?")
+    ('howto', 'rule')
+    >>> kind_and_source("Monitor flickers", "Inquiry / Help")
+    ('howto', 'category')
+    >>> kind_and_source("the thing on my desk")
+    ('failure', 'default')
+    """
+    failure = bool(_FAILURE_HINT.search(text))
+    if _HOWTO.search(text) and not failure:
+        return "howto", "rule"
+    if _REQUEST.search(text) and not failure:
+        return "request", "rule"
+    cat = category.lower()
+    if not failure and ("inquiry" in cat or "how" in cat or "question" in cat):
+        return "howto", "category"
+    if not failure and ("access" in cat or "request" in cat):
+        return "request", "category"
+    return "failure", "rule" if failure else "default"
+
+
+def ticket_kind(text: str, category: str = "") -> str:
+    """``failure``, ``howto`` or ``request``, from the text (and a category hint).
 
     Examples
     --------
@@ -51,17 +76,27 @@ def ticket_kind(text: str, category: str = "") -> str:
     >>> ticket_kind("SAP GUI freezes after upgrade")
     'failure'
     """
-    failure = bool(_FAILURE_HINT.search(text))
-    if _HOWTO.search(text) and not failure:
-        return "howto"
-    if _REQUEST.search(text) and not failure:
-        return "request"
-    cat = category.lower()
-    if not failure and ("inquiry" in cat or "how" in cat or "question" in cat):
-        return "howto"
-    if not failure and ("access" in cat or "request" in cat):
-        return "request"
-    return "failure"
+    return kind_and_source(text, category)[0]
+
+
+def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndarray | None = None,
+                 min_probability: float = 0.9) -> tuple[list[str], list[str]]:
+    """Kinds and their sources for many tickets: rules and the category first; where neither
+    decides, the embedding classifier's answer if it is at least ``min_probability`` sure
+    (source ``classifier``), else ``failure`` (source ``default``).
+
+    ``probabilities`` has columns in the order of :data:`trendminer.kind.KINDS`.
+    """
+    from .kind import KINDS
+
+    kinds, sources = [], []
+    for i, (text, category) in enumerate(zip(texts, categories)):
+        kind, source = kind_and_source(text, category)
+        if source == "default" and probabilities is not None and probabilities[i].max() >= min_probability:
+            kind, source = KINDS[int(probabilities[i].argmax())], "classifier"
+        kinds.append(kind)
+        sources.append(source)
+    return kinds, sources
 
 
 def shouting(text: str) -> float:
@@ -193,7 +228,8 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
 
 
 def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None = None,
-            attribution: Attribution | None = None, as_of: pd.Timestamp | None = None) -> Signals:
+            attribution: Attribution | None = None, as_of: pd.Timestamp | None = None,
+            kind_probabilities: np.ndarray | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
@@ -211,6 +247,9 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
     as_of : Timestamp, optional
         Tickets still open are measured up to the end of this day; without it, up to the
         latest date in the data.
+    kind_probabilities : ndarray, optional
+        ``(n, 3)`` probabilities from :func:`trendminer.kind.kind_probabilities`; used only for
+        tickets no rule or category decides (``kind_source`` says which decided).
 
     Returns
     -------
@@ -223,6 +262,8 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
     opts = settings["signals"]
     weights = opts["weights"]
     raw_text = (tickets["title"] + "\n" + tickets["description"]).tolist()
+    kinds, kind_sources = ticket_kinds(raw_text, tickets["category"].tolist(), kind_probabilities,
+                                       float(opts["kind_min_probability"]))
     cues = [nlp.cue_counts(doc) for doc in nlp.docs(
         [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])])]
     end = window_end(as_of) if as_of is not None else _data_end(tickets)
@@ -230,7 +271,8 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
                prior_contacts(tickets, attribution, float(opts["repeat_days"]), settings["systems"]["unattributed"]))
     out = pd.DataFrame({
         "ticket_id": tickets["ticket_id"].to_numpy(),
-        "kind": [ticket_kind(t, c) for t, c in zip(raw_text, tickets["category"])],
+        "kind": kinds,
+        "kind_source": kind_sources,
         "frustration": [min(c["frustration"] / 2, 1.0) for c in cues],
         "repetition": [min(float(c["repetition"]), 1.0) for c in cues],
         "shouting": [shouting(t) for t in raw_text],
