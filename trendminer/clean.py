@@ -265,11 +265,16 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     for col in ("category", "state", "assignment_group"):
         out[col] = out[col].astype(str).str.strip()
     out["text"] = [embed_text(t, d, max_chars) for t, d in zip(out["title"], out["description"])]
-    out["text_hash"] = [hashlib.sha256(t.encode()).hexdigest() for t in out["text"]]
+    out["text_hash"] = [text_hash(t) for t in out["text"]]
     out["language"] = out["language"].astype(str) if "language" in out else "und"
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
     out = out.drop(columns=["caller"])
     return validate(out[list(TICKETS)], TICKETS, "clean")
+
+
+def text_hash(text: str) -> str:
+    """The key of a text in the embedding cache: its sha256 (hex)."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def embed_text(title: str, description: str, max_chars: int) -> str:

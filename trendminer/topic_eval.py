@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from .clean import clean_text, embed_text
+from .clean import clean_text, embed_text, text_hash
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError
@@ -63,9 +63,7 @@ def evaluate_topics(path: str | Path, text_col: str, label_col: str, settings: S
             raise InputError(f"{path}: no column {col!r} ({option}); columns are {list(frame.columns)}.")
     max_chars = int(settings["embed"]["max_chars"])
     texts = [embed_text(clean_text(t), "", max_chars) for t in frame[text_col]]
-    import hashlib
-
-    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    hashes = [text_hash(t) for t in texts]
     embedder = embedder or make_embedder(settings, progress=progress)
     with tempfile.TemporaryDirectory() as tmp:
         with State(Path(cache) if cache else Path(tmp) / "eval.duckdb") as state:
