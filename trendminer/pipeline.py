@@ -230,23 +230,24 @@ class _Night:
     clusterer: Clusterer | None
     timer: StageTimer
 
+    def _fits(self, model: object, vectors: np.ndarray) -> bool:
+        """A shipped model reads this run's vectors only if it was trained on the same embedder."""
+        expected = getattr(model, "embedder", "")
+        return (not expected or self.embedder.name.startswith(expected)) and vectors.shape[1] == model.dim
+
     def _kind_probabilities(self, vectors: np.ndarray) -> np.ndarray | None:
         """Ticket-kind probabilities when the shipped classifier fits this embedder, else None."""
         from .kind import kind_probabilities, load_model
 
         model = load_model()
-        if model.embedder and not self.embedder.name.startswith(model.embedder) or vectors.shape[1] != model.dim:
-            return None
-        return kind_probabilities(vectors, model)
+        return kind_probabilities(vectors, model) if self._fits(model, vectors) else None
 
     def _negativity(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray | None:
         """Negative-sentiment probabilities when the shipped model fits this embedder, else None."""
         from .sentiment import load_model, negativity
 
         model = load_model()
-        if model.embedder and not self.embedder.name.startswith(model.embedder) or vectors.shape[1] != model.dim:
-            return None
-        return negativity(vectors, tickets["text"].tolist(), model=model)
+        return negativity(vectors, tickets["text"].tolist(), model=model) if self._fits(model, vectors) else None
 
     def run(self, state: State, cleaned: pd.DataFrame, as_of: pd.Timestamp, generated_at: pd.Timestamp,
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
