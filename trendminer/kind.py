@@ -15,14 +15,15 @@ its name.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.special import softmax
 
 from .errors import ModelError
+from .shipped_model import read_json_model
 
 KINDS: tuple[str, ...] = ("failure", "howto", "request")
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "kind"
@@ -80,9 +81,7 @@ class KindModel:
     def predict_proba(self, vectors: np.ndarray) -> np.ndarray:
         """``(n, n_classes)`` class probabilities; rows sum to 1."""
         logits = self.decision(vectors)
-        logits -= logits.max(axis=1, keepdims=True)
-        odds = np.exp(logits)
-        return odds / odds.sum(axis=1, keepdims=True)
+        return softmax(logits, axis=1)
 
     def predict(self, vectors: np.ndarray) -> np.ndarray:
         """The most probable class name per row."""
@@ -141,13 +140,7 @@ def load_model(path: str | Path | None = None) -> KindModel:
 @lru_cache(maxsize=4)
 def _load(path: str) -> KindModel:
     file = Path(path)
-    if not file.is_file():
-        raise ModelError(KIND_MODEL_MISSING.format(path=file))
-    try:
-        model = KindModel.from_dict(json.loads(file.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"The ticket-kind model {file} is damaged ({exc}).\n"
-                         f"Fix: retrain it with\n\n    {TRAIN_COMMAND}\n") from None
+    model = read_json_model(file, KindModel.from_dict, "ticket-kind", KIND_MODEL_MISSING, TRAIN_COMMAND)
     if model.classes != KINDS:
         raise ModelError(f"The ticket-kind model {file} has classes {list(model.classes)}, "
                          f"expected {list(KINDS)}.\nFix: retrain it with\n\n    {TRAIN_COMMAND}\n")

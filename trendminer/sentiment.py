@@ -15,15 +15,16 @@ coefficients are plain JSON: nothing is unpickled.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.special import softmax
 
 from .errors import ModelError
+from .shipped_model import read_json_model
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "sentiment"
 MODEL_FILE = "model.json"
@@ -113,9 +114,7 @@ class SentimentModel:
     def predict_proba(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """``(n, n_classes)`` class probabilities; rows sum to 1."""
         logits = self.decision(vectors, texts)
-        logits -= logits.max(axis=1, keepdims=True)
-        odds = np.exp(logits)
-        return odds / odds.sum(axis=1, keepdims=True)
+        return softmax(logits, axis=1)
 
     def predict(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """The most probable class name per row."""
@@ -177,14 +176,8 @@ def load_model(path: str | Path | None = None) -> SentimentModel:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> SentimentModel:
-    file = Path(path)
-    if not file.is_file():
-        raise ModelError(SENTIMENT_MODEL_MISSING.format(path=file))
-    try:
-        return SentimentModel.from_dict(json.loads(file.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"The sentiment model {file} is damaged ({exc}).\n"
-                         f"Fix: retrain it with\n\n    {TRAIN_COMMAND}\n") from None
+    return read_json_model(Path(path), SentimentModel.from_dict, "sentiment", SENTIMENT_MODEL_MISSING,
+                           TRAIN_COMMAND)
 
 
 def negativity(vectors: np.ndarray, texts: Sequence[str] | None = None,
