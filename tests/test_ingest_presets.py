@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from trendminer.clean import clean_tickets
 from trendminer.config import default_dict, load_settings
 from trendminer.ingest import read_exports
 from trendminer.ingest_presets import choose
@@ -44,7 +45,6 @@ def test_ingest_jira_fields():
     assert vpn["opened_at"] == pd.Timestamp("2026-10-05 08:14")
     assert vpn["category"] == "Report a system problem" and vpn["priority"] == 2
     assert vpn["csat"] == 0.75 and vpn["caller"] == "Laura Fischer"
-    assert raw.loc["ITSM-105", "language"] == "de"
 
 
 def test_ingest_zendesk_fields():
@@ -52,8 +52,19 @@ def test_ingest_zendesk_fields():
     assert raw.loc["35437", "opened_at"] == pd.Timestamp("2026-10-05 07:40")  # +02:00 -> UTC
     assert raw.loc["35436", "csat"] == 1.0 and raw.loc["35439", "csat"] == 0.0
     assert raw.loc["35436", "channel"] == "email" and raw.loc["35436", "priority"] == 3
-    assert raw.loc["35438", "language"] == "fr"
     assert raw.loc["35436", "assignment_group"] == "Workplace Support"
+
+
+@pytest.mark.parametrize("name, ticket, language", [
+    ("jira_export.csv", "ITSM-105", "de"), ("zendesk_tickets.jsonl", "35438", "fr")])
+def test_language_detected_on_cleaned_tickets(name, ticket, language):
+    settings = load_settings()
+    result = read_exports([SAMPLES / name], settings, AS_OF)
+    tickets = clean_tickets(result.raw, settings).set_index("ticket_id")
+    assert tickets.loc[ticket, "language"] == language
+    result.accounting.count_languages(tickets["language"], "en")
+    assert result.accounting.languages[language] >= 1
+    assert any(f"{language} " in w and "not in 'en'" in w for w in result.accounting.warnings)
 
 
 def test_ingest_event_log_keeps_highest_sys_mod_count():

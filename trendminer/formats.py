@@ -309,7 +309,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                    column_types={n: pa.large_string() for n in names}, strings_can_be_null=False,
                     quoted_strings_can_be_null=False))
             break
         except pa.ArrowInvalid as exc:
@@ -339,7 +339,9 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
             reason = (f"row has {actual} fields, the header has {expected} (a value with an "
                       f"unquoted {delimiter!r} or a missing field?)")
         rejected.append((line, reason))
-    frame = table.combine_chunks().to_pandas()   # one chunk per column: later takes are fast
+    # large_string is what pandas' str dtype holds: the conversion is zero-copy; one chunk per
+    # column keeps later filters fast
+    frame = table.to_pandas()
     return Table(frame, "csv", rejected=rejected, notes=notes, duplicated=dups)
 
 

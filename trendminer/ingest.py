@@ -22,7 +22,7 @@ from .config import Settings
 from .errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
 from .formats import Table, read_table
 from .ingest_dates import parse_date_columns
-from .ingest_language import UNDETERMINED, detect_languages
+from .ingest_language import UNDETERMINED
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,15 @@ class Accounting:
     def balanced(self) -> bool:
         return self.rows == self.accepted + self.duplicates + self.rejected
 
+    def count_languages(self, languages: pd.Series, main: str) -> None:
+        """Record the detected language of each accepted ticket; warn about other languages."""
+        self.languages = Counter(languages.tolist())
+        other = {k: v for k, v in self.languages.items() if k not in (main, UNDETERMINED)}
+        if main and other:
+            self.warnings.append(f"{sum(other.values())} tickets are not in {main!r} ("
+                                 + ", ".join(f"{k} {v}" for k, v in sorted(other.items()))
+                                 + "); see the 'language' column")
+
     def summary(self) -> str:
         """One line, e.g. ``3612 rows: 3540 accepted, 70 duplicate, 2 rejected``."""
         return (f"{self.rows} rows: {self.accepted} accepted, {self.duplicates} duplicate, "
@@ -158,6 +167,10 @@ def _by_unique(values: pd.Series, parse) -> pd.Series:  # noqa: ANN001
     return out.where(codes >= 0) if (codes < 0).any() else out
 
 
+def _parse_count(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").fillna(0).clip(lower=0)
+
+
 def _parse_priority(values: pd.Series) -> pd.Series:
     digits = values.str.extract(r"^\s*[Pp]?(\d)", expand=False)
     words = values.str.lower().str.extract(r"([a-z]+)", expand=False).map(_PRIORITY_WORDS)
@@ -191,7 +204,7 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     for key in DATE_FIELDS:
         out[key] = parsed[key]
     for key in COUNT_FIELDS:
-        out[key] = pd.to_numeric(out[key], errors="coerce").fillna(0).clip(lower=0).astype(int)
+        out[key] = _by_unique(out[key].astype(str), _parse_count).astype(int)
     out["priority"] = _by_unique(out["priority"].astype(str), _parse_priority).astype("Int64")
     out["csat"] = _by_unique(out["csat"].astype(str), _parse_csat).astype(float)
     out["ticket_id"] = out["ticket_id"].astype(str).str.strip()
@@ -206,14 +219,14 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     future = as_of + pd.Timedelta(days=1)
     problems = [
         (out["ticket_id"].eq(""), "ticket_id", "empty ticket number"),
-        (out["opened_at"].isna() & raw_dates["opened_at"].str.strip().ne(""), "opened_at",
+        (out["opened_at"].isna() & ~presets.is_blank(raw_dates["opened_at"]), "opened_at",
          f"unreadable date (dates read as {report.order}: {report.reason}); use e.g. "
          "2026-10-31 14:05:00, or set ingest.read.date_order"),
         (out["opened_at"].isna(), "opened_at", "empty opened date"),
         (out["opened_at"] > future, "opened_at",
          f"opened after --as-of {as_of.date()} (a date in the future? check the export's "
          "time zone or pass a later --as-of)"),
-        ((out["title"].str.strip() + out["description"].str.strip()).eq(""), "title",
+        (presets.is_blank(out["title"]) & presets.is_blank(out["description"]), "title",
          "no text: title and description are both empty"),
     ]
     bad = pd.Series(False, index=out.index)
@@ -229,10 +242,10 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
 def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
     """Keep one row per ticket: highest event version, then newest update, then last read.
 
-    The result is ordered by opened_at, ticket_id; the frame is copied once (one ``take``).
+    Rows keep the order they were read in (the state orders tickets itself). ``raw`` is
+    consumed: when rows are dropped its columns are filtered one by one and taken out of it,
+    so a big export is never held twice in memory.
     """
-    raw = raw.reset_index(drop=True)
-    keep = np.ones(len(raw), dtype=bool)
     dup = raw["ticket_id"].duplicated(keep=False).to_numpy()
     if dup.any():
         part = pd.DataFrame({"id": raw["ticket_id"][dup], "v": raw["_version"][dup].fillna(-1),
@@ -240,13 +253,12 @@ def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
                              "o": np.flatnonzero(dup)})
         part = part.sort_values(["id", "v", "u", "o"], kind="stable")
         drop = part["o"][part.duplicated("id", keep="last")].to_numpy()
-        keep[drop] = False
         acc.duplicates = len(drop)
-    rows = np.flatnonzero(keep)
-    kept = raw[["opened_at", "ticket_id"]].iloc[rows]
-    order = rows[np.lexsort((kept["ticket_id"].to_numpy(dtype=object),
-                             kept["opened_at"].to_numpy()))]
-    return raw.drop(columns=["_version"]).take(order).reset_index(drop=True)
+        keep = np.ones(len(raw), dtype=bool)
+        keep[drop] = False
+        return pd.DataFrame({name: raw.pop(name).array[keep] for name in list(raw.columns)
+                             if name != "_version"})
+    return raw.drop(columns=["_version"]).reset_index(drop=True)
 
 
 def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp) -> IngestResult:
@@ -266,7 +278,8 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
     IngestResult
         ``raw`` has one row per ticket with the canonical fields of ``ingest.columns`` plus
         ``source_file``, ``source_row``, ``subcategory``, ``csat`` (0..1, NaN if unknown),
-        ``channel``, ``structured_only`` and ``language``; text is not yet cleaned.
+        ``channel`` and ``structured_only``; text is not yet cleaned (the language is
+        detected on the cleaned text, see :func:`~trendminer.clean.clean_tickets`).
 
     Raises
     ------
@@ -287,26 +300,15 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         acc.files[str(path)] = len(table.frame) + len(table.rejected)
         for line, reason in table.rejected:
             acc.reject(Rejection(str(path), line, "", reason, unit="line"))
-        out = _canonical(table, path, settings, as_of, acc)
         if table.frame.empty:
             acc.warnings.append(f"{path}: header only, no ticket rows")
-        frames.append(out)
-    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frames.append(_canonical(table, path, settings, as_of, acc))
+        del table   # the file's strings are no longer needed: keep the peak memory down
+    raw = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    del frames
     raw = _deduplicate(raw, acc)
     acc.accepted = len(raw)
     acc.structured_only = int(raw["structured_only"].sum())
-    raw["language"] = UNDETERMINED
-    if ingest["detect_language"] and len(raw):
-        text = raw["title"].str.cat(raw["description"].str.slice(0, 300), sep=". ")
-        free = ~raw["structured_only"].astype(bool)
-        raw.loc[free, "language"] = detect_languages(text[free], ingest["languages"])
-        acc.languages = Counter(raw["language"].tolist())
-        main = str(ingest["main_language"])
-        other = {k: v for k, v in acc.languages.items() if k not in (main, UNDETERMINED)}
-        if main and other:
-            acc.warnings.append(f"{sum(other.values())} tickets are not in {main!r} ("
-                                + ", ".join(f"{k} {v}" for k, v in sorted(other.items()))
-                                + "); see the 'language' column")
     if not acc.balanced:   # a programming error, never a user error
         raise AssertionError(f"row accounting does not add up: {acc.summary()}")
     return IngestResult(raw, acc)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import default_dict
 from .errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
@@ -175,6 +177,19 @@ def choose(frame_columns: list[str], settings_ingest: Mapping[str, Any]) -> Choi
                         f"map is used{near}")
 
 
+def is_blank(values: pd.Series) -> pd.Series:
+    """True where a string is empty or only white space (no copy of the strings is made).
+
+    Examples
+    --------
+    >>> is_blank(pd.Series(["", " \t", "x"])).tolist()
+    [True, True, False]
+    """
+    arr = pa.array(values.astype(str), type=pa.large_string())
+    blank = pc.or_(pc.equal(arr, ""), pc.utf8_is_space(arr))   # Python's str.isspace set
+    return pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def _lookup(frame: pd.DataFrame) -> dict[str, str]:
     out: dict[str, str] = {}
     for col in frame.columns:
@@ -198,7 +213,6 @@ def apply(frame: pd.DataFrame, choice: Choice, columns: Mapping[str, str], file:
         If a column the map uses occurs twice with different values.
     """
     preset, notes = choice.preset, []
-    frame = frame.copy()
     if preset is not None:
         have = _lookup(frame)
         renames = {have[norm(old)]: new for old, new in preset.rename.items()
@@ -239,7 +253,7 @@ def apply(frame: pd.DataFrame, choice: Choice, columns: Mapping[str, str], file:
     out["structured_only"] = False
     if preset is not None and preset.title_from:
         codes = [c for c in preset.title_from if c in frame.columns]
-        no_text = (out["title"].str.strip() + out["description"].str.strip()).eq("")
+        no_text = is_blank(out["title"]) & is_blank(out["description"])
         if codes and no_text.any():
             parts = [(c.replace("u_", "") + " " + frame[c]).where(frame[c].ne(""), "")
                      for c in codes]

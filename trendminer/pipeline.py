@@ -179,6 +179,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
                          "Fix the rows (or run without --strict to skip them and count them in the digest).")
     with timer("clean"):
         cleaned = clean_tickets(ingested.raw, settings)
+        ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
     night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
                    embedder or make_embedder(settings, progress=progress), clusterer, timer)
     with RunLock(state_path), State(state_path) as state:
@@ -206,6 +207,7 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     timer = StageTimer()
     ingested = read_exports(inputs, settings, end)
     cleaned = clean_tickets(ingested.raw, settings)
+    ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
     night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
                    embedder or make_embedder(settings, progress=progress), clusterer, timer)
     reports = []
