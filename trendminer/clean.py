@@ -2,7 +2,8 @@
 
 Mail headers, quoted replies, signatures, greetings and markup are removed; e-mail
 addresses, phone numbers, IP addresses and the caller's own name are replaced by
-placeholders. Everything here is a pure function of its input.
+placeholders; each ticket's language is detected on the cleaned text. Everything here is a
+pure function of its input.
 """
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .config import Settings
+from .ingest_language import UNDETERMINED, detect_languages
 from .schema import TICKETS, Tickets, validate
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -134,25 +138,75 @@ ID_PATTERNS = (r"\b(?:EMP|E)[-_]?\d{5,7}\b",)
 _NAME_SPLIT = re.compile(r"[\s,.;()]+")
 
 
-def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+def _ascii_fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.replace("ı", "i")).encode("ascii", "ignore").decode()
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_tokens(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each full name, its ASCII-folded form and their parts of three or more letters."""
     tokens: set[str] = set()
     for name in names:
         name = " ".join(name.split())
         if not name:
             continue
-        folded = unicodedata.normalize("NFKD", name.replace("ı", "i")).encode("ascii", "ignore").decode()
-        for variant in {name, folded}:   # "Öztürk" is often typed "Ozturk"
+        for variant in {name, _ascii_fold(name)}:   # "Öztürk" is often typed "Ozturk"
             tokens.add(variant)
             tokens.update(p for p in _NAME_SPLIT.split(variant) if len(p) >= 3 and not p.isdigit())
+    return tuple(sorted(tokens, key=lambda t: (-len(t), t)))
+
+
+@functools.lru_cache(maxsize=4096)   # one caller files many tickets; compiling is the slow part
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    tokens = _name_tokens(names)
     if not tokens:
         return None
     full = []
-    for name in tokens & set(names) | {t for t in tokens if " " in t}:   # "Mei Braun", "Braun, Mei"
+    for name in set(tokens) & set(names) | {t for t in tokens if " " in t}:   # "Mei Braun", "Braun, Mei"
         parts = [re.escape(p) for p in _NAME_SPLIT.split(name) if p]
         if len(parts) >= 2:
             full += [r"[\s,]+".join(parts), r"[\s,]+".join(parts[::-1])]
-    alts = "|".join([*full, *(re.escape(t) for t in sorted(tokens, key=len, reverse=True))])
+    alts = "|".join([*sorted(full), *(re.escape(t) for t in tokens)])
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+
+
+def _mentions(text: str, names: tuple[str, ...]) -> bool:
+    """Whether any part of the names occurs in the text at all (case-insensitive)."""
+    lowered = text.lower()
+    return any(t.lower() in lowered for t in _name_tokens(names))
+
+
+class People:
+    """Everyone named as a caller in the exports, found again by full name in any ticket.
+
+    A first or last name alone is common enough to be a word ("Will", "Berg"), so only the
+    caller's own name parts are redacted in the caller's tickets; other people are found by
+    two adjacent parts of their name in either order ("Anna Berg", "Berg, Anna"), also typed
+    without accents or in lower case.
+
+    Examples
+    --------
+    >>> people = People(["Anna Berg", "Jan Novak", "Cher"])
+    >>> people.mentioned("cc anna berg and NOVAK, Jan; ask Jan about it")
+    ('Anna Berg', 'Jan Novak')
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._pairs: dict[tuple[str, str], str] = {}
+        for name in sorted({" ".join(n.split()) for n in names}):
+            for variant in {name, _ascii_fold(name)}:
+                parts = [p.lower() for p in _NAME_SPLIT.split(variant) if p]
+                for a, b in zip(parts, parts[1:]):
+                    self._pairs.setdefault((a, b), name)
+                    self._pairs.setdefault((b, a), name)
+
+    def mentioned(self, text: str) -> tuple[str, ...]:
+        """The known people whose full name occurs in ``text``, in order of first mention."""
+        if not self._pairs:
+            return ()
+        words = [w.strip("!?:'\"") for w in _NAME_SPLIT.split(text.lower())]
+        found = (self._pairs.get(pair) for pair in zip(words, words[1:]))
+        return tuple(dict.fromkeys(name for name in found if name))
 
 
 def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
@@ -184,7 +238,8 @@ def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool =
         add(_compiled(pattern), "ID")
     if phones:
         add(PHONE, "PHONE", _is_phone)
-    add(_name_pattern(names), "NAME")
+    if names and _mentions(text, names):   # most texts do not name anyone: skip the regex
+        add(_name_pattern(names), "NAME")
     return sorted(found)
 
 
@@ -239,37 +294,53 @@ def _caller_key(name: str) -> str:
 def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     """Clean and redact the raw ingested frame into the canonical :data:`~schema.TICKETS`.
 
-    The caller's name is replaced by a pseudonymous key; it never reaches the state.
-    The input frame is not modified.
+    The caller's name is replaced by a pseudonymous key; it never reaches the state. In the
+    text, the caller's name and the full name of anyone else who is a caller in these
+    exports (see :class:`People`) become ``[NAME]``. The input frame is not modified.
     """
     opts = settings["clean"]
     max_chars = int(settings["embed"]["max_chars"])
     out = raw.copy()
 
-    def scrub(text: str, caller: str) -> str:
-        names = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
-        return redact(clean_text(text), names, emails=opts["redact_emails"],
-                      phones=opts["redact_phones"], ips=opts["redact_ips"], id_patterns=ids)
-
     ids = tuple(opts["id_patterns"]) if opts["redact_ids"] else ()
-
     callers = out["caller"].astype(str)
+    people = People(callers.unique() if opts["redact_known_people"] else ())
+
+    def scrub(text: str, caller: str) -> str:
+        own = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
+        names = own + tuple(n for n in people.mentioned(text) if n not in own)
+        return redact(text, names, emails=opts["redact_emails"], phones=opts["redact_phones"],
+                      ips=opts["redact_ips"], id_patterns=ids)
+
     # Titles are one-line plain text in every tool: markup in them is shown as typed, not parsed.
-    out["title"] = [" ".join(redact(t, (c,) if opts["redact_caller_names"] and c.strip() else (),
-                                    emails=opts["redact_emails"], phones=opts["redact_phones"],
-                                    ips=opts["redact_ips"], id_patterns=ids).split())
-                    for t, c in zip(out["title"].astype(str), callers)]
-    out["description"] = [scrub(t, c) for t, c in zip(out["description"].astype(str), callers)]
+    out["title"] = [" ".join(scrub(t, c).split()) for t, c in zip(out["title"].astype(str), callers)]
+    out["description"] = [scrub(clean_text(t), c) for t, c in zip(out["description"].astype(str), callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]
     out["system_field"] = out.pop("system").astype(str).str.strip()
     for col in ("category", "state", "assignment_group"):
         out[col] = out[col].astype(str).str.strip()
     out["text"] = [embed_text(t, d, max_chars) for t, d in zip(out["title"], out["description"])]
     out["text_hash"] = [text_hash(t) for t in out["text"]]
-    out["language"] = out["language"].astype(str) if "language" in out else "und"
+    out["language"] = ticket_languages(out, settings["ingest"])
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
     out = out.drop(columns=["caller"])
     return validate(out[list(TICKETS)], TICKETS, "clean")
+
+
+def ticket_languages(tickets: pd.DataFrame, ingest: Mapping[str, Any]) -> pd.Series:
+    """Language per ticket, detected on the cleaned title and the head of the description.
+
+    Cleaned text, because mail headers, signatures and disclaimers are often in another
+    language than the ticket. Tickets without free text (titles built from codes) and runs
+    with ``ingest.detect_language = false`` get ``"und"``.
+    """
+    out = pd.Series(UNDETERMINED, index=tickets.index, dtype=str)
+    if not ingest["detect_language"] or tickets.empty:
+        return out
+    free = ~tickets["structured_only"].astype(bool) if "structured_only" in tickets else slice(None)
+    text = tickets["title"].astype(str).str.cat(tickets["description"].astype(str).str.slice(0, 300), sep=". ")
+    out[free] = detect_languages(text[free], ingest["languages"])
+    return out
 
 
 def text_hash(text: str) -> str:

@@ -125,14 +125,17 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
 
         trendminer validate export.csv --config trendminer.toml
     """
+    from .clean import clean_tickets
     from .ingest import read_exports
 
     _setup_logging(quiet=True)
+    settings = load_settings(config, overrides)
     try:
-        result = read_exports(list(inputs), load_settings(config, overrides), _as_of(as_of))
+        result = read_exports(list(inputs), settings, _as_of(as_of))
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
     acc = result.accounting
+    acc.count_languages(clean_tickets(result.raw, settings)["language"], settings["ingest"]["main_language"])
     click.echo(acc.summary())
     for reason, n in acc.reasons.most_common():
         click.echo(f"  rejected {n}: {reason}")
@@ -263,7 +266,7 @@ def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, c
 
 @eval_group.command("redaction")
 @click.option("--tickets", "n_tickets", default=150, show_default=True,
-              help="Generated tickets (about 2.8 planted personal-data strings each).")
+              help="Generated tickets (about 2.6 planted personal-data strings each).")
 @click.option("--seed", default=0, show_default=True, help="Random seed of the generator.")
 @click.option("--show-misses", is_flag=True, help="Print each planted string that was not redacted.")
 @config_option
@@ -272,8 +275,9 @@ def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | N
                    overrides: tuple[str, ...]) -> None:
     """Print recall and precision of the redaction on a seeded, labelled test set.
 
-    Plants e-mails, phones, IPs, the caller's name and employee ids (clean.id_patterns)
-    in realistic ticket text next to look-alikes that must survive.
+    Plants e-mails, phones, IPs, the caller's name, the full names of colleagues who call
+    the desk too, and employee ids (clean.id_patterns) in realistic ticket text next to
+    look-alikes that must survive.
 
     Example:
 

@@ -5,7 +5,8 @@ Recall counts planted strings that are fully covered by a detected span; precisi
 detected spans that overlap a planted string. Look-alikes that must survive (ticket
 numbers, versions, dates, error codes, amounts, KB articles) are planted too, so false
 positives show. Planted kinds: e-mail, phone, IP, the caller's name (full, first, last,
-lower-case, "Last, First"), employee ids matching ``clean.id_patterns``.
+lower-case, "Last, First"), other people who call the desk too (a colleague's full name, in
+either order), employee ids matching ``clean.id_patterns``.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .clean import ID_PATTERNS, find_personal_data
+from .clean import ID_PATTERNS, People, find_personal_data
 
 FIRST = ["Maria", "Jan", "Anna", "Ahmed", "Sofia", "Piotr", "Mei", "Lukas", "Fatma", "John",
          "Claire", "Oluwaseun", "Giulia", "Henrik", "Aisha", "Mateo", "Yuki", "Elif", "Tom", "Ingrid"]
@@ -47,6 +48,9 @@ TEMPLATES = [
     "Cannot connect to \\\\fileserver from {ip}. Tried {x}. Call me back: {phone} - {first}",
     "Ticket for {folded} - password expired after {x}. Phone: {phone}.",
     "{first}'s laptop cannot reach {ip}:8080 since {x}. Tel. {phone}; mail {email}",
+    "My colleague {colleague} has the same problem with Outlook since {x}. {first}",
+    "Access to the HR portal approved by {colleague_lf} (line manager), see {x}.",
+    "Please hand the new laptop to {colleague} in room 2.17. {name}, {phone}",
 ]
 
 
@@ -90,9 +94,11 @@ def generate_cases(n_tickets: int = 150, random_state: int = 0) -> list[Case]:
     True
     """
     rng = np.random.default_rng(random_state)
+    callers = [(FIRST[rng.integers(len(FIRST))], LAST[rng.integers(len(LAST))]) for _ in range(n_tickets)]
     cases = []
-    for _ in range(n_tickets):
-        first, last = FIRST[rng.integers(len(FIRST))], LAST[rng.integers(len(LAST))]
+    for first, last in callers:
+        other = next(c for c in (callers[i] for i in rng.permutation(len(callers))) if c != (first, last)) \
+            if len(set(callers)) > 1 else ("Grace", "Hopper")
         local = _fold(f"{first}.{last}".lower().replace("'", ""))
         values = {
             "name": (f"{first} {last}", "NAME"), "first": (first, "NAME"), "last": (last, "NAME"),
@@ -104,6 +110,8 @@ def generate_cases(n_tickets: int = 150, random_state: int = 0) -> list[Case]:
             "ip": (f"10.{rng.integers(0, 255)}.{rng.integers(0, 255)}.{rng.integers(1, 254)}", "IP"),
             "ip2": (f"192.168.{rng.integers(0, 255)}.{rng.integers(1, 254)}", "IP"),
             "empid": (rng.choice(["E", "EMP-", "E-"]) + f"{rng.integers(0, 10**6):06d}", "ID"),
+            "colleague": (f"{other[0]} {other[1]}", "COLLEAGUE"),
+            "colleague_lf": (f"{other[1]}, {other[0]}", "COLLEAGUE"),
             "x": (_distractor(rng), ""),
         }
         template = TEMPLATES[rng.integers(len(TEMPLATES))]
@@ -151,7 +159,7 @@ class RedactionScore:
                f"precision {self.precision:.3f}  ({self.true_detected}/{self.detected} detected spans "
                f"are planted data; {self.decoys_hit} look-alikes hit)"]
         for kind in sorted(self.planted):
-            out.append(f"  {kind:<6} recall {self.found[kind] / self.planted[kind]:.3f} "
+            out.append(f"  {kind:<9} recall {self.found[kind] / self.planted[kind]:.3f} "
                        f"({self.found[kind]}/{self.planted[kind]})")
         return out
 
@@ -161,8 +169,10 @@ def evaluate(cases: list[Case], id_patterns: tuple[str, ...] = ID_PATTERNS) -> R
     planted, found = Counter(), Counter()
     detected = true_detected = decoys_hit = 0
     misses = []
+    people = People(case.caller for case in cases)   # as clean_tickets: everyone who calls
     for case in cases:
-        spans = find_personal_data(case.text, (case.caller,), id_patterns=id_patterns)
+        names = (case.caller, *(n for n in people.mentioned(case.text) if n != case.caller))
+        spans = find_personal_data(case.text, names, id_patterns=id_patterns)
         covered = np.zeros(len(case.text) + 1, dtype=bool)
         for s, e, _ in spans:
             covered[s:e] = True
