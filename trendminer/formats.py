@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,25 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook (save it as .xlsx or CSV)",
 }
 _ENCODINGS = ["utf_8", "cp1252", "latin_1"]
+
+
+def _prefer_jemalloc() -> None:
+    """Use Arrow's jemalloc allocator where the wheel has it.
+
+    With the default (mimalloc) big freed blocks go back to the system and are faulted in
+    again: ingesting a 1M-row export took 2.2-2.8 s, 2+ s of it in the kernel, against
+    1.23-1.30 s with jemalloc (5 runs each). ``ARROW_DEFAULT_MEMORY_POOL`` still decides
+    when it is set.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:   # a build without jemalloc (Windows): keep the default
+        log.debug("Arrow has no jemalloc here; keeping %s", pa.default_memory_pool().backend_name)
+
+
+_prefer_jemalloc()
 
 
 @dataclass

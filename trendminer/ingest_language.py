@@ -68,7 +68,7 @@ def _encode(texts: pa.Array) -> pa.Array:
 def _ngram_counts(auto: _Automaton, data: np.ndarray, starts: np.ndarray,
                   lengths: np.ndarray) -> sparse.csr_matrix:
     """Walk the automaton over each text's bytes; return n-gram counts, one row per text."""
-    order = np.argsort(-lengths, kind="stable")   # longest first: the active texts are a prefix
+    order = np.argsort(-lengths, kind="stable").astype(np.int32)   # longest first: active texts are a prefix
     pos, lens = starts[order], lengths[order]
     state = np.zeros(len(order), dtype=np.int32)
     rows, feats = [], []
