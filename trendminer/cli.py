@@ -121,6 +121,8 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
              strict: bool = False) -> None:
     """Check exports against the column map and print the row accounting; changes nothing.
 
+    The tickets are also cleaned and redacted as a run would, to count their languages.
+
     Example:
 
         trendminer validate export.csv --config trendminer.toml
