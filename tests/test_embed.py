@@ -18,6 +18,13 @@ def test_embed_tfidf_is_unit_norm_and_stateless():
     assert sim[0] @ sim[1] > sim[0] @ sim[2]
 
 
+def test_embed_tfidf_batches_give_the_same_vectors():
+    texts = [f"ticket {i}: vpn drops every {i % 7} minutes" for i in range(25)]
+    whole = TfidfEmbedder().encode(texts)
+    np.testing.assert_allclose(TfidfEmbedder(batch_size=4).encode(texts), whole, rtol=1e-6, atol=1e-7)
+    assert whole.shape == (25, 256)
+
+
 class CountingEmbedder:
     name = "counting"
 

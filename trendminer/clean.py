@@ -300,7 +300,7 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     """
     opts = settings["clean"]
     max_chars = int(settings["embed"]["max_chars"])
-    out = raw.copy()
+    out = raw.copy(deep=False)   # copy-on-write: the columns replaced below are never copied
 
     ids = tuple(opts["id_patterns"]) if opts["redact_ids"] else ()
     callers = out["caller"].astype(str)

@@ -121,9 +121,10 @@ class TfidfEmbedder:
 
     name = "tfidf:v2"
 
-    def __init__(self, dim: int = 256, n_features: int = 2**18) -> None:
+    def __init__(self, dim: int = 256, n_features: int = 2**18, batch_size: int = 10_000) -> None:
         self.dim = dim
         self.n_features = n_features
+        self.batch_size = batch_size   # the n-gram counts of a batch are held at once (~5 kB a text)
 
     def _projection(self):  # noqa: ANN202 - a fitted SparseRandomProjection
         if not hasattr(self, "_fitted"):
@@ -135,12 +136,16 @@ class TfidfEmbedder:
         return self._fitted
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        step = self.batch_size
+        return np.vstack([self._encode(texts[i:i + step]) for i in range(0, len(texts), step)])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         from scipy import sparse
         from sklearn.feature_extraction.text import HashingVectorizer
         from sklearn.preprocessing import normalize
 
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
         words = HashingVectorizer(n_features=self.n_features, ngram_range=(1, 2),
                                   alternate_sign=False, norm=None, stop_words="english")
         chars = HashingVectorizer(n_features=self.n_features, analyzer="char_wb",

@@ -26,10 +26,13 @@ PACKAGES = ("trendminer", "duckdb", "pandas", "numpy", "scikit-learn", "spacy",
 
 
 class StageTimer:
-    """Collects wall-clock seconds per stage: ``with timer("embed"): ...``."""
+    """Collects wall-clock seconds per stage: ``with timer("embed"): ...``, and the peak
+    memory of the process when each stage ended (it only grows: the first stage where it
+    jumps is the one that needed it)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -38,6 +41,7 @@ class StageTimer:
             yield
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - start, 3)
+            self.peak_mb[stage] = peak_rss_mb()
 
 
 def versions() -> dict[str, str]:
@@ -71,4 +75,5 @@ def build_manifest(settings: Settings, inputs: Sequence[str | Path], accounting:
                        "duplicates": accounting.duplicates, "rejected": accounting.rejected},
         "seconds": dict(timer.seconds),
         "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb_after": dict(timer.peak_mb),
     }

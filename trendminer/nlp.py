@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -53,23 +53,45 @@ def ticket_text(title: str, description: str) -> str:
 
 
 _DOC_CACHE: dict[str, Doc] = {}
-_DOC_CACHE_MAX = 200_000
+#: parsed texts kept for the next stage or night: a Doc is 10-25 kB (50-120 tokens), so this
+#: bounds the memo to under 1 GB; a bigger window is parsed again by each stage instead
+_DOC_CACHE_MAX = 30_000
 
 
-def docs(texts: Iterable[str], batch_size: int = 512) -> list[Doc]:
-    """Run the shared pipeline over lower-cased ``texts`` (the lemma tables are lower-case).
+def docs(texts: Iterable[str], batch_size: int = 512) -> Iterator[Doc]:
+    """Parse lower-cased ``texts`` (the lemma tables are lower-case) with the shared pipeline,
+    yielding one Doc per text in order.
 
-    Parsed texts are memoised (up to 200k), so a replay or a second stage over the same
-    tickets does not parse them again. Docs are shared: callers must not modify them.
+    A stream, so callers keep what they need of each Doc, not the Docs. Texts are memoised
+    while the memo has room (see ``_DOC_CACHE_MAX``), so the systems and signals stages, and
+    the nights of a replay, parse a window of that size once. Docs are shared: callers must
+    not modify them.
+
+    Examples
+    --------
+    >>> [doc[0].lemma_ for doc in docs(["Printers crash", "Drivers"])]
+    ['printer', 'driver']
     """
     lowered = [t.lower() for t in texts]
     missing = list(dict.fromkeys(t for t in lowered if t not in _DOC_CACHE))
     if len(_DOC_CACHE) + len(missing) > _DOC_CACHE_MAX:
         _DOC_CACHE.clear()
         missing = list(dict.fromkeys(lowered))
-    for text, doc in zip(missing, english().pipe(missing, batch_size=batch_size)):
-        _DOC_CACHE[text] = doc
-    return [_DOC_CACHE[t] for t in lowered]
+    parsed = zip(missing, english().pipe(missing, batch_size=batch_size))
+    left = Counter(lowered)            # uses of each text still to come
+    held: dict[str, Doc] = {}          # parsed, needed again, no room in the memo
+    for text in lowered:
+        left[text] -= 1
+        doc = _DOC_CACHE.get(text)
+        if doc is None:
+            doc = held.pop(text, None) if not left[text] else held.get(text)
+        if doc is None:   # its first use: the next text parsed is this one
+            _, doc = next(parsed)
+            if len(_DOC_CACHE) < _DOC_CACHE_MAX:
+                _DOC_CACHE[text] = doc
+            elif left[text]:
+                held[text] = doc
+        yield doc
 
 
 def content_terms(doc: Doc) -> list[str]:
@@ -77,7 +99,7 @@ def content_terms(doc: Doc) -> list[str]:
 
     Examples
     --------
-    >>> content_terms(docs(["Printer driver keeps crashing"])[0])
+    >>> content_terms(next(docs(["Printer driver keeps crashing"])))
     ['printer', 'driver', 'crash', 'printer driver']
     """
     words = []
@@ -90,14 +112,15 @@ def content_terms(doc: Doc) -> list[str]:
     return [w for w in words if w] + bigrams
 
 
-def class_keyphrases(groups: Sequence[Sequence[Doc]], n: int = 3) -> list[list[str]]:
-    """Keyphrases per group of documents, weighted like c-TF-IDF.
+def class_keyphrases(groups: Sequence[Sequence[Sequence[str]]], n: int = 3) -> list[list[str]]:
+    """Keyphrases per group of documents (each given by its :func:`content_terms`), weighted
+    like c-TF-IDF.
 
     Each term's frequency in its group is multiplied by ``log(1 + A / f)``, where ``A`` is
     the mean number of terms per group and ``f`` the term's frequency over all groups
     (Grootendorst 2022). A bigram suppresses the unigrams it contains.
     """
-    counts = [Counter(t for doc in group for t in set(content_terms(doc))) for group in groups]
+    counts = [Counter(t for terms in group for t in set(terms)) for group in groups]
     total: Counter = Counter()
     for c in counts:
         total.update(c)

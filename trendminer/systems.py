@@ -273,7 +273,7 @@ def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Att
         values = values.where(~values.str.fullmatch(r"\d+"), column.replace("_", " ") + " " + values)
     has_field = values.astype(bool).to_numpy()
     texts = [nlp.ticket_text(t, d) for t, d, f in zip(tickets["title"], tickets["description"], has_field) if not f]
-    parsed = iter(nlp.docs(texts) if index is not None else [None] * len(texts))
+    parsed = nlp.docs(texts) if index is not None else iter([None] * len(texts))
     for field, with_field in zip(values, has_field):
         if with_field:
             if field not in field_cache:

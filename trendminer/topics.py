@@ -173,8 +173,8 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
     ids = pd.Series(labels[labels >= 0]).value_counts()
     ids = sorted(ids.index, key=lambda t: (-ids[t], t))
     centroid_of = dict(zip(update.registry["topic_id"], update.registry["centroid"]))
-    parsed = nlp.docs(tickets["text"].tolist())
-    groups = [[parsed[i] for i in np.flatnonzero(labels == t)] for t in ids]
+    terms = [nlp.content_terms(doc) for doc in nlp.docs(tickets["text"].tolist())]
+    groups = [[terms[i] for i in np.flatnonzero(labels == t)] for t in ids]
     phrases = nlp.class_keyphrases(groups, n=int(opts["n_keyphrases"]) + 3)
     rows, systems = [], []
     for t in ids:
@@ -220,7 +220,7 @@ def _themes(centroids: list, groups: list) -> list[str]:
 
     theme_of = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(
         np.stack(centroids))
-    merged = [[doc for i in np.flatnonzero(theme_of == j) for doc in groups[i]] for j in range(k)]
+    merged = [[terms for i in np.flatnonzero(theme_of == j) for terms in groups[i]] for j in range(k)]
     names = [", ".join(words[:2]) or f"theme {j + 1}" for j, words in enumerate(nlp.class_keyphrases(merged, n=2))]
     return [names[j] for j in theme_of]
 

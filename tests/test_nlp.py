@@ -1,0 +1,27 @@
+"""The shared spaCy stream: same docs in the same order whatever room the memo has."""
+from __future__ import annotations
+
+import pytest
+
+from trendminer import nlp
+
+TEXTS = ["Printers crash", "", "drivers", "Printers crash", "", "VPN down", "drivers", "new one", "vpn down"]
+
+
+@pytest.mark.parametrize("room", [0, 1, 2, 100])
+def test_docs_stream_matches_text_order_with_any_memo_size(monkeypatch, room):
+    expected = [[t.lemma_ for t in nlp.english()(text.lower())] for text in TEXTS]
+    monkeypatch.setattr(nlp, "_DOC_CACHE", {})
+    monkeypatch.setattr(nlp, "_DOC_CACHE_MAX", room)
+    for _ in range(2):   # the second pass reads from the memo where it had room
+        assert [[t.lemma_ for t in doc] for doc in nlp.docs(TEXTS)] == expected
+    assert len(nlp._DOC_CACHE) == min(room, len(set(t.lower() for t in TEXTS)))
+
+
+def test_class_keyphrases_reads_term_lists():
+    groups = [[nlp.content_terms(d) for d in nlp.docs(["printer driver crash", "printer driver broken"])],
+              [nlp.content_terms(d) for d in nlp.docs(["vpn gateway timeout", "vpn gateway slow"])]]
+    phrases = nlp.class_keyphrases(groups, n=2)
+    for group, chosen in zip(groups, phrases):   # the strongest phrase is in both of its tickets
+        assert len(chosen) == 2 and chosen[0] in set(group[0]) & set(group[1])
+    assert not set(phrases[0]) & set(phrases[1])
