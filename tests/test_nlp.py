@@ -25,3 +25,23 @@ def test_class_keyphrases_reads_term_lists():
     for group, chosen in zip(groups, phrases):   # the strongest phrase is in both of its tickets
         assert len(chosen) == 2 and chosen[0] in set(group[0]) & set(group[1])
     assert not set(phrases[0]) & set(phrases[1])
+
+
+def test_cue_matcher_finds_what_a_token_matcher_finds():
+    import pandas as pd
+    from pathlib import Path
+
+    from spacy.matcher import Matcher
+
+    reference = Matcher(nlp.english().vocab)
+    for entry in nlp.lexicon():
+        reference.add(entry["label"], [entry["pattern"]])
+    sample = Path(__file__).resolve().parents[1] / "data" / "samples" / "servicenow_incidents.csv"
+    frame = pd.read_csv(sample, dtype=str).fillna("")
+    texts = [nlp.ticket_text(t, d) for t, d in zip(frame["short_description"], frame["description"])]
+    texts += ["This is UNACCEPTABLE, again and again, not working at all!!", "still not fixed still"]
+    found = 0
+    for doc in nlp.docs(texts):
+        assert sorted(nlp.cue_matcher()(doc)) == sorted(reference(doc))
+        found += len(reference(doc))
+    assert found > 100

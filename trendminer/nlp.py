@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 #: placeholders left by redaction and words too generic to name a topic
@@ -152,15 +152,23 @@ def lexicon() -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=1)
-def cue_matcher() -> Matcher:
-    """A Matcher with one rule per lexicon label."""
-    matcher = Matcher(english().vocab)
-    by_label: dict[str, list] = {}
+def cue_matcher() -> Callable[[Doc], list[tuple[int, int, int]]]:
+    """Match the lexicon's cues: ``(label id, start, end)`` for every match, overlaps included.
+
+    Cues that are plain word sequences (all of the shipped ones) go to a PhraseMatcher on
+    ``LOWER``, which looks each token up once instead of stepping every pattern over it
+    (several times faster, same matches); any other token pattern goes to a Matcher.
+    """
+    vocab = english().vocab
+    phrases, rules = PhraseMatcher(vocab, attr="LOWER"), Matcher(vocab)
     for entry in lexicon():
-        by_label.setdefault(entry["label"], []).append(entry["pattern"])
-    for label, patterns in by_label.items():
-        matcher.add(label, patterns)
-    return matcher
+        pattern = entry["pattern"]
+        words = [token.get("LOWER") for token in pattern]
+        if all(set(token) == {"LOWER"} for token in pattern) and all(isinstance(w, str) for w in words):
+            phrases.add(entry["label"], [Doc(vocab, words=words)])
+        else:
+            rules.add(entry["label"], [pattern])
+    return lambda doc: [*phrases(doc), *(rules(doc) if len(rules) else ())]
 
 
 _NEGATIONS = {"not", "no", "never", "n't", "nothing", "nicht", "kein", "keine"}
