@@ -173,8 +173,7 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
     ids = pd.Series(labels[labels >= 0]).value_counts()
     ids = sorted(ids.index, key=lambda t: (-ids[t], t))
     centroid_of = dict(zip(update.registry["topic_id"], update.registry["centroid"]))
-    terms = [nlp.content_terms(doc) for doc in nlp.docs(tickets["text"].tolist())]
-    groups = [[terms[i] for i in np.flatnonzero(labels == t)] for t in ids]
+    groups = _topic_terms(tickets, [np.flatnonzero(labels == t) for t in ids], int(opts["keyphrase_sample"]))
     phrases = nlp.class_keyphrases(groups, n=int(opts["n_keyphrases"]) + 3)
     rows, systems = [], []
     for t in ids:
@@ -203,6 +202,21 @@ def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, sett
                 update.events.append((int(t), "renamed", f"{reg.at[idx[0], 'label']} -> {label}"))
             reg.at[idx[0], "label"] = label
     return TopicsResult(validate(assignments, ASSIGNMENTS, "topics"), validate(info, TOPIC_INFO, "topics"), update)
+
+
+def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int) -> list[list[list[str]]]:
+    """Content terms of each topic's tickets, at most ``cap`` tickets a topic: those with the
+    smallest text hashes, a sample that is random in content and the same every night.
+
+    Parsing is most of the cost of naming topics; keyphrases of a few hundred tickets are
+    those of the whole topic.
+    """
+    hashes = tickets["text_hash"].to_numpy()
+    chosen = [m if len(m) <= cap else np.sort(m[np.argsort(hashes[m], kind="stable")[:cap]]) for m in members]
+    needed = np.unique(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=int)
+    texts = tickets["text"].to_numpy()[needed].tolist()
+    terms = dict(zip(needed.tolist(), (nlp.content_terms(doc) for doc in nlp.docs(texts))))
+    return [[terms[i] for i in c.tolist()] for c in chosen]
 
 
 def _themes(centroids: list, groups: list) -> list[str]:
