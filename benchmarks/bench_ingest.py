@@ -17,6 +17,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_ingest.py            # 1,000,000 rows
     .venv/bin/python benchmarks/bench_ingest.py --rows 100000
+    .venv/bin/python benchmarks/bench_ingest.py --journal   # + a work_notes column nobody reads
 """
 from __future__ import annotations
 
@@ -53,8 +54,9 @@ this through time today tried tuesday under until user very wait want was week w
 when which while window with without work working yesterday you your""".split()) - {""})
 
 
-def generate(path: Path, rows: int, seed: int = 0) -> None:
-    """Write a realistic ServiceNow-style export with ~2% repeated tickets."""
+def generate(path: Path, rows: int, seed: int = 0, journal: bool = False) -> None:
+    """Write a realistic ServiceNow-style export with ~2% repeated tickets (and, with
+    ``journal``, a work_notes column of ~400 characters that nothing reads, as real exports have)."""
     rng = np.random.default_rng(seed)
     n_unique = int(rows * 0.98)
     ids = np.concatenate([np.arange(n_unique), rng.integers(0, n_unique, rows - n_unique)])
@@ -83,6 +85,9 @@ def generate(path: Path, rows: int, seed: int = 0) -> None:
         "assignment_group": "Service Desk", "reopen_count": rng.integers(0, 2, rows),
         "reassignment_count": rng.integers(0, 4, rows),
     })
+    if journal:
+        notes = rng.choice(np.array(WORDS), size=(rows, 60))
+        frame["work_notes"] = ["2026-10-01 08:00:00 - Service Desk (Work notes)\n" + " ".join(w) for w in notes]
     frame.to_csv(path, index=False)
 
 
@@ -143,13 +148,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--path", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3, help="runs per reader; the median is shown")
+    parser.add_argument("--journal", action="store_true",
+                        help="add a long work_notes column that trendminer does not read")
     parser.add_argument("--language-sample", type=int, default=20_000,
                         help="texts classified both ways to compare the language detectors")
     args = parser.parse_args()
-    path = args.path or Path(f"/tmp/trendminer-bench-v2-{args.rows}.csv")
+    path = args.path or Path(f"/tmp/trendminer-bench-v2-{args.rows}{'-journal' if args.journal else ''}.csv")
     if not path.exists():
         t0 = time.perf_counter()
-        generate(path, args.rows)
+        generate(path, args.rows, journal=args.journal)
         print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f}s")
     runs: dict[str, list[dict]] = {name: [] for name in CHILD}
     for _ in range(args.repeat):   # in turn, so a busy moment of the machine hits all alike

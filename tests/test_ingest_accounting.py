@@ -8,10 +8,12 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trendminer.config import load_settings
+from trendminer.errors import InputError
 from trendminer.ingest import read_exports
 
 AS_OF = pd.Timestamp("2026-10-31")
@@ -87,3 +89,28 @@ def test_ingest_newest_update_wins_across_files(tmp_path):
     assert result.accounting.summary() == "4 rows: 2 accepted, 2 duplicate, 0 rejected"
     titles = dict(zip(result.raw["ticket_id"], result.raw["title"]))
     assert titles == {"INC1": "VPN down (new)", "INC2": "Outlook"}
+
+
+def test_columns_nothing_uses_are_not_read_but_rows_are_still_checked(tmp_path):
+    """A work_notes journal is not converted; a row with a field too many is still rejected,
+    and a missing column's message lists the whole header."""
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "number,opened_at,short_description,work_notes,Labels,Labels\n"
+        "INC1,2026-10-01 09:00,VPN down,\"long journal\nwith lines\",a,b\n"
+        "INC2,2026-10-02 09:00,Outlook slow,notes,c,d,EXTRA\n"
+        "INC3,2026-10-03 09:00,Printer jam,notes,e,f\n", encoding="utf-8")
+    result = read_exports([path], SETTINGS, AS_OF)
+    assert result.accounting.summary() == "3 rows: 2 accepted, 0 duplicate, 1 rejected"
+    assert "header has 6" in str(result.accounting.examples[0])
+    assert result.raw["title"].tolist() == ["VPN down", "Printer jam"]
+    from trendminer.formats import read_table
+
+    table = read_table(path, SETTINGS["ingest"]["read"], select=lambda names: names[:3])
+    assert list(table.frame.columns) == ["number", "opened_at", "short_description"]
+    assert table.header == ["number", "opened_at", "short_description", "work_notes", "Labels", "Labels.1"]
+    broken = load_settings(overrides=["ingest.detect_language=false", "ingest.preset=generic",
+                                      "ingest.columns.title=Title"])
+    with pytest.raises(InputError) as error:
+        read_exports([path], broken, AS_OF)
+    assert "'Title'" in str(error.value) and "'work_notes'" in str(error.value)

@@ -12,7 +12,7 @@ import io
 import logging
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,8 @@ class Table:
         Warnings for the run summary.
     duplicated : list of str
         Column names that occurred more than once (later copies are renamed ``name.1`` ...).
+    header : list of str
+        Every column of the file, also those not read into ``frame``.
     """
 
     frame: pd.DataFrame
@@ -84,6 +86,14 @@ class Table:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     duplicated: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.header = self.header or list(self.frame.columns)
+
+
+#: given a file's column names, the ones to read (CSV only; other formats are read whole)
+Select = Callable[[list[str]], list[str]]
 
 
 def unique_names(names: list[str]) -> tuple[list[str], list[str]]:
@@ -176,7 +186,7 @@ def decode(path: Path, data: bytes, read: Mapping[str, Any]) -> tuple[str, str, 
     return text, encoding, replaced
 
 
-def read_table(path: str | Path, read: Mapping[str, Any]) -> Table:
+def read_table(path: str | Path, read: Mapping[str, Any], select: Select | None = None) -> Table:
     """Read one export file of any supported format.
 
     Parameters
@@ -184,6 +194,9 @@ def read_table(path: str | Path, read: Mapping[str, Any]) -> Table:
     path : path
     read : mapping
         The ``ingest.read`` settings (delimiter, encoding, detect_encoding, sniff_delimiter).
+    select : callable, optional
+        Given the file's column names, the ones to read; a CSV's other columns are only
+        checked for their count, not converted (``Table.header`` still lists them).
 
     Returns
     -------
@@ -206,7 +219,7 @@ def read_table(path: str | Path, read: Mapping[str, Any]) -> Table:
         raise InputError(EMPTY_FILE.format(file=path))
     fmt = _format_of(path, head)
     if fmt == "zip":
-        return _read_zip(path, read)
+        return _read_zip(path, read, select)
     if fmt == "xlsx":
         frame, notes = read_xlsx(path)
         return Table(frame, "xlsx", notes=notes)
@@ -215,19 +228,20 @@ def read_table(path: str | Path, read: Mapping[str, Any]) -> Table:
     _check_binary(path, head)
     utf8 = str(read["encoding"]).lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
     fast = fmt == "csv" and utf8 and b"\x00" not in head and not head.startswith(b"\xff\xfe")
-    return _read_text(path, None if fast else path.read_bytes(), fmt, read)
+    return _read_text(path, None if fast else path.read_bytes(), fmt, read, select)
 
 
-def _read_text(path: Path, data: bytes | None, fmt: str, read: Mapping[str, Any]) -> Table:
+def _read_text(path: Path, data: bytes | None, fmt: str, read: Mapping[str, Any],
+               select: Select | None = None) -> Table:
     """Decode and parse a text file; ``data=None`` lets a UTF-8 CSV stream from disk."""
     if data is None:
         try:
-            return _read_csv(path, path, read)
+            return _read_csv(path, path, read, select)
         except _NotUtf8:
             data = path.read_bytes()
     text, encoding, replaced = decode(path, data, read)
     if fmt == "csv":
-        table = _read_csv(path, text, read)
+        table = _read_csv(path, text, read, select)
     elif fmt == "json":
         table = read_json(path, text)
     else:
@@ -245,7 +259,7 @@ class _NotUtf8(Exception):
     """The fast path met bytes that are not UTF-8."""
 
 
-def _read_zip(path: Path, read: Mapping[str, Any]) -> Table:
+def _read_zip(path: Path, read: Mapping[str, Any], select: Select | None) -> Table:
     try:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if not n.endswith("/")]
@@ -262,7 +276,7 @@ def _read_zip(path: Path, read: Mapping[str, Any]) -> Table:
     except zipfile.BadZipFile:
         raise InputError(BINARY_FILE.format(file=path, what="a damaged zip archive")) from None
     inner = Path(data_files[0])
-    return _read_text(path, data, _format_of(inner, data[:65536]), read)
+    return _read_text(path, data, _format_of(inner, data[:65536]), read, select)
 
 
 def _read_parquet(path: Path) -> Table:
@@ -293,7 +307,7 @@ def _line_of(text: str, snippet: str) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
 
 
-def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
+def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any], select: Select | None = None) -> Table:
     """Parse CSV from decoded text, or stream a UTF-8 file (``source`` is then its path)."""
     if isinstance(source, Path):
         with source.open("rb") as fh:
@@ -313,6 +327,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
             delimiter = guess
             header = _header(text, delimiter)
     names, dups = unique_names(header)
+    include = (select(names) or names) if select is not None else names
     invalid: list[tuple[int, int, str]] = []
 
     def on_invalid(row: Any) -> str:
@@ -329,7 +344,8 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.large_string() for n in names}, strings_can_be_null=False,
+                    column_types={n: pa.large_string() for n in include}, include_columns=include,
+                    strings_can_be_null=False,
                     quoted_strings_can_be_null=False))
             break
         except pa.ArrowInvalid as exc:
@@ -362,7 +378,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any]) -> Table:
     # large_string is what pandas' str dtype holds: the conversion is zero-copy; one chunk per
     # column keeps later filters fast
     frame = table.to_pandas()
-    return Table(frame, "csv", rejected=rejected, notes=notes, duplicated=dups)
+    return Table(frame, "csv", rejected=rejected, notes=notes, duplicated=dups, header=names)
 
 
 def _sniff(text: str) -> str | None:

@@ -130,8 +130,8 @@ class IngestResult:
 
 def _check_columns(table: Table, used: Mapping[str, str], choice: presets.Choice,
                    columns: Mapping[str, str], path: Path) -> None:
-    available = ", ".join(repr(c) for c in table.frame.columns[:30])
-    if len(table.frame.columns) == 1:
+    available = ", ".join(repr(c) for c in table.header[:30])
+    if len(table.header) == 1:
         available += " (only one column: is ingest.read.delimiter right?)"
     text_ok = any(k in used for k in TEXT_FIELDS) or (
         choice.preset is not None and bool(choice.preset.title_from))
@@ -190,7 +190,7 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     ingest = settings["ingest"]
     read = ingest["read"]
     columns = ingest["columns"]
-    choice = presets.choose(list(table.frame.columns), ingest)
+    choice = presets.choose(table.header, ingest)
     acc.presets[str(path)] = f"{choice.name} ({choice.reason})"
     log.info("%s: preset %s, because %s", path, choice.name, choice.reason)
     out, used, notes = presets.apply(table.frame, choice, columns, str(path), table.duplicated)
@@ -292,7 +292,8 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
     acc = Accounting()
     frames = []
     for path in map(Path, paths):
-        table = read_table(path, ingest["read"])
+        table = read_table(path, ingest["read"], select=lambda header: presets.used_columns(
+            header, presets.choose(header, ingest), ingest["columns"]))
         acc.warnings.extend(table.notes)
         acc.encodings[str(path)] = table.encoding
         acc.replaced_chars += table.replaced

@@ -190,6 +190,27 @@ def is_blank(values: pd.Series) -> pd.Series:
     return pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
+def used_columns(header: list[str], choice: Choice, columns: Mapping[str, str]) -> list[str]:
+    """The columns of ``header`` that :func:`apply` may read; the others need not be parsed
+    (exports often carry long journal fields, such as work notes, that nothing here uses).
+
+    Examples
+    --------
+    >>> used_columns(["number", "short_description", "work_notes", "Labels.1"],
+    ...              choose(["number", "short_description", "opened_at"], {"preset": "auto",
+    ...                     "columns": default_dict()["ingest"]["columns"]}),
+    ...              default_dict()["ingest"]["columns"])
+    ['number', 'short_description']
+    """
+    wanted = {norm(c) for c in columns.values() if c}
+    preset = choice.preset
+    if preset is not None:
+        wanted |= {norm(c) for candidates in preset.columns.values() for c in candidates}
+        wanted |= {norm(c) for pair in preset.rename.items() for c in pair}
+        wanted |= {norm(c) for c in (*preset.multi, *preset.title_from, preset.version) if c}
+    return [h for h in header if norm(h) in wanted or norm(re.sub(r"\.\d+$", "", h)) in wanted]
+
+
 def _lookup(frame: pd.DataFrame) -> dict[str, str]:
     out: dict[str, str] = {}
     for col in frame.columns:
