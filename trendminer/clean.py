@@ -176,6 +176,13 @@ def _mentions(text: str, names: tuple[str, ...]) -> bool:
     return any(t.lower() in lowered for t in _name_tokens(names))
 
 
+#: callers with one of these words in their name are accounts or roles, not people: their
+#: names ("service desk") are ordinary words in other tickets
+_ROLE_WORDS = frozenset({"admin", "administrator", "service", "system", "desk", "helpdesk", "team",
+                         "support", "account", "monitoring", "integration", "bot", "noreply",
+                         "no-reply", "guest", "unknown", "group", "operations", "servicedesk"})
+
+
 class People:
     """Everyone named as a caller in the exports, found again by full name in any ticket.
 
@@ -186,8 +193,8 @@ class People:
 
     Examples
     --------
-    >>> people = People(["Anna Berg", "Jan Novak", "Cher"])
-    >>> people.mentioned("cc anna berg and NOVAK, Jan; ask Jan about it")
+    >>> people = People(["Anna Berg", "Jan Novak", "Cher", "Service Desk"])
+    >>> people.mentioned("cc anna berg and NOVAK, Jan; ask Jan or the service desk")
     ('Anna Berg', 'Jan Novak')
     """
 
@@ -196,6 +203,8 @@ class People:
         for name in sorted({" ".join(n.split()) for n in names}):
             for variant in {name, _ascii_fold(name)}:
                 parts = [p.lower() for p in _NAME_SPLIT.split(variant) if p]
+                if _ROLE_WORDS & set(parts):   # "Service Desk", "System Administrator": accounts
+                    break
                 for a, b in zip(parts, parts[1:]):
                     self._pairs.setdefault((a, b), name)
                     self._pairs.setdefault((b, a), name)

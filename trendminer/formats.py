@@ -375,9 +375,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any], select: S
             reason = (f"row has {actual} fields, the header has {expected} (a value with an "
                       f"unquoted {delimiter!r} or a missing field?)")
         rejected.append((line, reason))
-    # large_string is what pandas' str dtype holds: the conversion is zero-copy; one chunk per
-    # column keeps later filters fast
-    frame = table.to_pandas()
+    frame = table.to_pandas()   # large_string is what pandas' str dtype holds: zero-copy
     return Table(frame, "csv", rejected=rejected, notes=notes, duplicated=dups, header=names)
 
 

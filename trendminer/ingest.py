@@ -204,7 +204,7 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     for key in DATE_FIELDS:
         out[key] = parsed[key]
     for key in COUNT_FIELDS:
-        out[key] = _by_unique(out[key].astype(str), _parse_count).astype(int)
+        out[key] = _by_unique(out[key].astype(str), _parse_count).fillna(0).astype(int)
     out["priority"] = _by_unique(out["priority"].astype(str), _parse_priority).astype("Int64")
     out["csat"] = _by_unique(out["csat"].astype(str), _parse_csat).astype(float)
     out["ticket_id"] = out["ticket_id"].astype(str).str.strip()
