@@ -280,3 +280,14 @@ def test_cli_validate_prints_accounting_and_preset(bad):
 
 def test_input_error_is_a_trendminer_error():
     assert issubclass(InputError, TrendminerError) and InputError.exit_code == 1
+
+
+@pytest.mark.parametrize("name", ["tickets.json", "tickets.jsonl"])
+def test_ingest_json_lone_surrogate_escape_is_replaced_and_counted(bad, name):
+    record = ('{"id": 1, "subject": "VPN \\ud800 down", "description": "pair \\ud83d\\ude00 ok",'
+              ' "created_at": "2026-10-01T09:00:00Z", "status": "open"}')
+    result = ingest(bad(name, f"[{record}]" if name.endswith(".json") else record + "\n"))
+    assert result.accounting.summary() == "1 rows: 1 accepted, 0 duplicate, 0 rejected"
+    assert result.accounting.replaced_chars == 1
+    assert result.raw.loc[0, "title"] == "VPN \ufffd down" and result.raw.loc[0, "description"] == "pair 😀 ok"
+    assert any("broken \\u escapes" in w for w in result.accounting.warnings)

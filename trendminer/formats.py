@@ -246,7 +246,8 @@ def _read_text(path: Path, data: bytes | None, fmt: str, read: Mapping[str, Any]
         table = read_json(path, text)
     else:
         table = read_jsonl(path, text)
-    table.encoding, table.replaced = encoding, replaced
+    table.encoding = encoding
+    table.replaced += replaced
     if replaced:
         table.notes.append(f"{path}: read as {encoding}; {replaced} characters could not be "
                            "decoded or were NUL bytes and were replaced/removed")

@@ -6,6 +6,7 @@ Nested objects are flattened with dots (``satisfaction_rating.score``), lists jo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,13 +41,28 @@ def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
-def _records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records).fillna("").astype(str) if records else pd.DataFrame()
+#: a "\ud800" escape with no partner decodes to half a character that no UTF-8 store accepts
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _records_table(path: Path, records: list[dict[str, str]], fmt: str,
+                   rejected: list[tuple[int, str]] | None = None) -> Table:
+    from .formats import Table   # noqa: F811 (formats imports this module)
+
+    replaced = 0
+    for record in records:
+        for key, value in record.items():
+            if _LONE_SURROGATE.search(value):
+                record[key], n = _LONE_SURROGATE.subn("\ufffd", value)
+                replaced += n
+    frame = pd.DataFrame.from_records(records).fillna("").astype(str) if records else pd.DataFrame()
+    notes = [f"{path}: {replaced} broken \\u escapes (half of a character pair) were replaced "
+             "by \ufffd"] if replaced else []
+    return Table(frame, fmt, replaced=replaced, rejected=rejected or [], notes=notes)
 
 
 def read_json(path: Path, text: str) -> Table:
     """Parse a JSON export; a file of one object per line is read as JSON Lines."""
-    from .formats import Table   # noqa: F811 (formats imports this module)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -66,7 +82,7 @@ def read_json(path: Path, text: str) -> Table:
         if not isinstance(item, dict):
             raise InputError(JSON_NOT_RECORDS.format(
                 file=path, found=f"a list whose item {i + 1} is {_kind(item)}"))
-    return Table(_records_frame([_flatten(r) for r in data]), "json")
+    return _records_table(path, [_flatten(r) for r in data], "json")
 
 
 def _kind(value: Any) -> str:
@@ -78,7 +94,6 @@ def _kind(value: Any) -> str:
 
 def read_jsonl(path: Path, text: str) -> Table:
     """Parse JSON Lines; bad lines are returned as rejected ``(line, reason)``."""
-    from .formats import Table   # noqa: F811 (formats imports this module)
     records: list[dict[str, str]] = []
     rejected: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -96,5 +111,5 @@ def read_jsonl(path: Path, text: str) -> Table:
     if not records and rejected:
         raise InputError(JSON_SYNTAX.format(file=path, line=rejected[0][0], col=1,
                                             msg=rejected[0][1]))
-    return Table(_records_frame(records), "jsonl", rejected=rejected)
+    return _records_table(path, records, "jsonl", rejected)
 
