@@ -162,3 +162,18 @@ def test_ingest_real_uci_event_log():
     assert first["title"] == "category 55 / subcategory 170 / symptom 72"
     assert first["state"] == "Closed"
     assert any("day-first" in w for w in acc.warnings)
+
+
+@pytest.mark.parametrize("values", [
+    ["2026-10-31 14:05:00", "", "2026-01-02", "2026-10-31T14:05", "2026-10-31 14:05:00.5"],
+    ["2026-10-31 14:05Z", "2026-10-31 14:05:00+02:00"],      # offsets: pandas path, converted
+    ["2026-02-30 10:00:00", "2026-10-31 10:00:00"],          # an impossible day: pandas path
+])
+def test_plain_iso_fast_path_agrees_with_pandas(values):
+    from trendminer.ingest_dates import _iso, _plain_iso
+
+    series = pd.Series(values)
+    parsed = _iso(series, "UTC")
+    expected = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    assert parsed.astype("datetime64[us]").tolist() == expected.astype("datetime64[us]").tolist()
+    assert (_plain_iso(series) is None) == any("Z" in v or "+" in v or "02-30" in v for v in values)
