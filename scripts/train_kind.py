@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +40,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from trendminer.config import load_settings
 from trendminer.embed import make_embedder
-from trendminer.evaluate import cached_encode, classification_scores, file_sha256
+from trendminer.evaluate import cached_encode, classification_scores, encode_splits, file_sha256, shared_data_dir
 from trendminer.kind import KINDS, MODEL_DIR, MODEL_FILE, KindModel
 
 RANDOM_STATE = 0
@@ -52,13 +51,6 @@ MAPPING = MODEL_DIR / "intent_kinds.csv"
 SAMPLE = REPO / "data" / "samples" / "servicenow_incidents.csv"
 CATEGORY_PROXY = {"Software": "failure", "Network": "failure", "Hardware": "failure",
                   "Inquiry / Help": "howto", "Access": "request"}
-
-
-def find_banking77(explicit: str | None) -> Path | None:
-    """The folder holding ``banking77/``: ``--data``, else ``../shared/data`` from cwd or repo."""
-    places = [Path(explicit)] if explicit else [Path.cwd() / ".." / "shared" / "data",
-                                               REPO.parent / "shared" / "data"]
-    return next((p.resolve() for p in places if (p / "banking77").is_dir()), None)
 
 
 def read_mapping(path: Path) -> dict[str, str]:
@@ -159,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(MODEL_DIR), help="output folder")
     args = parser.parse_args(argv)
 
-    data = find_banking77(args.data)
+    data = shared_data_dir(args.data, holds="banking77")
     if data is None:
         print("BANKING77 not found; pass --data to the folder that holds banking77/.", file=sys.stderr)
         return 1
@@ -173,12 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     settings = load_settings()
     embedder = make_embedder(settings, progress=False)
-    vectors = {}
-    for split, frame in frames.items():
-        started = time.perf_counter()
-        vectors[split] = cached_encode(frame["text"].tolist(), embedder.encode, embedder.name, args.cache)
-        print(f"{split}: {len(frame)} texts, vectors {vectors[split].shape} "
-              f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    vectors = encode_splits(frames, embedder, args.cache)
     x_train, x_test = vectors["train"].astype(np.float64), vectors["test"].astype(np.float64)
     y_train = frames["train"]["category"].map(mapping).to_numpy(dtype=object)
     y_test = frames["test"]["category"].map(mapping).to_numpy(dtype=object)

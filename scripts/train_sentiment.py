@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from trendminer.config import load_settings
 from trendminer.embed import make_embedder
-from trendminer.evaluate import (POLARITIES, SENTI4SD_FILES, cached_encode, classification_scores,
+from trendminer.evaluate import (POLARITIES, SENTI4SD_FILES, classification_scores, encode_splits,
                                  file_sha256, read_senti4sd, shared_data_dir)
 from trendminer.sentiment import MODEL_DIR, MODEL_FILE, TOKEN_PATTERN, SentimentModel
 
@@ -83,12 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     files = {split: data / "senti4sd" / name for split, name in SENTI4SD_FILES.items()}
     frames = {split: read_senti4sd(path) for split, path in files.items()}
     embedder = make_embedder(load_settings(), progress=False)
-    vectors = {}
-    for split, frame in frames.items():
-        started = time.perf_counter()
-        vectors[split] = cached_encode(frame["text"].tolist(), embedder.encode, embedder.name, args.cache)
-        print(f"{split}: {len(frame)} texts, vectors {vectors[split].shape} "
-              f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    vectors = encode_splits(frames, embedder, args.cache)
     x_train, y_train = vectors["train"], frames["train"]["polarity"].to_numpy()
     x_test, y_test = vectors["test"], frames["test"]["polarity"].to_numpy()
 

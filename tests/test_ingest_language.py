@@ -67,3 +67,8 @@ def test_detect_languages_keeps_index_and_abstains():
     out = detect_languages(texts, TEN)
     assert out.index.tolist() == [10, 11, 12, 13]
     assert out.tolist() == ["de", UNDETERMINED, "en", "de"]
+
+
+def test_detect_languages_missing_text_is_undetermined():
+    out = detect_languages(pd.Series(["", None, SENTENCES[1]]), TEN)
+    assert out.tolist() == [UNDETERMINED, UNDETERMINED, "de"]

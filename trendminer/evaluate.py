@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,14 +39,14 @@ NO_SHARED_DATA = (
 )
 
 
-def shared_data_dir(explicit: str | Path | None = None) -> Path | None:
-    """The folder holding ``senti4sd/``: ``explicit``, else ``../shared/data`` (cwd or repo).
+def shared_data_dir(explicit: str | Path | None = None, holds: str = "senti4sd") -> Path | None:
+    """The folder holding ``holds/``: ``explicit``, else ``../shared/data`` (cwd or repo).
 
-    Returns None when none of the candidates holds ``senti4sd/``.
+    Returns None when none of the candidates holds it.
     """
     for place in _data_candidates(explicit):
-        if (place / "senti4sd").is_dir():
-            return place
+        if (place / holds).is_dir():
+            return place.resolve()
     return None
 
 
@@ -112,6 +114,18 @@ def cached_encode(texts: Sequence[str], encode: Callable[[list[str]], np.ndarray
     vectors = np.asarray(encode(texts), dtype=np.float32)
     target.parent.mkdir(parents=True, exist_ok=True)
     np.save(target, vectors)
+    return vectors
+
+
+def encode_splits(frames: dict[str, pd.DataFrame], embedder, cache_dir: str | Path | None,  # noqa: ANN001
+                  column: str = "text") -> dict[str, np.ndarray]:
+    """Vectors of each split's ``column`` (cached), with the time each took on stderr."""
+    vectors = {}
+    for split, frame in frames.items():
+        started = time.perf_counter()
+        vectors[split] = cached_encode(frame[column].tolist(), embedder.encode, embedder.name, cache_dir)
+        print(f"{split}: {len(frame)} texts, vectors {vectors[split].shape} "
+              f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return vectors
 
 

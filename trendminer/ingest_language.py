@@ -153,8 +153,8 @@ def detect_languages(texts: pd.Series, languages: Sequence[str] = ()) -> pd.Seri
     heads = pc.replace_substring_regex(
         pc.utf8_slice_codeunits(pa.array(texts.astype(str), type=pa.large_string()), 0, _HEAD_CHARS),
         r"\d+", "")
-    codes, distinct = pd.factorize(pd.Series(heads, dtype=pd.ArrowDtype(pa.large_string())))
-    distinct = pa.array(distinct, type=pa.large_string())
+    encoded = pc.dictionary_encode(pc.fill_null(heads, ""))
+    codes, distinct = encoded.indices.to_numpy(), encoded.dictionary
     letters = pc.utf8_length(pc.replace_substring_regex(distinct, r"[^\p{L}]+", "")).to_numpy()
     labels, conf = classify_many(distinct, languages)
     chosen = np.where((letters >= _MIN_LETTERS) & (conf >= _MIN_CONFIDENCE),
