@@ -121,7 +121,7 @@ LANGUAGE = """
 import json, sys, time
 import pandas as pd
 from trendminer.config import load_settings
-from trendminer.ingest_language import _identifier, classify_many
+from trendminer.language import _identifier, classify_many
 frame = pd.read_csv(sys.argv[1], usecols=["short_description", "description"], dtype=str).fillna("")
 texts = (frame["short_description"] + ". " + frame["description"].str.slice(0, 300)).tolist()
 sample = texts[:int(sys.argv[2])]

@@ -31,6 +31,7 @@ from trendminer.report.render import render_pages
 from trendminer.report.models import RunData
 from trendminer.report.views import Builder
 from trendminer.score import PARTS
+from trendminer.window import Window
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = pd.Timestamp("2026-10-31")
@@ -151,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     data = synthetic_run(args.tickets, args.systems, args.topics)
     t1 = time.perf_counter()
     settings = load_settings(overrides=["embed.backend=tfidf"])
-    builder = Builder(data, settings, AS_OF, pd.Timestamp("2026-11-01 02:00"))
+    builder = Builder(data, settings=settings, window=Window.from_settings(AS_OF, settings),
+                      generated_at=pd.Timestamp("2026-11-01 02:00"))
     pages = render_pages(builder)
     t2 = time.perf_counter()
     out = args.out or Path(tempfile.mkdtemp(prefix="tm-bench-reports-"))

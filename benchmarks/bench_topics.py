@@ -5,7 +5,7 @@ command prepares texts (vectors cached in a DuckDB state file, ``--cache``). Eac
 a fresh subprocess on those vectors (passed through a temporary ``.npy``), so the peak RSS is per
 method:
 
-* ``trendminer``: the nightly topic path, the same call as :mod:`trendminer.topic_eval`
+* ``trendminer``: the nightly topic path, the same call as :mod:`trendminer.eval.topics`
   (``registry.update`` on an empty registry with ``topics.default_clusterer(settings).fit``);
   not told the number of topics.
 * ``bertopic``: BERTopic 0.17.4 defaults with ``embedding_model=None`` and
@@ -156,7 +156,7 @@ def prepare(path: Path, text_col: str, label_col: str, cache: Path, config: str 
 def score(truth: np.ndarray, labels: np.ndarray) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from trendminer.topic_eval import hungarian_accuracy
+    from trendminer.eval.topics import hungarian_accuracy
 
     return {"nmi": float(normalized_mutual_info_score(truth, labels)),
             "ari": float(adjusted_rand_score(truth, labels)),

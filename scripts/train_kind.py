@@ -40,7 +40,8 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from trendminer.config import load_settings
 from trendminer.embed import make_embedder
-from trendminer.evaluate import cached_encode, classification_scores, encode_splits, file_sha256, shared_data_dir
+from trendminer.eval.data import cached_encode, encode_splits, file_sha256, shared_data_dir
+from trendminer.eval.sentiment import classification_scores
 from trendminer.kind import KINDS, MODEL_DIR, MODEL_FILE, KindModel
 
 RANDOM_STATE = 0

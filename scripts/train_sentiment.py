@@ -30,8 +30,9 @@ from sklearn.model_selection import StratifiedKFold
 
 from trendminer.config import load_settings
 from trendminer.embed import make_embedder
-from trendminer.evaluate import (POLARITIES, SENTI4SD_FILES, classification_scores, encode_splits,
-                                 file_sha256, read_senti4sd, shared_data_dir)
+from trendminer.eval.data import (POLARITIES, SENTI4SD_FILES, encode_splits, file_sha256, read_senti4sd,
+                                  shared_data_dir)
+from trendminer.eval.sentiment import classification_scores
 from trendminer.sentiment import MODEL_DIR, MODEL_FILE, TOKEN_PATTERN, SentimentModel
 
 RANDOM_STATE = 0

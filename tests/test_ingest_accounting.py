@@ -104,7 +104,7 @@ def test_columns_nothing_uses_are_not_read_but_rows_are_still_checked(tmp_path):
     assert result.accounting.summary() == "3 rows: 2 accepted, 0 duplicate, 1 rejected"
     assert "header has 6" in str(result.accounting.examples[0])
     assert result.raw["title"].tolist() == ["VPN down", "Printer jam"]
-    from trendminer.formats import read_table
+    from trendminer.ingest.formats import read_table
 
     table = read_table(path, SETTINGS["ingest"]["read"], select=lambda names: names[:3])
     assert list(table.frame.columns) == ["number", "opened_at", "short_description"]

@@ -9,7 +9,7 @@ import pytest
 from trendminer.clean import clean_tickets
 from trendminer.config import default_dict, load_settings
 from trendminer.ingest import read_exports
-from trendminer.ingest_presets import choose
+from trendminer.ingest.presets import choose
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 UCI = Path(__file__).resolve().parents[2] / "shared" / "data" / "uci-incident-log" / "incident_event_log.zip"
@@ -170,7 +170,7 @@ def test_ingest_real_uci_event_log():
     ["2026-02-30 10:00:00", "2026-10-31 10:00:00"],          # an impossible day: pandas path
 ])
 def test_plain_iso_fast_path_agrees_with_pandas(values):
-    from trendminer.ingest_dates import _iso, _plain_iso
+    from trendminer.ingest.dates import _iso, _plain_iso
 
     series = pd.Series(values)
     parsed = _iso(series, "UTC")

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from trendminer.clean import ID_PATTERNS, clean_tickets, redact
 from trendminer.cli import cli
 from trendminer.config import load_settings
-from trendminer.redaction_eval import evaluate, generate_cases
+from trendminer.eval.redaction import evaluate, generate_cases
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

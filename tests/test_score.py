@@ -5,7 +5,9 @@ import pandas as pd
 
 from trendminer.score import poisson_interval, system_scores
 from trendminer.catalogue import Catalogue
+from trendminer.report.phrases import reason_text
 from trendminer.trends import trends
+from trendminer.window import Window
 
 
 def _world(fast_settings, spec):
@@ -24,12 +26,15 @@ def _world(fast_settings, spec):
     signals = frame[["ticket_id", "kind", "irritation"]]
     assignments = pd.DataFrame({"ticket_id": frame["ticket_id"], "topic_id": -1})
     info = pd.DataFrame({"topic_id": [], "label": []})
-    tr = trends(tickets, attribution, assignments, info, as_of, fast_settings)
+    window = Window.from_settings(as_of, fast_settings)
+    tr = trends(tickets, attribution=attribution, assignments=assignments, info=info, window=window,
+                settings=fast_settings)
     catalogue = Catalogue(pd.DataFrame({
         "name": list(spec), "aliases": [[] for _ in spec], "vendor": "", "owner_team": "",
         "lifecycle": ["sunset" if s == "Old" else "active" for s in spec],
         "user_count": pd.array([1000] * len(spec), dtype="Int64"), "criticality": ""}))
-    return system_scores(tickets, attribution, signals, tr, catalogue, as_of, fast_settings)
+    return system_scores(tickets, attribution=attribution, signals=signals, trends=tr, catalogue=catalogue,
+                         window=window, settings=fast_settings)
 
 
 def test_score_ranks_failures_and_irritation_and_explains(fast_settings):
@@ -43,7 +48,7 @@ def test_score_ranks_failures_and_irritation_and_explains(fast_settings):
     assert not scores.loc["Tiny", "rankable"] and scores.loc["Tiny", "rank"] > scores.loc["Old", "rank"]
     parts = scores[[c for c in scores.columns if c.startswith("part_")]].sum(axis=1)
     np.testing.assert_allclose(parts, scores["trouble_score"])
-    assert any("80 failures" in r or "94%" in r for r in scores.loc["Bad", "reasons"])
+    assert any("80 failures" in r or "94%" in r for r in map(reason_text, scores.loc["Bad", "reasons"]))
 
 
 def test_score_poisson_interval_contains_the_count():
@@ -73,14 +78,17 @@ def _weekly_world(fast_settings, failures, howto=None, with_topics=True):
     tickets = frame[["ticket_id", "opened_at", "caller_key"]]
     attribution = frame[["ticket_id", "system"]]
     no_topics = pd.DataFrame({"ticket_id": frame["ticket_id"], "topic_id": -1})
-    tr = trends(tickets, attribution, no_topics, pd.DataFrame({"topic_id": [], "label": []}), as_of, fast_settings)
+    window = Window.from_settings(as_of, fast_settings)
+    tr = trends(tickets, attribution=attribution, assignments=no_topics, info=pd.DataFrame({"topic_id": [], "label": []}),
+                window=window, settings=fast_settings)
     names = sorted(frame["system"].unique())
     catalogue = Catalogue(pd.DataFrame({"name": names, "aliases": [[] for _ in names], "vendor": "",
                                         "owner_team": "", "lifecycle": "active",
                                         "user_count": pd.array([1000] * len(names), dtype="Int64"),
                                         "criticality": ""}))
-    return system_scores(tickets, attribution, frame[["ticket_id", "kind", "irritation"]], tr, catalogue, as_of,
-                         fast_settings, frame[["ticket_id", "topic_id"]] if with_topics else None).set_index("system")
+    return system_scores(tickets, attribution=attribution, signals=frame[["ticket_id", "kind", "irritation"]], trends=tr,
+                         assignments=frame[["ticket_id", "topic_id"]] if with_topics else None, catalogue=catalogue,
+                         window=window, settings=fast_settings).set_index("system")
 
 
 def test_score_upgrade_needs_a_lasting_step_not_a_spike(fast_settings):
@@ -94,12 +102,12 @@ def test_score_upgrade_needs_a_lasting_step_not_a_spike(fast_settings):
     assert stepped["recommendation"] == "upgrade"
     assert (stepped["step_week"], stepped["step_before"], stepped["step_after"], stepped["step_elevated"],
             stepped["step_weeks"]) == ("2026-09-20", 5.0, 20.0, 6, 6)
-    assert stepped["reasons"][0].startswith("upgrade: failures stepped up from 5.0 to 20.0 a week (4.0x) "
+    assert reason_text(stepped["reasons"][0]).startswith("upgrade: failures stepped up from 5.0 to 20.0 a week (4.0x) "
                                             "from the week of 2026-09-20 and stayed up in 6 of 6 weeks since")
     assert scores.loc["Spiked", "recommendation"] == "fix"
-    assert not any(r.startswith("upgrade") for r in scores.loc["Spiked", "reasons"])
+    assert not any(r["rule"] == "upgrade" for r in scores.loc["Spiked", "reasons"])
     for name in ("Drifting", "Flickering"):
-        assert not any(r.startswith("upgrade") for r in scores.loc[name, "reasons"]), name
+        assert not any(r["rule"] == "upgrade" for r in scores.loc[name, "reasons"]), name
 
 
 def test_score_upgrade_needs_history_before_the_step(fast_settings):
@@ -125,7 +133,7 @@ def test_score_howto_heavy_systems_get_document_train_or_redesign(fast_settings)
     assert scores.loc["Drilled", "howto_repeat_share"] == 1.0
     assert scores.loc["Faq", "recommendation"] == "document"
     assert (scores.loc["Faq", "howto_topics"], scores.loc["Faq", "howto_repeat_share"]) == (2.0, 0.0)
-    assert scores.loc["Faq", "reasons"][0] == (
+    assert reason_text(scores.loc["Faq", "reasons"][0]) == (
         "document: 83% of its tickets are how-to questions, in the equivalent of 2.0 equally common topics "
         "(redesign from 6), 0% from repeat askers (train from 50%): recurring questions that documentation answers")
 

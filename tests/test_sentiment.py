@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from trendminer.cli import cli
 from trendminer.errors import InputError, ModelError
-from trendminer.evaluate import classification_scores, read_senti4sd
+from trendminer.eval.data import read_senti4sd
+from trendminer.eval.sentiment import classification_scores
 from trendminer.sentiment import MODEL_DIR, SentimentModel, default_model_path, load_model, negativity
 
 RNG_SEEDS = [0, 1, 2]

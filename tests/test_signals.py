@@ -6,6 +6,7 @@ import pytest
 
 from trendminer.nlp import cue_counts, docs
 from trendminer.signals import shouting, ticket_kind
+from trendminer.window import Window
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -42,7 +43,7 @@ def test_signals_components_and_weights(fast_settings):
         {"ticket_id": "A", "title": "VPN DOWN AGAIN!!! unacceptable", "reopen_count": 2, "reassignment_count": 3},
         {"ticket_id": "B", "title": "How do I request a new badge?"},
     ])
-    out = signals(tickets, fast_settings)
+    out = signals(tickets, settings=fast_settings)
     assert out["kind"].tolist() == ["failure", "howto"]
     # caps are half the letters (no shouting from case), "!!!" adds 0.4; one frustration word = 0.5
     # no sentiment, attribution, CSAT or escalation given; open, and measured up to the data's end (0 h)
@@ -50,7 +51,7 @@ def test_signals_components_and_weights(fast_settings):
     weights = fast_settings["signals"]["weights"]
     assert out.loc[0, "irritation"] == pytest.approx(
         (0.3 * 0.5 + 0.2 + 0.1 * 0.4 + 0.15 + 0.15) / sum(weights[c] for c in COMPONENTS))
-    with_sentiment = signals(tickets, fast_settings, negativity=np.array([1.0, 0.0]))
+    with_sentiment = signals(tickets, settings=fast_settings, negativity=np.array([1.0, 0.0]))
     assert with_sentiment.loc[0, "sentiment"] == 1.0
     assert with_sentiment.loc[0, "irritation"] > out.loc[0, "irritation"]
     assert out.loc[1, "irritation"] == 0.0
@@ -92,7 +93,7 @@ def test_signals_process_components(fast_settings):
 
     tickets, attribution = _process_world()
     before = tickets.copy()
-    out = signals(tickets, fast_settings, attribution=attribution, as_of=pd.Timestamp("2026-10-06"))
+    out = signals(tickets, settings=fast_settings, attribution=attribution, window=Window.from_settings(pd.Timestamp("2026-10-06"), fast_settings))
     pd.testing.assert_frame_equal(tickets, before)  # input not modified
     got = out.set_index("ticket_id")
     assert got["repeat_contacts"].tolist() == [0.0, 0.5, 0.0, 1.0, 0.0, 0.0]
@@ -113,14 +114,14 @@ def test_signals_process_components_need_their_inputs(fast_settings):
     from trendminer.signals import signals
 
     tickets, attribution = _process_world()
-    out = signals(tickets, fast_settings)  # no attribution: no repeats; open tickets measured to the data's end
+    out = signals(tickets, settings=fast_settings)  # no attribution: no repeats; open tickets measured to the data's end
     assert out["repeat_contacts"].eq(0.0).all()
     # the data's end is E's opening (10-14 08:00): D has been open 8 days on an 8 h target
     assert out["resolve_time"].tolist() == [0.0, 0.5, 0.0, 1.0, 0.0, 1.0]
     unattributed = attribution.assign(system=fast_settings["systems"]["unattributed"])
-    assert signals(tickets, fast_settings, attribution=unattributed)["repeat_contacts"].eq(0.0).all()
+    assert signals(tickets, settings=fast_settings, attribution=unattributed)["repeat_contacts"].eq(0.0).all()
     anonymous = tickets.assign(caller_key="")
-    assert signals(anonymous, fast_settings, attribution=attribution)["repeat_contacts"].eq(0.0).all()
+    assert signals(anonymous, settings=fast_settings, attribution=attribution)["repeat_contacts"].eq(0.0).all()
 
 
 def test_signals_process_components_follow_the_config():
@@ -131,7 +132,7 @@ def test_signals_process_components_follow_the_config():
     tickets, attribution = _process_world()
     settings = load_settings(SAMPLE_CONFIG, ["signals.repeat_days=20", "signals.resolve_target_hours.1=8",
                                              "signals.escalation_keywords=[]", "signals.csat_neutral=0.2"])
-    got = signals(tickets, settings, attribution=attribution, as_of=pd.Timestamp("2026-10-06")).set_index("ticket_id")
+    got = signals(tickets, settings=settings, attribution=attribution, window=Window.from_settings(pd.Timestamp("2026-10-06"), settings)).set_index("ticket_id")
     assert got["repeat_contacts"].tolist() == [0.0, 0.5, 0.0, 1.0, 1.0, 0.0]
     assert got.loc["B", "resolve_time"] == 0.0     # 8 h is now on target
     assert got.loc["B", "low_csat"] == 0.0         # 0.25 is above the neutral 0.2

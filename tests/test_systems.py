@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from trendminer.cli import cli
 from trendminer.config import load_settings
 from trendminer.errors import InputError
-from trendminer.evaluate import ATTRIBUTION_LABELS, attribution_scores, read_attribution_labels
+from trendminer.eval.attribution import ATTRIBUTION_LABELS, attribution_scores, read_attribution_labels
 from trendminer.schema import TICKETS
 from trendminer.catalogue import load_catalogue
 from trendminer.suggest import suggest
@@ -47,11 +47,11 @@ def tickets(titles: list[str], fields: list[str] | None = None) -> pd.DataFrame:
 
 
 def systems_of(titles, catalogue, settings, fields=None) -> list[str]:
-    return attribute(tickets(titles, fields), catalogue, settings)["system"].tolist()
+    return attribute(tickets(titles, fields), catalogue=catalogue, settings=settings)["system"].tolist()
 
 
 def test_field_wins_over_text(catalogue, settings):
-    got = attribute(tickets(["Outlook crashes"], ["Jira"]), catalogue, settings)
+    got = attribute(tickets(["Outlook crashes"], ["Jira"]), catalogue=catalogue, settings=settings)
     assert got[["system", "source", "confidence"]].values.tolist() == [["Jira", "field", 1.0]]
 
 
@@ -60,7 +60,7 @@ def test_unknown_field_value_is_kept(catalogue, settings):
 
 
 def test_exact_name_and_alias(catalogue, settings):
-    got = attribute(tickets(["Exchange mail not syncing", "cannot log in to okta"]), catalogue, settings)
+    got = attribute(tickets(["Exchange mail not syncing", "cannot log in to okta"]), catalogue=catalogue, settings=settings)
     assert got["system"].tolist() == ["Outlook", "Okta SSO"]
     assert got["source"].tolist() == ["catalogue", "catalogue"]
 
@@ -73,7 +73,7 @@ def test_term_written_with_or_without_spaces(catalogue, settings):
 
 
 def test_abbreviation_spelled_out(catalogue, settings):
-    got = attribute(tickets(["please unlock my single sign on account"]), catalogue, settings)
+    got = attribute(tickets(["please unlock my single sign on account"]), catalogue=catalogue, settings=settings)
     assert got[["system", "source", "confidence"]].values.tolist() == [["Okta SSO", "fuzzy", 0.75]]
 
 
@@ -84,7 +84,7 @@ def test_abbreviation_needs_base_forms(catalogue, settings):
 
 def test_misspellings(catalogue, settings):
     titles = ["no new mails in outlock", "jria board not loading", "teamz audio issues", "vnp very slow"]
-    got = attribute(tickets(titles), catalogue, settings)
+    got = attribute(tickets(titles), catalogue=catalogue, settings=settings)
     assert got["system"].tolist() == ["Outlook", "Jira", "Microsoft Teams", "GlobalProtect VPN"]
     assert set(got["source"]) == {"fuzzy"}
     assert got["confidence"].between(0.5, 0.8).all()
@@ -102,7 +102,7 @@ def test_prefix_of_long_multiword_term(catalogue, settings):
 
 
 def test_nothing_named_is_unattributed(catalogue, settings):
-    got = attribute(tickets(["need a new mouse"]), catalogue, settings)
+    got = attribute(tickets(["need a new mouse"]), catalogue=catalogue, settings=settings)
     assert got[["system", "source", "confidence"]].values.tolist() == [["(unattributed)", "none", 0.0]]
 
 
@@ -111,14 +111,14 @@ def test_most_mentioned_system_wins(catalogue, settings):
 
 
 def test_empty_catalogue_attributes_fields_only(settings):
-    got = attribute(tickets(["Outlook crashes", "x"], ["", "Tableau"]), load_catalogue(None), settings)
+    got = attribute(tickets(["Outlook crashes", "x"], ["", "Tableau"]), catalogue=load_catalogue(None), settings=settings)
     assert got["system"].tolist() == ["(unattributed)", "Tableau"]
 
 
 def test_input_not_modified(catalogue, settings):
     frame = tickets(["Outlook crashes"])
     before = frame.copy()
-    attribute(frame, catalogue, settings)
+    attribute(frame, catalogue=catalogue, settings=settings)
     pd.testing.assert_frame_equal(frame, before)
 
 
@@ -139,7 +139,7 @@ def test_suggest_skips_catalogued_rare_and_shouted(catalogue, settings):
 
 def test_suggest_skips_parts_of_attributed_systems(catalogue, settings):
     frame = tickets(["ME21N dump in SAP", "ME21N dump in SAP GUI", "ME21N slow in SAP"])
-    attribution = attribute(frame, catalogue, settings)
+    attribution = attribute(frame, catalogue=catalogue, settings=settings)
     assert suggest(frame, catalogue, settings, min_tickets=1)["name"].tolist() == ["ME21N"]
     assert suggest(frame, catalogue, settings, min_tickets=1, attribution=attribution).empty
 
@@ -216,7 +216,7 @@ def test_systems_field_selects_what_is_ranked(fast_settings, field, expected):
         {"ticket_id": "C", "title": "no field at all, not even outlok"},
     ])
     settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf", f"systems.field={field!r}"])
-    got = attribute(tickets, load_catalogue(settings["systems"]["catalogue"]), settings)
+    got = attribute(tickets, catalogue=load_catalogue(settings["systems"]["catalogue"]), settings=settings)
     assert got["system"].tolist() == expected
     assert got["source"].tolist()[:1] == ["field"]
 
@@ -228,4 +228,4 @@ def test_systems_field_rejects_unknown_values(fast_settings):
 
     settings = load_settings(overrides=["systems.field='caller'"])
     with pytest.raises(ConfigError, match="systems.field = 'caller' is not one of 'system', 'assignment_group'"):
-        attribute(_tickets([{"ticket_id": "A"}]), load_catalogue(""), settings)
+        attribute(_tickets([{"ticket_id": "A"}]), catalogue=load_catalogue(""), settings=settings)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trendminer.window import Window
 from trendminer.trends import flag_counts, trends
 
 
@@ -27,7 +28,8 @@ def test_trends_counts_windows_per_system_and_topic(fast_settings):
     attribution = pd.DataFrame({"ticket_id": tickets["ticket_id"], "system": "VPN"})
     assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"], "topic_id": [0] * 22 + [-1] * 28})
     info = pd.DataFrame({"topic_id": [0], "label": ["vpn outage"]})
-    out = trends(tickets, attribution, assignments, info, as_of, fast_settings).set_index("entity")
+    out = trends(tickets, attribution=attribution, assignments=assignments, info=info,
+                 window=Window.from_settings(as_of, fast_settings), settings=fast_settings).set_index("entity")
     assert (out.loc["VPN", "recent"], out.loc["VPN", "baseline"]) == (22, 28)
     assert out.loc["VPN", "flag"] == "spiking" and out.loc["VPN", "expected"] == 7.0
     assert out.loc["0", "label"] == "vpn outage" and out.loc["0", "flag"] == "new"
@@ -41,7 +43,8 @@ def test_trends_one_day_burst_spikes_the_night_it_starts(fast_settings):
     attribution = pd.DataFrame({"ticket_id": tickets["ticket_id"], "system": "VPN"})
     assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"], "topic_id": -1})
     info = pd.DataFrame({"topic_id": [], "label": []})
-    row = trends(tickets, attribution, assignments, info, as_of, fast_settings).set_index("entity").loc["VPN"]
+    row = trends(tickets, attribution=attribution, assignments=assignments, info=info,
+                 window=Window.from_settings(as_of, fast_settings), settings=fast_settings).set_index("entity").loc["VPN"]
     assert (row["recent"], row["expected"]) == (33, 21.0)          # the week alone: 1.6x
     assert (row["today"], row["today_expected"]) == (15, 3.0)      # the day: 5x its weekday
     assert row["flag"] == "spiking" and row["since"] == "2026-10-28"

@@ -15,7 +15,7 @@ _EXPORTS = {
     "load_settings": "config", "Settings": "config",
     "TrendminerError": "errors", "InputError": "errors", "ConfigError": "errors",
     "StateError": "errors", "ModelError": "errors",
-    "TopicClusterer": "cluster", "evaluate_topics": "topic_eval",
+    "TopicClusterer": "cluster", "evaluate_topics": "eval.topics",
 }
 __all__ = ["__version__", *_EXPORTS]
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Settings
-from .ingest_language import UNDETERMINED, detect_languages
+from .language import UNDETERMINED, detect_languages
 from .schema import TICKETS, Tickets, validate
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")

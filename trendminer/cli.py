@@ -5,11 +5,14 @@ to fix); 2 a usage error (unknown option, bad date).
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 import warnings
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import click
 import pandas as pd
@@ -28,6 +31,17 @@ def _as_of(value: str | None) -> pd.Timestamp:
         return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a :class:`TrendminerError` raised by the library into ``Error: <message>`` and exit 1."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TrendminerError as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
 
 
 class _JsonFormatter(logging.Formatter):
@@ -75,6 +89,7 @@ def cli() -> None:
 @click.option("--rebuild-topics", is_flag=True,
               help="Refit topics on all tickets and match them to the registry (ids kept where they match).")
 @click.option("--strict", is_flag=True, help="Exit 1 without changing anything if any input row is rejected.")
+@user_errors
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
         out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
@@ -95,13 +110,10 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     _setup_logging(quiet, log_format)
     when = _as_of(as_of)
     generated_at = pd.Timestamp(datetime.now()).floor("s")
-    try:
-        settings = load_settings(config, overrides)
-        report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
-                              state_path=state_path, out_dir=out_dir, progress=not quiet,
-                              rebuild_topics=rebuild_topics, strict=strict)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = load_settings(config, overrides)
+    report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
+                          state_path=state_path, out_dir=out_dir, progress=not quiet,
+                          rebuild_topics=rebuild_topics, strict=strict)
     if log_format == "json":
         click.echo(json.dumps({"summary": report.summary(), "exit_code": report.return_code}), err=True)
     else:
@@ -117,6 +129,7 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
 @set_option
 @as_of_option
 @click.option("--strict", is_flag=True, help="Exit 1 if any row is rejected.")
+@user_errors
 def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
              strict: bool = False) -> None:
     """Check exports against the column map and print the row accounting; changes nothing.
@@ -127,17 +140,10 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
 
         trendminer validate export.csv --config trendminer.toml
     """
-    from .clean import clean_tickets
-    from .ingest import read_exports
+    from .pipeline import load_tickets
 
     _setup_logging(quiet=True)
-    settings = load_settings(config, overrides)
-    try:
-        result = read_exports(list(inputs), settings, _as_of(as_of))
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
-    acc = result.accounting
-    acc.count_languages(clean_tickets(result.raw, settings)["language"], settings["ingest"]["main_language"])
+    acc = load_tickets(list(inputs), load_settings(config, overrides), _as_of(as_of)).accounting
     click.echo(acc.summary())
     for reason, n in acc.reasons.most_common():
         click.echo(f"  rejected {n}: {reason}")
@@ -161,6 +167,7 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
               help="Reports of the last night go to OUT/<to>/.")
 @click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
               type=click.Path(dir_okay=False), help="The DuckDB state file to fill.")
+@user_errors
 def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], start: str, end: str,
            out_dir: str, state_path: str) -> None:
     """Back-fill the history from one export by running night by night.
@@ -177,12 +184,9 @@ def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ..
 
     _setup_logging(quiet=True)
     generated_at = pd.Timestamp(datetime.now()).floor("s")
-    try:
-        reports = replay_nights(list(inputs), load_settings(config, overrides), start=_as_of(start),
-                                end=_as_of(end), generated_at=generated_at, state_path=state_path,
-                                out_dir=out_dir, progress=True)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    reports = replay_nights(list(inputs), load_settings(config, overrides), start=_as_of(start),
+                            end=_as_of(end), generated_at=generated_at, state_path=state_path,
+                            out_dir=out_dir, progress=True)
     for report in reports:
         if report.spikes:
             click.echo(f"{report.as_of.date()} spiking/new: {'; '.join(report.spikes[:4])}")
@@ -200,6 +204,7 @@ def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ..
               type=click.Path(dir_okay=False), help="The state file to check.")
 @click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
               help="The report folder to check.")
+@user_errors
 def doctor(config: str | None, state_path: str, out_dir: str) -> None:
     """Check the installation: model and its hash, spaCy data, state, output folder, disk.
 
@@ -211,10 +216,7 @@ def doctor(config: str | None, state_path: str, out_dir: str) -> None:
     """
     from .doctor import checks
 
-    try:
-        settings = load_settings(config)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = load_settings(config)
     failed = 0
     for name, ok, detail in checks(settings, state_path, out_dir):
         failed += not ok
@@ -243,6 +245,7 @@ def eval_group() -> None:
               help="DuckDB file to cache the embeddings in between evaluations.")
 @config_option
 @set_option
+@user_errors
 def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, cache: str | None,
                 config: str | None, overrides: tuple[str, ...]) -> None:
     """Score the topic stage on a labelled CSV: one JSON line on stdout.
@@ -254,15 +257,12 @@ def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, c
 
         trendminer eval topics ../shared/data/banking77/test.csv --text-col text --label-col category
     """
-    from .topic_eval import evaluate_topics
+    from .eval.topics import evaluate_topics
 
     _setup_logging(quiet=True)
     extra = [f"embed.backend={json.dumps(backend)}"] if backend else []
-    try:
-        scores = evaluate_topics(path, text_col, label_col, load_settings(config, [*overrides, *extra]),
-                                 cache=cache)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    scores = evaluate_topics(path, text_col, label_col, load_settings(config, [*overrides, *extra]),
+                             cache=cache)
     click.echo(json.dumps(scores))
 
 
@@ -273,6 +273,7 @@ def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, c
 @click.option("--show-misses", is_flag=True, help="Print each planted string that was not redacted.")
 @config_option
 @set_option
+@user_errors
 def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | None,
                    overrides: tuple[str, ...]) -> None:
     """Print recall and precision of the redaction on a seeded, labelled test set.
@@ -285,12 +286,9 @@ def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | N
 
         trendminer eval redaction --tickets 300 --seed 1
     """
-    from .redaction_eval import evaluate, generate_cases
+    from .eval.redaction import evaluate, generate_cases
 
-    try:
-        settings = load_settings(config, overrides)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = load_settings(config, overrides)
     score = evaluate(generate_cases(n_tickets, seed), tuple(settings["clean"]["id_patterns"]))
     click.echo("\n".join(score.lines()))
     for miss in score.misses if show_misses else []:
@@ -304,6 +302,7 @@ def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | N
               help="Cache the test-split embeddings here. Default: a folder in the system temp dir.")
 @config_option
 @set_option
+@user_errors
 def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | None,
                    overrides: tuple[str, ...]) -> None:
     """Print the sentiment model's macro-F1 (and per class) on the Senti4SD test split.
@@ -318,7 +317,8 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
     from pathlib import Path
 
     from .embed import make_embedder
-    from .evaluate import NO_SHARED_DATA, _data_candidates, sentiment_scores, shared_data_dir
+    from .eval.data import NO_SHARED_DATA, _data_candidates, shared_data_dir
+    from .eval.sentiment import sentiment_scores
 
     _setup_logging(quiet=True)
     found = shared_data_dir(data_dir)
@@ -326,12 +326,9 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
         places = ", ".join(str(p) for p in _data_candidates(data_dir))
         click.echo("skipped: " + NO_SHARED_DATA.format(places=places), err=True)
         return
-    try:
-        embedder = make_embedder(load_settings(config, overrides), progress=False)
-        scores = sentiment_scores(found, embedder.encode, embedder.name,
-                                  cache_dir or Path(tempfile.gettempdir()) / "trendminer-senti4sd")
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    embedder = make_embedder(load_settings(config, overrides), progress=False)
+    scores = sentiment_scores(found, embedder.encode, embedder.name,
+                              cache_dir or Path(tempfile.gettempdir()) / "trendminer-senti4sd")
     click.echo("sentiment, Senti4SD test split: " + "\n".join(scores.lines()))
 
 
@@ -339,6 +336,7 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
 @click.option("--show-errors", is_flag=True, help="Print each wrongly attributed or missed ticket.")
 @config_option
 @set_option
+@user_errors
 def eval_attribution(show_errors: bool, config: str | None, overrides: tuple[str, ...]) -> None:
     """Print precision and recall of system attribution on the hand-labelled sample slice.
 
@@ -350,13 +348,10 @@ def eval_attribution(show_errors: bool, config: str | None, overrides: tuple[str
 
         trendminer eval attribution
     """
-    from .evaluate import attribution_eval
+    from .eval.attribution import attribution_eval
 
     _setup_logging(quiet=True)
-    try:
-        scores = attribution_eval(load_settings(config, overrides))
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    scores = attribution_eval(load_settings(config, overrides))
     click.echo("\n".join(scores.lines()))
     for ticket, truth, got in scores.errors if show_errors else []:
         click.echo(f"  {ticket}: labelled {truth!r}, attributed {got!r}")
@@ -373,6 +368,7 @@ def systems_group() -> None:
 @click.option("--top", default=30, show_default=True, help="At most this many names.")
 @config_option
 @set_option
+@user_errors
 def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, config: str | None,
                     overrides: tuple[str, ...]) -> None:
     """List frequent product-like names in the tickets that the catalogue lacks, ranked.
@@ -384,13 +380,10 @@ def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, config:
 
         trendminer systems suggest export.csv --config trendminer.toml
     """
-    from .suggest import suggest_from_exports
+    from .pipeline import suggest_systems
 
     _setup_logging(quiet=True)
-    try:
-        frame = suggest_from_exports(list(inputs), load_settings(config, overrides), min_tickets, top)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
+    frame = suggest_systems(list(inputs), load_settings(config, overrides), min_tickets=min_tickets, top=top)
     click.echo(frame.to_csv(index=False), nl=False)
 
 

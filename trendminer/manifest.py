@@ -20,6 +20,7 @@ import pandas as pd
 from .config import Settings
 from .embed import Embedder, file_sha256
 from .ingest import Accounting
+from .window import Window
 
 PACKAGES = ("trendminer", "duckdb", "pandas", "numpy", "scikit-learn", "spacy",
             "sentence-transformers", "torch", "jinja2")
@@ -60,10 +61,11 @@ def peak_rss_mb() -> float:
 
 
 def build_manifest(settings: Settings, inputs: Sequence[str | Path], accounting: Accounting,
-                   as_of: pd.Timestamp, embedder: Embedder, timer: StageTimer) -> dict[str, Any]:
-    """Everything needed to tell how a set of reports was produced."""
+                   window: Window, embedder: Embedder, timer: StageTimer) -> dict[str, Any]:
+    """Everything needed to tell how a set of reports was produced, and the window they cover."""
     return {
-        "as_of": str(as_of.date()),
+        "as_of": str(window.as_of.date()),
+        "window": window.describe(),
         "random_state": int(settings["topics"]["random_state"]),
         "versions": versions(),
         "model": {"name": embedder.name, "weights_sha256": getattr(embedder, "weights_sha256", "")},

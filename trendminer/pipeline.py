@@ -1,8 +1,13 @@
-"""The one place that orders the stages of a run.
+"""The one front door: the only place that orders the stages.
 
-ingest -> clean/redact -> store (upsert) -> systems -> embed (cached) -> topics -> signals
--> trends -> score -> report. All state writes happen in one transaction, committed only
+:func:`load_tickets` is how anything gets cleaned tickets and their row accounting (run,
+replay, validate, suggest and every evaluation); :func:`run` and :func:`replay` are the
+nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> systems ->
+embed (cached) -> topics -> signals -> trends -> score -> report, all for one
+:class:`~trendminer.window.Window`. All state writes happen in one transaction, committed only
 after the reports are rendered; the report folder is renamed into place after the commit.
+
+May import every stage; no stage imports this module.
 """
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .catalogue import Catalogue, load_catalogue
+from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
@@ -23,19 +30,85 @@ from .errors import InputError
 from .ingest import Accounting, read_exports
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
-from .registry import stability
-from .report.render import write_reports
+from .quality import run_quality
 from .report.models import RunData
+from .report.render import write_reports
 from .report.views import Builder
+from .schema import Tickets
 from .score import system_scores
 from .signals import signals
 from .store import State
-from .catalogue import Catalogue, load_catalogue
 from .systems import attribute
 from .topics import Clusterer, load_curation, topics
-from .trends import trends, window_end
+from .trends import trends
+from .window import Window
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedTickets:
+    """Cleaned, redacted tickets of some exports and where every input row went."""
+
+    tickets: Tickets
+    accounting: Accounting
+
+
+def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None,
+                 *, strict: bool = False) -> LoadedTickets:
+    """Read, check, deduplicate, clean and redact ticket exports; detect their languages.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Export files (CSV, JSON, JSON Lines, Parquet, XLSX, or a zip holding one).
+    settings : Settings
+        Uses ``ingest`` and ``clean``.
+    as_of : Timestamp, optional
+        The night's last day: rows opened after it are rejected as future-dated. None (an
+        evaluation, a suggestion) accepts every date.
+    strict : bool
+        Raise :class:`~trendminer.errors.InputError` when any row is rejected, before cleaning.
+
+    Returns
+    -------
+    LoadedTickets
+        ``tickets`` follows ``TICKETS``; ``accounting`` balances rows = accepted + duplicates
+        + rejected and knows the languages of the accepted tickets.
+
+    Raises
+    ------
+    TrendminerError
+        For any problem the user can fix; nothing is changed.
+    """
+    ingested = read_exports(paths, settings, None if as_of is None else pd.Timestamp(as_of).normalize())
+    acc = ingested.accounting
+    if strict and acc.rejected:
+        examples = "\n".join(f"  {e}" for e in acc.examples[:10])
+        raise InputError(f"--strict: {acc.summary()}; nothing was changed.\n{examples}\n"
+                         "Fix the rows (or run without --strict to skip them and count them in the digest).")
+    cleaned = clean_tickets(ingested.raw, settings)
+    acc.count_languages(cleaned["language"], settings["ingest"]["main_language"])
+    return LoadedTickets(cleaned, acc)
+
+
+def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tickets: int = 3,
+                    top: int = 30) -> pd.DataFrame:
+    """Names frequent in the exports' tickets that the configured catalogue lacks.
+
+    See :func:`trendminer.suggest.suggest` for the columns.
+
+    Raises
+    ------
+    TrendminerError
+        If an export or the catalogue cannot be read.
+    """
+    from .suggest import suggest
+
+    tickets = load_tickets(paths, settings).tickets
+    catalogue = load_catalogue(settings["systems"]["catalogue"])
+    return suggest(tickets, catalogue, settings, min_tickets, top,
+                   attribute(tickets, catalogue=catalogue, settings=settings))
 
 
 @dataclass
@@ -70,66 +143,6 @@ class RunReport:
         return (f"trendminer {self.as_of.date()}: {self.accounting.summary()}; {self.analysed} tickets "
                 f"analysed, {self.embedded} embedded, {self.n_topics} topics, {self.remainder} in remainder; "
                 f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
-
-
-def run_quality(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFrame, info: pd.DataFrame,
-                attribution: pd.DataFrame, settings: Settings, embedded: int,
-                previous: pd.DataFrame | None) -> dict[str, float]:
-    """The figures that tell a good night from a bad one (shown in the digest's run quality)."""
-    sizes = info["size"] if len(info) else pd.Series([0])
-    remainder = int((assignments["topic_id"] < 0).sum())
-    main = [settings["ingest"]["main_language"], "und", ""]
-    return {"remainder": remainder, "remainder_share": remainder / max(len(tickets), 1),
-            "largest": float(sizes.max()), "median": float(np.median(sizes)), "embedded": embedded,
-            "unattributed": int((attribution["source"] == "none").sum()),
-            "other_language": int((~tickets["language"].isin(main)).sum()),
-            "stability": stability(previous, assignments) if previous is not None else float("nan"),
-            "silhouette": sampled_silhouette(vectors, assignments["topic_id"].to_numpy(),
-                                             int(settings["topics"]["random_state"]))}
-
-
-def sampled_silhouette(vectors: np.ndarray, labels: np.ndarray, random_state: int, sample: int = 2000) -> float:
-    """Cosine silhouette of the tickets in topics, on a seeded sample (NaN below two topics)."""
-    from sklearn.metrics import silhouette_score
-
-    inside = labels >= 0
-    if len(set(labels[inside].tolist())) < 2 or inside.sum() <= 2:
-        return float("nan")
-    return float(silhouette_score(vectors[inside], labels[inside], metric="cosine",
-                                  sample_size=min(sample, int(inside.sum())), random_state=random_state))
-
-
-def _changes(state: State, as_of: pd.Timestamp, info: pd.DataFrame, scores: pd.DataFrame,
-             trend: pd.DataFrame) -> list[str]:
-    prev = state.previous_run(as_of)
-    if prev is None:
-        return []
-    out = [f"Compared with the run of {prev['as_of'].date()}."]
-    old_topics = state.snapshot("topic_snapshots", prev["run_id"])
-    new_labels = sorted(set(info["label"]) - set(old_topics["label"]))
-    gone = sorted(set(old_topics["label"]) - set(info["label"]))
-    if new_labels:
-        out.append(f"{len(new_labels)} topic labels not seen last time: " + "; ".join(new_labels[:8]))
-    if gone:
-        out.append(f"{len(gone)} topic labels from last time are gone: " + "; ".join(gone[:8]))
-    old_sys = state.snapshot("system_snapshots", prev["run_id"]).set_index("system")
-    for _, row in scores[scores["rankable"]].head(10).iterrows():
-        if row["system"] in old_sys.index:
-            before = old_sys.loc[row["system"]]
-            if int(before["rank"]) != int(row["rank"]):
-                out.append(f"{row['system']} moved from rank {int(before['rank'])} to {int(row['rank'])}.")
-            if before["recommendation"] != row["recommendation"]:
-                out.append(f"{row['system']}: recommendation changed from {before['recommendation']} "
-                           f"to {row['recommendation']}.")
-        else:
-            out.append(f"{row['system']} is ranked for the first time (rank {int(row['rank'])}).")
-    old_flags = state.snapshot("trend_snapshots", prev["run_id"])
-    old_flag = dict(zip(old_flags["entity_type"] + ":" + old_flags["entity"], old_flags["flag"]))
-    for _, row in trend[trend["flag"] != "steady"].iterrows():
-        if old_flag.get(f"{row['entity_type']}:{row['entity']}") != row["flag"]:
-            out.append(f"{row['entity_type']} {row['label']} is now {row['flag']} "
-                       f"({int(row['recent'])} vs {row['expected']:.1f} expected).")
-    return out
 
 
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
@@ -169,21 +182,15 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     TrendminerError
         For any problem the user can fix; the state is left as it was.
     """
-    as_of = pd.Timestamp(as_of).normalize()
+    window = Window.from_settings(as_of, settings)
     timer = StageTimer()
     with timer("ingest"):
-        ingested = read_exports(inputs, settings, as_of)
-    if strict and ingested.accounting.rejected:
-        examples = "\n".join(f"  {e}" for e in ingested.accounting.examples[:10])
-        raise InputError(f"--strict: {ingested.accounting.summary()}; nothing was changed.\n{examples}\n"
-                         "Fix the rows (or run without --strict to skip them and count them in the digest).")
-    with timer("clean"):
-        cleaned = clean_tickets(ingested.raw, settings)
-        ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
-    night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
+        loaded = load_tickets(inputs, settings, window.as_of, strict=strict)
+    night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                    embedder or make_embedder(settings, progress=progress), clusterer, timer)
     with RunLock(state_path), State(state_path) as state:
-        return night.run(state, cleaned, as_of, generated_at, out_dir, rebuild_topics)
+        return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
+                         rebuild_topics=rebuild_topics)
 
 
 def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timestamp, end: pd.Timestamp,
@@ -205,18 +212,18 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     if end < start:
         raise InputError(f"--to {end.date()} is before --from {start.date()}.")
     timer = StageTimer()
-    ingested = read_exports(inputs, settings, end)
-    cleaned = clean_tickets(ingested.raw, settings)
-    ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
-    night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
+    loaded = load_tickets(inputs, settings, end)
+    night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                    embedder or make_embedder(settings, progress=progress), clusterer, timer)
     reports = []
     days = pd.date_range(start, end, freq="D")
     with RunLock(state_path):
         for day in tqdm(days, desc="replay", unit="night", disable=not progress, file=sys.stderr):
-            visible = cleaned[cleaned["opened_at"] < window_end(day)]
+            window = Window.from_settings(day, settings)
+            visible = loaded.tickets[loaded.tickets["opened_at"] < window.end]
             with State(state_path) as state:
-                reports.append(night.run(state, visible, day, generated_at, out_dir if day == end else None))
+                reports.append(night.run(state, visible, window=window, generated_at=generated_at,
+                                         out_dir=out_dir if day == end else None))
     return reports
 
 
@@ -251,24 +258,23 @@ class _Night:
         model = load_model()
         return negativity(vectors, tickets["text"].tolist(), model=model) if self._fits(model, vectors) else None
 
-    def run(self, state: State, cleaned: pd.DataFrame, as_of: pd.Timestamp, generated_at: pd.Timestamp,
+    def run(self, state: State, cleaned: Tickets, *, window: Window, generated_at: pd.Timestamp,
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
         settings, timer, catalogue = self.settings, self.timer, self.catalogue
-        end = window_end(as_of)
+        as_of = window.as_of
         with timer("store"):
             stored = state.upsert_tickets(cleaned)
-            start = end - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))
-            tickets = state.tickets(start, end)
+            tickets = state.tickets(*window.period("lookback"))
         with timer("systems"):
-            attribution = attribute(tickets, catalogue, settings)
+            attribution = attribute(tickets, catalogue=catalogue, settings=settings)
         with timer("embed"):
             vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
                                                self.embedder, state)
         with timer("topics"):
             registry, threshold = state.registry()
-            result = topics(tickets, vectors, attribution, settings, registry=registry, threshold=threshold,
-                            as_of=as_of, clusterer=self.clusterer, rebuild=rebuild_topics,
-                            curation=load_curation(settings["topics"]["curation"]))
+            result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
+                            registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
+                            rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]))
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
             # A topic is as old as its registry entry or its oldest ticket, whichever is earlier
@@ -277,23 +283,29 @@ class _Night:
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
         with timer("signals"):
-            sig = signals(tickets, settings, self._negativity(vectors, tickets), attribution=attribution,
-                          as_of=as_of, kind_probabilities=self._kind_probabilities(vectors))
+            sig = signals(tickets, attribution=attribution, window=window, settings=settings,
+                          negativity=self._negativity(vectors, tickets),
+                          kind_probabilities=self._kind_probabilities(vectors))
         with timer("trends"):
-            trend = trends(tickets, attribution, assignments, info, as_of, settings, first_seen)
+            trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
+                           window=window, settings=settings, first_seen=first_seen)
         with timer("score"):
-            scores = system_scores(tickets, attribution, sig, trend, catalogue, as_of, settings, assignments)
+            scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
+                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings)
         prev = state.previous_run(as_of)
-        quality = run_quality(tickets, vectors, assignments, info, attribution, settings, n_embedded,
-                              state.assignments(prev["run_id"]) if prev else None)
-        remainder = int(quality["remainder"])
-        changes = _changes(state, as_of, info, scores, trend)
-        manifest = build_manifest(settings, self.inputs, self.accounting, as_of, self.embedder, timer)
+        quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
+                              embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
+                              settings=settings)
+        previous = None if prev is None else PreviousNight(
+            prev["as_of"], state.snapshot("topic_snapshots", prev["run_id"]),
+            state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
+        changes = night_changes(previous, info=info, scores=scores, trends=trend)
+        manifest = build_manifest(settings, self.inputs, self.accounting, window, self.embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, self.accounting, changes, quality, manifest)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
-                           remainder, spikes["label"].tolist(),
+                           int(quality["remainder"]), spikes["label"].tolist(),
                            scores[scores["rankable"]]["system"].tolist(), None,
                            list(self.accounting.warnings), quality, trend)
         state.record_run(as_of, generated_at, settings.digest,
@@ -305,7 +317,7 @@ class _Night:
         if out_dir is None:
             state.commit()
         else:
-            builder = Builder(data, settings, as_of, generated_at)
+            builder = Builder(data, settings=settings, window=window, generated_at=generated_at)
             with timer("report"):
                 report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
         return report

@@ -17,7 +17,7 @@ import pandas as pd
 from . import nlp
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
-from .trends import window_end
+from .window import Window
 
 COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "sentiment", "reopens", "reassignments",
               "repeat_contacts", "resolve_time", "low_csat", "escalations")
@@ -227,8 +227,8 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
     return latest if pd.notna(latest) else pd.Timestamp(0)
 
 
-def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None = None,
-            attribution: Attribution | None = None, as_of: pd.Timestamp | None = None,
+def signals(tickets: Tickets, *, attribution: Attribution | None = None, window: Window | None = None,
+            settings: Settings, negativity: np.ndarray | None = None,
             kind_probabilities: np.ndarray | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
@@ -244,9 +244,9 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
         the sentiment component is 0 without it.
     attribution : Attribution, optional
         The system of each ticket; the repeat-contacts component is 0 without it.
-    as_of : Timestamp, optional
-        Tickets still open are measured up to the end of this day; without it, up to the
-        latest date in the data.
+    window : Window, optional
+        Tickets still open are measured up to its end; without it, up to the latest date
+        in the data.
     kind_probabilities : ndarray, optional
         ``(n, 3)`` probabilities from :func:`trendminer.kind.kind_probabilities`; used only for
         tickets no rule or category decides (``kind_source`` says which decided).
@@ -266,7 +266,7 @@ def signals(tickets: Tickets, settings: Settings, negativity: np.ndarray | None 
                                        float(opts["kind_min_probability"]))
     cues = [nlp.cue_counts(doc) for doc in nlp.docs(
         [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])])]
-    end = window_end(as_of) if as_of is not None else _data_end(tickets)
+    end = window.end if window is not None else _data_end(tickets)
     repeats = (np.zeros(len(tickets)) if attribution is None else
                prior_contacts(tickets, attribution, float(opts["repeat_days"]), settings["systems"]["unattributed"]))
     out = pd.DataFrame({

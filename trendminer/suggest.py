@@ -123,22 +123,3 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
     frame = pd.DataFrame(rows, columns=list(SUGGESTIONS))
     frame = frame.sort_values(["tickets", "name"], ascending=[False, True], kind="stable")
     return frame.head(top).reset_index(drop=True)
-
-
-def suggest_from_exports(paths: list[str | Path], settings: Settings, min_tickets: int = 3,
-                         top: int = 30) -> pd.DataFrame:
-    """Read and clean ticket exports, then :func:`suggest` against the configured catalogue.
-
-    Raises
-    ------
-    InputError
-        If an export or the catalogue cannot be read.
-    """
-    from .clean import clean_tickets
-    from .ingest import read_exports
-
-    raw = read_exports(paths, settings, pd.Timestamp("2100-01-01")).raw
-    tickets = clean_tickets(raw, settings)
-    catalogue = load_catalogue(settings["systems"]["catalogue"])
-    return suggest(tickets, catalogue, settings, min_tickets, top,
-                   attribute(tickets, catalogue, settings))

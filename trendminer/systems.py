@@ -237,7 +237,7 @@ def _attribution_column(field: str) -> str:
     return ATTRIBUTION_FIELDS[field]
 
 
-def attribute(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> Attribution:
+def attribute(tickets: Tickets, *, catalogue: Catalogue, settings: Settings) -> Attribution:
     """One row per ticket: the system it is about, how that was found, and a confidence.
 
     Parameters

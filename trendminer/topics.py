@@ -115,7 +115,7 @@ def _curate(labels: np.ndarray, curation: dict) -> np.ndarray:
     return labels
 
 
-def topics(tickets: Tickets, vectors: np.ndarray, attribution: Attribution, settings: Settings, *,
+def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, settings: Settings,
            registry: pd.DataFrame, threshold: float | None, as_of: pd.Timestamp,
            clusterer: Clusterer | None = None, rebuild: bool = False,
            curation: dict | None = None) -> TopicsResult:

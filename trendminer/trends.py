@@ -14,11 +14,7 @@ from scipy.stats import poisson
 
 from .config import Settings
 from .schema import TRENDS, Assignments, Attribution, Tickets, TopicInfo, Trends, validate
-
-
-def window_end(as_of: pd.Timestamp) -> pd.Timestamp:
-    """The run covers tickets opened before the end of the ``as_of`` day."""
-    return as_of.normalize() + pd.Timedelta(days=1)
+from .window import Window
 
 
 def flag_counts(recent: np.ndarray, baseline: np.ndarray, scale: float, settings: Settings) -> pd.DataFrame:
@@ -80,7 +76,7 @@ def _daily(data: pd.DataFrame, names: list[str], start: pd.Timestamp, end: pd.Ti
     return table.reindex(index=names, columns=days, fill_value=0)
 
 
-def _today(daily: pd.DataFrame, as_of: pd.Timestamp, part: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def _today(daily: pd.DataFrame, window: Window, part: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The as-of day against the same weekday in the baseline weeks, and since when a flag holds.
 
     A one-day outage is flagged the night it starts even when the week's total is not yet
@@ -88,8 +84,8 @@ def _today(daily: pd.DataFrame, as_of: pd.Timestamp, part: pd.DataFrame, setting
     baseline (a weekday-aware Poisson test with the same spike thresholds).
     """
     opts = settings["trends"]
-    recent_days, base_days = int(opts["recent_days"]), int(opts["baseline_days"])
-    day = as_of.normalize()
+    recent_days, base_days = window.recent_days, window.baseline_days
+    day = window.as_of
     same_weekday = [d for d in daily.columns[:base_days] if d.weekday() == day.weekday()]
     today = daily[day].to_numpy() if day in daily.columns else np.zeros(len(daily), dtype=int)
     expected = daily[same_weekday].mean(axis=1).to_numpy() if same_weekday else np.zeros(len(daily))
@@ -114,19 +110,18 @@ def _today(daily: pd.DataFrame, as_of: pd.Timestamp, part: pd.DataFrame, setting
                         index=part.index)
 
 
-def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
-           info: TopicInfo, as_of: pd.Timestamp, settings: Settings,
-           first_seen: dict[int, pd.Timestamp] | None = None) -> Trends:
+def trends(tickets: Tickets, *, attribution: Attribution, assignments: Assignments, info: TopicInfo,
+           window: Window, settings: Settings, first_seen: dict[int, pd.Timestamp] | None = None) -> Trends:
     """Recent-vs-baseline counts and flags for every system and topic.
 
     Parameters
     ----------
     tickets, attribution, assignments, info
         Aligned frames of this run.
-    as_of : Timestamp
-        The last day the run covers.
+    window : Window
+        The ``recent`` period against the ``baseline`` before it.
     settings : Settings
-        Uses ``trends.*``.
+        Uses ``trends.*`` (thresholds; the periods come from ``window``).
     first_seen : dict, optional
         Topic id -> the day the registry first saw it (for the lifecycle column).
 
@@ -135,10 +130,7 @@ def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
     Trends
         Sorted by entity type, then flag severity, then recent count.
     """
-    opts = settings["trends"]
-    end = window_end(as_of)
-    recent_start = end - pd.Timedelta(days=int(opts["recent_days"]))
-    base_start = recent_start - pd.Timedelta(days=int(opts["baseline_days"]))
+    end, recent_start, base_start = window.end, window.recent_start, window.baseline_start
     opened = tickets.set_index("ticket_id")["opened_at"]
     frames = []
     labels = dict(zip(info["topic_id"].astype(str), info["label"]))
@@ -155,10 +147,10 @@ def trends(tickets: Tickets, attribution: Attribution, assignments: Assignments,
         counts = pd.DataFrame({"entity": names,
                                "recent": recent.reindex(names, fill_value=0).to_numpy(),
                                "baseline": base.reindex(names, fill_value=0).to_numpy()})
-        scale = int(opts["recent_days"]) / int(opts["baseline_days"])
-        flags = flag_counts(counts["recent"].to_numpy(), counts["baseline"].to_numpy(), scale, settings)
+        flags = flag_counts(counts["recent"].to_numpy(), counts["baseline"].to_numpy(), window.recent_scale,
+                            settings)
         part = pd.concat([counts, flags], axis=1)
-        extra = _today(_daily(data, names, base_start, end), as_of, part, settings)
+        extra = _today(_daily(data, names, base_start, end), window, part, settings)
         part["flag"] = extra.pop("flag")
         part = pd.concat([part, extra], axis=1)
         part.insert(0, "entity_type", kind)

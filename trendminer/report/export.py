@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .phrases import reasons_text
+
 #: version of the JSON document and of the Parquet metadata; raised when a column is removed
 #: or changes meaning (``schema_version`` in the JSON Schema)
 EXPORT_SCHEMA_VERSION = 1
@@ -71,8 +73,10 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
     """
     assign = data.tickets[["ticket_id", "opened_at", "title"]].merge(data.assignments, on="ticket_id")
     assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[["ticket_id", "kind", "irritation"]], on="ticket_id")
+    systems = data.scores[[c for c in data.scores.columns if c != "rankable"]].copy()
+    systems["reasons"] = [reasons_text(r) for r in systems["reasons"]]
     return {"topics": data.info,
-            "systems": data.scores[[c for c in data.scores.columns if c != "rankable"]],
+            "systems": systems,
             "trends": data.trends,
             "assignments": assign}
 

@@ -197,6 +197,6 @@ class RunData:
     scores: pd.DataFrame
     catalogue: pd.DataFrame
     accounting: Accounting
-    changes: list[str] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)   # structured, phrased by report.phrases
     quality: dict[str, float] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)

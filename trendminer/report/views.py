@@ -11,8 +11,9 @@ import pandas as pd
 
 from ..config import Settings
 from ..score import PARTS
-from ..trends import window_end
+from ..window import Window
 from . import charts
+from .phrases import change_text, reasons_text
 from .models import (
     Digest, Flag, Index, OwnerSection, OwnerSystem, Page, PainPoint, PainPoints, RunData, SystemCard,
     SystemsReport, Theme, Ticket, TopicRow, slug,
@@ -35,10 +36,11 @@ def _snippet(text: str, n: int = 220) -> str:
 class Builder:
     """Turns one run's frames into the view models of the four pages."""
 
-    def __init__(self, data: RunData, settings: Settings, as_of: pd.Timestamp, generated_at: pd.Timestamp) -> None:
+    def __init__(self, data: RunData, *, settings: Settings, window: Window, generated_at: pd.Timestamp) -> None:
         self.d = data
         self.settings = settings
-        self.as_of = as_of
+        self.window = window
+        self.as_of = window.as_of
         self.generated_at = generated_at
         t = data.tickets.merge(data.attribution[["ticket_id", "system"]], on="ticket_id")
         t = t.merge(data.signals, on="ticket_id").merge(data.assignments, on="ticket_id")
@@ -94,7 +96,7 @@ class Builder:
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
                    ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
-        return Digest(self.page("Nightly digest"), headline, self.d.changes, flags,
+        return Digest(self.page("Nightly digest"), headline, [change_text(c) for c in self.d.changes], flags,
                       [self.topic_row(r) for _, r in top.iterrows()],
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
@@ -126,8 +128,8 @@ class Builder:
                 ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
     def _weekly(self, mask: pd.Series) -> list[int]:
-        end = window_end(self.as_of)
-        weeks = int(self.settings["topics"]["lookback_days"]) // 7
+        end = self.window.end
+        weeks = self.window.lookback_days // 7
         start = end - pd.Timedelta(weeks=weeks)
         opened = self.t.loc[mask, "opened_at"]
         idx = ((opened - start) // pd.Timedelta(weeks=1)).astype(int)
@@ -157,7 +159,7 @@ class Builder:
             int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
             _fmt(row["failures_per_100_users"]), _fmt(row["irritation"]), int(row["recent"]),
             _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
-            _fmt(row["trouble_score"]), row["recommendation"], list(row["reasons"]),
+            _fmt(row["trouble_score"]), row["recommendation"], reasons_text(row["reasons"]),
             [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
             charts.sparkline(self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
             topics, [self._ticket(r) for _, r in evidence.iterrows()])

@@ -16,14 +16,14 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from .clean import clean_text, embed_text, text_hash
-from .config import Settings
-from .embed import Embedder, embed_cached, make_embedder
-from .errors import InputError
-from .registry import empty_registry
-from .registry import update as registry_update
-from .store import State
-from .topics import default_clusterer
+from ..clean import clean_text, embed_text, text_hash
+from ..config import Settings
+from ..embed import Embedder, embed_cached, make_embedder
+from ..errors import InputError
+from ..registry import empty_registry
+from ..registry import update as registry_update
+from ..store import State
+from ..topics import default_clusterer
 
 
 def hungarian_accuracy(truth: np.ndarray, pred: np.ndarray) -> float:

@@ -9,14 +9,12 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from .errors import JSON_NOT_RECORDS, JSON_SYNTAX, InputError
-
-if TYPE_CHECKING:
-    from .formats import Table
+from ..errors import JSON_NOT_RECORDS, JSON_SYNTAX, InputError
+from .table import Table
 
 
 def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -47,8 +45,6 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _records_table(path: Path, records: list[dict[str, str]], fmt: str,
                    rejected: list[tuple[int, str]] | None = None) -> Table:
-    from .formats import Table   # noqa: F811 (formats imports this module)
-
     replaced = 0
     for record in records:
         for key, value in record.items():

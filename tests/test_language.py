@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trendminer.ingest_language import UNDETERMINED, _identifier, classify_many, detect_languages
+from trendminer.language import UNDETERMINED, _identifier, classify_many, detect_languages
 
 SENTENCES = [
     "The printer on the second floor stopped printing after the update",
@@ -51,7 +51,7 @@ def test_classify_many_matches_py3langid(languages):
 
 def test_classify_many_batches_long_texts(monkeypatch):
     """Texts longer than a batch and batch boundaries do not change any answer."""
-    import trendminer.ingest_language as lang
+    import trendminer.language as lang
 
     texts = _corpus(80, seed=1) + [" ".join(SENTENCES[1:3]) * 40]
     whole = classify_many(texts, TEN)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .clean import ID_PATTERNS, People, find_personal_data
+from ..clean import ID_PATTERNS, People, find_personal_data
 
 FIRST = ["Maria", "Jan", "Anna", "Ahmed", "Sofia", "Piotr", "Mei", "Lukas", "Fatma", "John",
          "Claire", "Oluwaseun", "Giulia", "Henrik", "Aisha", "Mateo", "Yuki", "Elif", "Tom", "Ingrid"]

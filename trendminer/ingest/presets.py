@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import default_dict
-from .errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
+from ..config import default_dict
+from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
 EXTRA_FIELDS = ("subcategory", "csat", "channel")

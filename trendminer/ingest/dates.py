@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import AMBIGUOUS_DATES, CONFLICTING_DATES
+from ..errors import AMBIGUOUS_DATES, CONFLICTING_DATES
 
 log = logging.getLogger(__name__)
 

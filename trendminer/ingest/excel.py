@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
+from .table import Table, unique_names
 
 #: rows searched for the header
 HEADER_SEARCH = 10
@@ -44,8 +45,6 @@ def read_xlsx(path: Path) -> tuple[pd.DataFrame, list[str]]:
     """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from .formats import unique_names
 
     try:   # a file object, so a workbook saved as .csv is read too
         book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)

@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import ingest_presets as presets
-from .config import Settings
-from .errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
-from .formats import Table, read_table
-from .ingest_dates import parse_date_columns
-from .ingest_language import UNDETERMINED
+from . import presets
+from ..config import Settings
+from ..errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
+from .formats import read_table
+from .table import Table
+from .dates import parse_date_columns
+from ..language import UNDETERMINED
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def _parse_csat(values: pd.Series) -> pd.Series:
     return scaled.fillna(lowered.map(_CSAT_WORDS)).astype(float)
 
 
-def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp,
+def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp | None,
                acc: Accounting) -> pd.DataFrame:
     ingest = settings["ingest"]
     read = ingest["read"]
@@ -216,16 +217,15 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
                                 "characters were cut (ingest.read.max_text_chars)")
             out.loc[too_long, key] = out.loc[too_long, key].str.slice(0, limit)
 
-    future = as_of + pd.Timedelta(days=1)
     problems = [
         (out["ticket_id"].eq(""), "ticket_id", "empty ticket number"),
         (out["opened_at"].isna() & ~presets.is_blank(raw_dates["opened_at"]), "opened_at",
          f"unreadable date (dates read as {report.order}: {report.reason}); use e.g. "
          "2026-10-31 14:05:00, or set ingest.read.date_order"),
         (out["opened_at"].isna(), "opened_at", "empty opened date"),
-        (out["opened_at"] > future, "opened_at",
-         f"opened after --as-of {as_of.date()} (a date in the future? check the export's "
-         "time zone or pass a later --as-of)"),
+        *([] if as_of is None else [(out["opened_at"] > as_of + pd.Timedelta(days=1), "opened_at",
+           f"opened after --as-of {as_of.date()} (a date in the future? check the export's "
+           "time zone or pass a later --as-of)")]),
         (presets.is_blank(out["title"]) & presets.is_blank(out["description"]), "title",
          "no text: title and description are both empty"),
     ]
@@ -261,7 +261,7 @@ def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
     return raw.drop(columns=["_version"]).reset_index(drop=True)
 
 
-def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp) -> IngestResult:
+def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None) -> IngestResult:
     """Read export files through the detected (or configured) preset.
 
     Parameters
@@ -270,8 +270,9 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         Export files: CSV, JSON, JSON Lines, Parquet or XLSX (a zip holding one of them).
     settings : Settings
         Uses ``ingest`` (preset, columns, read, language keys).
-    as_of : Timestamp
-        Rows opened more than a day after it are rejected as future-dated.
+    as_of : Timestamp, optional
+        Rows opened more than a day after it are rejected as future-dated; None (an
+        evaluation or a suggestion, not a night) accepts every date.
 
     Returns
     -------

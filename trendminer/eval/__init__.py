@@ -1,0 +1,10 @@
+"""eval: trendminer's own quality measured on labelled data, one module per ``trendminer eval`` command.
+
+- ``data``        -- finding and reading the shared labelled sets; cached embeddings.
+- ``topics``      -- the topic stage against labelled intents (NMI, ARI, accuracy).
+- ``sentiment``   -- the shipped sentiment model on Senti4SD (macro-F1).
+- ``attribution`` -- system attribution on the hand-labelled sample slice.
+- ``redaction``   -- personal-data redaction on a seeded, labelled set.
+
+Evaluations get their tickets through :func:`trendminer.pipeline.load_tickets` like a run.
+"""

@@ -1,0 +1,47 @@
+"""score: per-system scorecards in three steps, each a pure function over frames.
+
+- ``measure``   -- :func:`measure_systems`: counts, rates with intervals, steps, cost of the window.
+- ``rank``      -- :func:`rank_systems`: the composite trouble score (its parts kept) and the rank.
+- ``recommend`` -- :func:`recommend`: the rules that fired, as structured facts (no words).
+
+:func:`system_scores` chains the three and validates the result against ``SYSTEM_SCORES``.
+"""
+from __future__ import annotations
+
+from ..catalogue import Catalogue
+from ..config import Settings
+from ..schema import SYSTEM_SCORES, Assignments, Attribution, Signals, SystemScores, Tickets, Trends, validate
+from ..window import Window
+from .measure import failure_step, howto_spread, measure_systems, poisson_interval
+from .rank import PARTS, rank_systems
+from .recommend import ORDER, WATCH, recommend
+
+__all__ = ["ORDER", "PARTS", "WATCH", "failure_step", "howto_spread", "measure_systems", "poisson_interval",
+           "rank_systems", "recommend", "system_scores"]
+
+
+def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signals, trends: Trends,
+                  assignments: Assignments | None = None, catalogue: Catalogue, window: Window,
+                  settings: Settings) -> SystemScores:
+    """Per-system scorecard, trouble score, rank and recommendation for one window.
+
+    Parameters
+    ----------
+    tickets, attribution, signals : aligned frames of this run
+    trends : Trends
+    assignments : Assignments, optional
+        Without them a how-to heavy system is always "document" (redesign needs to know how
+        many topics the questions spread over).
+    catalogue : Catalogue
+    window : Window
+    settings : Settings
+
+    Returns
+    -------
+    SystemScores
+        Ranked; catalogue systems with no tickets appear with zero counts.
+    """
+    measured = measure_systems(tickets, attribution=attribution, signals=signals, trends=trends,
+                               assignments=assignments, catalogue=catalogue, window=window, settings=settings)
+    ranked = rank_systems(measured, settings=settings)
+    return validate(recommend(ranked, catalogue=catalogue, settings=settings), SYSTEM_SCORES, "score")
