@@ -109,7 +109,8 @@ def synthetic_run(n_tickets: int, n_systems: int, n_topics: int, seed: int = 0) 
                            "irritation": float(comps[mine].mean()), "recent": 10, "expected": 9.5, "trend_ratio": 1.05,
                            "cost": float(mine.sum() * 41.25), "trouble_score": float(parts.sum()),
                            "recommendation": recs[i % len(recs)],
-                           "reasons": [f"rule {j}: {WORDS[(i + j) % len(WORDS)]} above threshold" for j in range(3)],
+                           "reasons": [{"rule": "fix", "recent_failures": 5 + j + i % 7, "expected_failures": 2.0 + j,
+                                        "failure_trend": 2.5} for j in range(3)],
                            "lifecycle": "active", "rankable": i < n_systems - 3,
                            **{f"part_{p}": float(v) for p, v in zip(PARTS, parts)}})
     scores = pd.DataFrame(score_rows).sort_values("trouble_score", ascending=False).reset_index(drop=True)

@@ -17,7 +17,8 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 #: placeholders left by redaction and words too generic to name a topic
 _NOISE = {"email", "phone", "name", "ip", "please", "thank", "thanks", "hi", "hello", "team",
@@ -38,6 +39,23 @@ def english() -> Language:
 
 #: characters of the description that the per-ticket NLP (systems, signals) reads
 TICKET_HEAD = 600
+
+
+def phrase_spans(terms: dict[str, str]) -> Callable[[Doc], list[Span]]:
+    """A case-insensitive phrase finder: ``find(doc)`` -> the longest non-overlapping spans
+    of ``terms`` (text -> label) in ``doc``, each span's ``label_`` naming its term's label.
+
+    Examples
+    --------
+    >>> find = phrase_spans({"sap concur": "SAP Concur", "sap": "SAP ERP"})
+    >>> [(s.text, s.label_) for s in find(english().make_doc("Where in SAP Concur do I attach it?"))]
+    [('SAP Concur', 'SAP Concur')]
+    """
+    nlp = english()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for term, label in terms.items():
+        matcher.add(label, [nlp.make_doc(term)])
+    return lambda doc: filter_spans(matcher(doc, as_spans=True))
 
 
 def ticket_text(title: str, description: str) -> str:

@@ -6,9 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from . import nlp
+from .nlp import STOP_WORDS
 from .catalogue import Catalogue, load_catalogue
 from .config import Settings
 from .schema import Attribution, Tickets

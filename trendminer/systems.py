@@ -26,12 +26,8 @@ from functools import lru_cache
 import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.util import filter_spans
-
 from . import nlp
+from .nlp import STOP_WORDS, Doc
 from .catalogue import Catalogue
 from .config import Settings
 from .errors import ConfigError
@@ -100,10 +96,7 @@ class TermIndex:
                     self.short.setdefault(key, name)
                 if _ACRONYM.fullmatch(term.strip()):
                     self.acronyms.setdefault(term.strip().lower(), name)
-        english = nlp.english()
-        self.matcher = PhraseMatcher(english.vocab, attr="LOWER")
-        for term, name in self.exact.items():
-            self.matcher.add(name, [english.make_doc(term)])
+        self.spans = nlp.phrase_spans(self.exact)
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
 
     def prefix(self, text: str) -> tuple[str, float] | None:
@@ -158,7 +151,7 @@ def _runs(doc: Doc) -> list[list[tuple[int, str]]]:
 def _text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, float] | None:
     """(source, system, confidence) for a ticket's text, or None if it names no system."""
     hits: dict[int, str] = {}
-    for span in filter_spans(index.matcher(doc, as_spans=True)):
+    for span in index.spans(doc):
         hits[span.start] = index.exact[span.text.lower()] if span.text.lower() in index.exact \
             else doc.vocab.strings[span.label]
     runs = _runs(doc)
