@@ -302,7 +302,7 @@ class _Night:
         changes = night_changes(previous, info=info, scores=scores, trends=trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, window, self.embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, self.accounting, changes, quality, manifest)
+                       catalogue.frame, self.accounting, changes, quality, manifest, window)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), spikes["label"].tolist(),

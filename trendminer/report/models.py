@@ -11,6 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..ingest import Accounting
+from ..window import Window
 
 
 def slug(text: str) -> str:
@@ -32,19 +33,6 @@ class Flag:
 
 
 @dataclass
-class TopicRow:
-    topic_id: int
-    anchor: str
-    label: str
-    size: int
-    recent: int
-    flag: str
-    lifecycle: str
-    system: str
-    examples: list[str]
-
-
-@dataclass
 class Ticket:
     ticket_id: str
     opened: str
@@ -52,6 +40,35 @@ class Ticket:
     snippet: str
     kind: str
     irritation: str
+
+
+@dataclass
+class Drill:
+    """The tickets behind a count, for a ``<details>`` list: the first ``shown``, and how many in all."""
+
+    total: int
+    shown: list[Ticket]
+
+
+@dataclass
+class TopicRow:
+    topic_id: int
+    anchor: str
+    label: str
+    size: int            # tickets in the analysis window (of the system, on a scorecard)
+    recent: int          # tickets in the recent period
+    flag: str
+    lifecycle: str
+    system: str
+    examples: list[str]
+    total: int = 0       # tickets of the topic in the whole lookback (since it was first seen)
+    drill: Drill | None = None
+
+
+@dataclass
+class Headline:
+    text: str
+    href: str
 
 
 @dataclass
@@ -81,6 +98,11 @@ class SystemCard:
     sparkline: Markup
     topics: list[TopicRow]
     evidence: list[Ticket]
+    action: str = ""                  # what to do, in an architect's words
+    why: str = ""                     # the rule that decided it, with its numbers
+    also: list[str] = field(default_factory=list)   # other rules that fired ("also considered")
+    facts: list[tuple[str, str]] = field(default_factory=list)  # evidence rows: name, value
+    drill: Drill | None = None
 
 
 @dataclass
@@ -95,6 +117,9 @@ class PainPoint:
     themes: list[TopicRow]
     quotes: list[Ticket]
     questions: list[str]
+    tasks: list[tuple[str, int]] = field(default_factory=list)   # task or screen, tickets naming it
+    other_language: int = 0
+    other_language_tickets: list[Ticket] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +130,9 @@ class Page:
     as_of: str
     generated_at: str
     nav: list[tuple[str, str]]
+    window: str = ""      # the analysis window every number covers, e.g. "6 Sep – 31 Oct 2026 (56 days)"
+    recent: str = ""      # the recent period the trends compare, e.g. "25–31 Oct"
+    baseline_days: int = 28
 
 
 @dataclass
@@ -118,7 +146,7 @@ class Theme:
 @dataclass
 class Digest:
     page: Page
-    headline: str
+    headline: list[Headline]
     changes: list[str]
     flags: list[Flag]
     topics: list[TopicRow]
@@ -169,19 +197,23 @@ class SystemsReport:
     currency: str
     owners: list[OwnerSection] = field(default_factory=list)
     unowned: str = ""     # e.g. "3 systems name no owner team in the catalogue: A, B, C"
+    min_tickets: int = 10         # the glossary's numbers (score.min_tickets, score.cost)
+    handle_hours: str = ""
+    hourly_rate: str = ""
 
 
 @dataclass
 class PainPoints:
     page: Page
     briefs: list[PainPoint]
+    scope: str = ""
 
 
 @dataclass
 class Index:
     page: Page
     pages: list[tuple[str, str, str]]
-    headline: str
+    headline: list[Headline]
 
 
 @dataclass
@@ -200,3 +232,4 @@ class RunData:
     changes: list[dict] = field(default_factory=list)   # structured, phrased by report.phrases
     quality: dict[str, float] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    window: Window | None = None   # the night's window; exports state it in every table

@@ -126,6 +126,31 @@ def _howto_mix(data: pd.DataFrame, names: list[str], assignments: Assignments | 
 
 
 
+def _process(tickets: Tickets, data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Per system in the window: median hours to resolve, reopened share, share of priority 1-2.
+
+    NaN where the export lacks the field (or no ticket of the system has a value).
+    """
+    cols = [c for c in ("resolved_at", "reopen_count", "priority") if c in tickets.columns]
+    part = data[["ticket_id", "system", "opened_at"]].merge(tickets[["ticket_id", *cols]], on="ticket_id")
+    out = pd.DataFrame(index=names)
+    groups = part.groupby("system")
+    if "resolved_at" in cols:
+        hours = (part["resolved_at"] - part["opened_at"]).dt.total_seconds() / 3600
+        out["median_resolve_hours"] = hours.groupby(part["system"]).median().reindex(names)
+    else:
+        out["median_resolve_hours"] = np.nan
+    out["reopen_rate"] = (groups["reopen_count"].apply(lambda r: float((r > 0).mean())).reindex(names)
+                          if "reopen_count" in cols and len(part) else np.nan)
+    if "priority" in cols and len(part):
+        known = part[part["priority"].notna()]
+        urgent = (known["priority"] <= 2).groupby(known["system"]).mean()
+        out["urgent_share"] = urgent.reindex(names).astype(float)
+    else:
+        out["urgent_share"] = np.nan
+    return out
+
+
 def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Signals, trends: Trends,
                     assignments: Assignments | None, catalogue: Catalogue, window: Window,
                     settings: Settings) -> pd.DataFrame:
@@ -193,6 +218,12 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     frame = frame.join(_steps(history, names, end, max(first_day, window.lookback_start),
                               int(settings["recommend"]["upgrade_min_weeks"]), max(window.analysis_days // 7, 1)))
     frame = frame.join(_howto_mix(data, names, assignments))
+    frame["failures_per_100_users_lower"] = 100 * poisson_interval(frame["failures"].to_numpy())[0] / users
+    frame = frame.join(_process(tickets, data, names))
+    previous = history[window.contains(history["opened_at"], "previous")]
+    frame["previous_tickets"] = previous.groupby("system").size().reindex(names, fill_value=0).astype(int)
+    frame["previous_failures"] = (previous[previous["kind"].eq("failure")].groupby("system").size()
+                                  .reindex(names, fill_value=0).astype(int))
     cost = settings["score"]["cost"]
     frame["cost"] = frame["tickets"] * float(cost["handle_hours"]) * float(cost["hourly_rate"])
     return frame
