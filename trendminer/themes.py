@@ -1,0 +1,90 @@
+"""Group topics for the reader: near-duplicate topics share a title, and themes never mix systems.
+
+Clustering and topic ids are not touched; this only decides how topics are named and listed.
+
+* **Near duplicates.** Two topics of the same system whose strongest keyphrases overlap in at
+  least :data:`SHARED_KEYPHRASES` phrases (c-TF-IDF picks words that set a topic apart, so two
+  topics sharing them are about the same thing, e.g. two SAP ERP topics about slow reports)
+  form a group; every topic of the group is titled like its largest topic, and the labels tell
+  them apart by a keyphrase (:func:`trendminer.labels.unique_labels`).
+* **Themes.** The topics a system dominates form that system's theme, named by the system. Topics
+  that no system dominates are grouped by their centres (average linkage, cosine distance below
+  :data:`THEME_DISTANCE`) and a group is named by the title of its largest topic.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: keyphrases two topics of one system must share to count as near duplicates
+SHARED_KEYPHRASES = 2
+#: topics without a system join one theme when their centres are closer than this (cosine distance)
+THEME_DISTANCE = 0.5
+
+
+def near_duplicates(systems: Sequence[str], keyphrases: Sequence[Sequence[str]],
+                    shared: int = SHARED_KEYPHRASES) -> list[int]:
+    """Index of the topic each topic is grouped under (itself when it leads or stands alone).
+
+    Topics are given largest first; a topic joins the group of the first (largest) earlier
+    topic of the same, named system with which it shares ``shared`` keyphrases.
+
+    Examples
+    --------
+    >>> near_duplicates(["SAP", "SAP", "SAP", ""], [["open item", "run", "slow"], ["print"],
+    ...                 ["report", "open item", "run"], ["open item", "run"]])
+    [0, 1, 0, 3]
+    """
+    lead = list(range(len(systems)))
+    for j in range(len(systems)):
+        if not systems[j]:
+            continue
+        for i in range(j):
+            if lead[i] == i and systems[i] == systems[j] and \
+                    len(set(keyphrases[i]) & set(keyphrases[j])) >= shared:
+                lead[j] = i
+                break
+    return lead
+
+
+def themes(systems: Sequence[str], centroids: Sequence[np.ndarray | None], titles: Sequence[str],
+           distance: float = THEME_DISTANCE) -> list[str]:
+    """The theme of every topic (topics given largest first).
+
+    Parameters
+    ----------
+    systems : sequence of str
+        The dominant system of each topic ("" when none dominates).
+    centroids : sequence of ndarray or None
+        Unit topic centres (None when unknown: such a topic is a theme of its own).
+    titles : sequence of str
+        Topic titles (without the system), naming the themes of topics without a system.
+    distance : float
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> c = [np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.1, 1.0]) / np.hypot(0.1, 1.0)]
+    >>> themes(["Outlook", "", ""], c, ["Mailbox full", "Monitor flickers", "Second monitor black"])
+    ['Outlook', 'Monitor flickers', 'Monitor flickers']
+    """
+    out = list(systems)
+    loose = [i for i, s in enumerate(systems) if not s]
+    known = [i for i in loose if centroids[i] is not None]
+    for i in loose:
+        out[i] = titles[i] or f"topic group {i + 1}"
+    if len(known) >= 2:
+        from sklearn.cluster import AgglomerativeClustering
+
+        group = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                        distance_threshold=distance).fit_predict(
+            np.stack([centroids[i] for i in known]))
+        first: dict[int, int] = {}
+        for i, g in zip(known, group):
+            first.setdefault(int(g), i)      # topics come largest first
+            out[i] = out[first[int(g)]]
+    return out
