@@ -60,8 +60,8 @@ def readable_title(text: str, max_words: int = MAX_WORDS) -> str:
     'Add me to shared mailbox'
     >>> readable_title("automatic reply Outlook how to")
     'Automatic reply Outlook'
-    >>> readable_title("MY MONITOR FLICKERS")
-    'My monitor flickers'
+    >>> readable_title("MY MONITOR FLICKERS"), readable_title("SAP GUI FREEZES")
+    ('My monitor flickers', 'SAP GUI freezes')
     >>> readable_title("I still have not received my new card. I ordered it over a week ago.")
     'I still have not received my new card'
     """
@@ -70,7 +70,9 @@ def readable_title(text: str, max_words: int = MAX_WORDS) -> str:
     first = next((s for s in _SENTENCE_END.split(line) if any(ch.isalpha() for ch in s)), "")
     letters = [ch for ch in first if ch.isalpha()]
     if len(letters) > 3 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
-        first = first.lower()
+        # shouted: lower-case it, but keep short non-stop words as written (SAP, GUI, VPN)
+        first = " ".join(w if len(w.strip(",.:;?!")) <= 3 and w.strip(",.:;?!").lower() not in nlp.STOP_WORDS
+                         else w.lower() for w in first.split())
     first = _PUNCT_RUN.sub(r"\1", first).replace("!", "")
     words = first.split()
     while len(words) > 1 and words[0].lower().strip(",:!-") in _POLITE:

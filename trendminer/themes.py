@@ -2,9 +2,9 @@
 
 Clustering and topic ids are not touched; this only decides how topics are named and listed.
 
-* **Near duplicates.** Two topics of the same system whose strongest keyphrases overlap in at
-  least :data:`SHARED_KEYPHRASES` phrases (c-TF-IDF picks words that set a topic apart, so two
-  topics sharing them are about the same thing, e.g. two SAP ERP topics about slow reports)
+* **Near duplicates.** Two topics of the same system whose strongest keyphrases share at least
+  :data:`SHARED_WORDS` words (c-TF-IDF picks words that set a topic apart, so two topics
+  sharing them are about the same thing, e.g. two SAP ERP topics about slow open-item reports)
   form a group; every topic of the group is titled like its largest topic, and the labels tell
   them apart by a keyphrase (:func:`trendminer.labels.unique_labels`).
 * **Themes.** The topics a system dominates form that system's theme, named by the system. Topics
@@ -17,32 +17,33 @@ from collections.abc import Sequence
 
 import numpy as np
 
-#: keyphrases two topics of one system must share to count as near duplicates
-SHARED_KEYPHRASES = 2
+#: keyphrase words two topics of one system must share to count as near duplicates
+SHARED_WORDS = 2
 #: topics without a system join one theme when their centres are closer than this (cosine distance)
 THEME_DISTANCE = 0.5
 
 
 def near_duplicates(systems: Sequence[str], keyphrases: Sequence[Sequence[str]],
-                    shared: int = SHARED_KEYPHRASES) -> list[int]:
+                    shared: int = SHARED_WORDS) -> list[int]:
     """Index of the topic each topic is grouped under (itself when it leads or stands alone).
 
     Topics are given largest first; a topic joins the group of the first (largest) earlier
-    topic of the same, named system with which it shares ``shared`` keyphrases.
+    topic of the same, named system with which its keyphrases share ``shared`` words.
 
     Examples
     --------
-    >>> near_duplicates(["SAP", "SAP", "SAP", ""], [["open item", "run", "slow"], ["print"],
-    ...                 ["report", "open item", "run"], ["open item", "run"]])
+    >>> near_duplicates(["SAP", "SAP", "SAP", ""], [["item report", "slow"], ["print", "report"],
+    ...                 ["open item", "report run"], ["item report", "run"]])
     [0, 1, 0, 3]
     """
+    words = [{w for phrase in phrases for w in phrase.split()} for phrases in keyphrases]
     lead = list(range(len(systems)))
     for j in range(len(systems)):
         if not systems[j]:
             continue
         for i in range(j):
             if lead[i] == i and systems[i] == systems[j] and \
-                    len(set(keyphrases[i]) & set(keyphrases[j])) >= shared:
+                    len(words[i] & words[j]) >= shared:
                 lead[j] = i
                 break
     return lead

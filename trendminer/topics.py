@@ -206,6 +206,7 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
     rows, titles = [], []
     for j, (t, m) in enumerate(zip(ids, members)):
         centroid = centroids[j] if centroids[j] is not None else vectors[m].mean(axis=0)
+        centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
         closeness = vectors[m] @ centroid
         rank = np.lexsort((m, -closeness))
         order = m[rank]
