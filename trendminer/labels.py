@@ -220,8 +220,14 @@ def label(system: str, title: str) -> str:
     return title[:1].upper() + title[1:] if title[:1].islower() else title
 
 
-def _words(text: str) -> frozenset[str]:
-    """The content lemmas of a label: two labels with the same ones say the same thing."""
+def label_words(text: str) -> frozenset[str]:
+    """The content lemmas of a label: two labels with the same ones say the same thing.
+
+    Examples
+    --------
+    >>> label_words("VPN: VPN cannot connect") == label_words("VPN cannot connect")
+    True
+    """
     return frozenset(t for doc in nlp.docs([text]) for t in nlp.content_terms(doc) if " " not in t)
 
 
@@ -241,12 +247,12 @@ def unique_labels(ids: Sequence[int], labels: Sequence[str], keyphrases: Sequenc
     for topic_id, text, phrases in zip(ids, labels, keyphrases):
         candidate = text
         for phrase in phrases:
-            if _words(candidate) not in seen:
+            if label_words(candidate) not in seen:
                 break
             if phrase.lower() not in text.lower():
                 candidate = f"{text} ({phrase})"
-        if _words(candidate) in seen:
+        if label_words(candidate) in seen:
             candidate = f"{text} (topic {topic_id})"
-        seen.add(_words(candidate))
+        seen.add(label_words(candidate))
         out.append(candidate)
     return out

@@ -201,15 +201,20 @@ def class_keyphrases(groups: Sequence[Sequence[Sequence[str]]], n: int = 3,
                 for part in term.split():
                     bigram_of.setdefault(part, term)
         chosen: list[str] = []
+        def repeats(term: str) -> bool:
+            """The same words again: chosen already, a unigram inside a chosen bigram, or two
+            bigrams sharing a word."""
+            parts = set(term.split())
+            return any(term == other or term in other.split()
+                       or " " in term and " " in other and parts & set(other.split()) for other in chosen)
+
         for _score, term in scored:
             pair = bigram_of.get(term)
-            if pair is not None and c[pair] >= 0.5 * c[term]:
-                term = pair
-            parts = term.split()
-            if any(term == other or set(parts) & set(other.split()) and (" " in term) == (" " in other)
-                   or term in other.split() for other in chosen):
-                continue   # the same words again (two bigrams sharing one, a unigram inside a bigram)
-            chosen = [other for other in chosen if other not in parts]
+            options = [pair, term] if pair is not None and c[pair] >= 0.5 * c[term] else [term]
+            term = next((t for t in options if not repeats(t)), "")
+            if not term:
+                continue
+            chosen = [other for other in chosen if other not in term.split()]
             chosen.append(term)
             if len(chosen) == n:
                 break
