@@ -16,7 +16,7 @@ method:
 * ``kmeans-true-k`` (``--kmeans``, on by default): KMeans told the true number of labels, a
   reference that cheats.
 
-Label quality (``label top-1`` / ``top-3``, :mod:`trendminer.label_quality`): per topic, is the
+Label quality (``label top-1`` / ``top-3``, :mod:`trendminer.eval.labels`): per topic, is the
 name of its majority class the nearest class name to the topic's label, embedded with the same
 model; size-weighted. trendminer's labels are its titles (the nightly labeller, no systems);
 BERTopic's are its default keyword labels (``topic_labels_`` without the id: "card arrive my when").
@@ -91,7 +91,7 @@ def _run_trendminer(X: np.ndarray, docs: list[str], k: int, config: str | None, 
                              pd.Timestamp("2000-01-01"), min_topic_size=int(opts["min_topic_size"]),
                              default_threshold=float(opts["assign_threshold"]))
     seconds = time.perf_counter() - start
-    from trendminer.label_quality import eval_labels
+    from trendminer.eval.labels import eval_labels
 
     info = eval_labels(docs, X, result.labels, result.registry, settings)   # the nightly labeller
     return result.labels, seconds, base, dict(zip(info["topic_id"].tolist(), info["label"]))
@@ -179,7 +179,7 @@ def score(truth: np.ndarray, labels: np.ndarray) -> dict:
 
 def label_score(names: dict, labels: np.ndarray, truth: np.ndarray, embedder) -> dict:
     """Label quality of one method's topic names (None when it names no topics)."""
-    from trendminer.label_quality import label_quality
+    from trendminer.eval.labels import label_quality
 
     if not names:
         return {"label_top1": None, "label_top3": None}

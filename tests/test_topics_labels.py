@@ -1,5 +1,5 @@
 """Topic labels a person can read (trendminer.labels, trendminer.themes, topics.describe) and
-their measured quality (trendminer.label_quality), on toy data with exact asserts."""
+their measured quality (trendminer.eval.labels), on toy data with exact asserts."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +10,7 @@ from trendminer import labels as naming
 from trendminer import nlp
 from trendminer.clean import text_hash
 from trendminer.config import load_settings
-from trendminer.label_quality import gold_names, label_quality, majority
+from trendminer.eval.labels import gold_names, label_quality, majority
 from trendminer.themes import near_duplicates, themes
 from trendminer.topics import describe
 

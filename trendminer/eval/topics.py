@@ -20,7 +20,7 @@ from ..clean import clean_text, embed_text, text_hash
 from ..config import Settings
 from ..embed import Embedder, embed_cached, make_embedder
 from ..errors import InputError
-from ..label_quality import label_scores
+from .labels import label_scores
 from ..registry import empty_registry
 from ..registry import update as registry_update
 from ..store import State
@@ -53,7 +53,7 @@ def evaluate_topics(path: str | Path, text_col: str, label_col: str, settings: S
     dict
         ``nmi``, ``ari``, ``acc`` (Hungarian-matched), ``n_topics``, ``remainder_share``,
         ``n``, ``seconds`` (clustering and assignment only; embedding is cached), and the
-        label quality of :func:`trendminer.label_quality.label_scores`: ``label_top1``,
+        label quality of :func:`trendminer.eval.labels.label_scores`: ``label_top1``,
         ``label_top3`` (titles), ``keyphrase_top1``, ``keyphrase_top3``.
     """
     path = Path(path)

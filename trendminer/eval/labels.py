@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .clean import text_hash
-from .config import Settings
-from .embed import Embedder
+from ..clean import text_hash
+from ..config import Settings
+from ..embed import Embedder
 
 
 def gold_names(classes: Sequence[str]) -> list[str]:
@@ -93,7 +93,7 @@ def eval_labels(texts: Sequence[str], vectors: np.ndarray, labels: np.ndarray,
     Each text is its own ticket title. Returns the :data:`~trendminer.schema.TOPIC_INFO` rows
     of :func:`trendminer.topics.describe`.
     """
-    from .topics import describe
+    from ..topics import describe
 
     tickets = pd.DataFrame({"ticket_id": [str(i) for i in range(len(texts))], "title": list(texts),
                             "text": list(texts), "text_hash": [text_hash(t) for t in texts]})
