@@ -44,8 +44,9 @@ def test_labels_centre_and_center_count_as_one_word():
 
 
 def _toy(rows: list[tuple[str, str, int]]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-    """(title, system, topic) rows -> tickets, vectors (one direction per topic, tickets a little
-    apart, the first of each topic nearest its centre), topic labels and systems."""
+    """(title, system, topic) rows -> tickets, vectors (one direction per topic, topic 4 leaning
+    to topic 3, tickets a little apart, the first of each topic nearest its centre), topic
+    labels and systems."""
     titles, systems, topic = zip(*rows)
     tickets = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(len(rows))], "title": list(titles),
                             "text": list(titles), "text_hash": [text_hash(t) for t in titles]})
@@ -54,6 +55,7 @@ def _toy(rows: list[tuple[str, str, int]]) -> tuple[pd.DataFrame, np.ndarray, np
     vectors = np.zeros((len(rows), dim))
     rank = pd.Series(labels).groupby(labels).cumcount().to_numpy()
     vectors[np.arange(len(rows)), labels] = 1.0
+    vectors[labels == 4, 3] = 1.0          # the two slow SAP topics are close (cosine 0.71)
     vectors[:, -1] = 0.05 * rank
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return tickets, vectors, labels, np.array(systems, dtype=object)
@@ -136,6 +138,8 @@ def test_near_duplicates_need_the_same_named_system():
     kp = [["open item", "slow"], ["item", "slow"], ["slow open", "report"]]
     assert near_duplicates(["SAP", "Outlook", "SAP"], kp) == [0, 1, 0]
     assert near_duplicates(["", "", ""], kp) == [0, 1, 2]
+    far = [np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.5, np.sqrt(0.75)])]
+    assert near_duplicates(["SAP", "Outlook", "SAP"], kp, far) == [0, 1, 2]     # same words, cosine 0.5
 
 
 def test_themes_group_topics_without_a_system_by_their_centres():

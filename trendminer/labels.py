@@ -68,8 +68,7 @@ def readable_title(text: str, max_words: int = MAX_WORDS) -> str:
     line = next((part for part in str(text).splitlines() if part.strip()), "")
     line = " ".join(_PLACEHOLDER.sub(" ", line).split())
     first = next((s for s in _SENTENCE_END.split(line) if any(ch.isalpha() for ch in s)), "")
-    letters = [ch for ch in first if ch.isalpha()]
-    if len(letters) > 3 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
+    if _shouted(first):
         # shouted: lower-case it, but keep short non-stop words as written (SAP, GUI, VPN)
         first = " ".join(w if len(w.strip(",.:;?!")) <= 3 and w.strip(",.:;?!").lower() not in nlp.STOP_WORDS
                          else w.lower() for w in first.split())
@@ -94,11 +93,18 @@ def readable_title(text: str, max_words: int = MAX_WORDS) -> str:
     return title[:1].upper() + title[1:] if title[:1].islower() else title
 
 
-def _variant(raw: Sequence[str]) -> str:
-    """The spelling of a title to show: the most common one that is not all lower case."""
+def _shouted(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 3 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+
+
+def _variant(raw: Sequence[str], shouted: Sequence[bool]) -> str:
+    """The spelling of a title to show: the most common one that is not all lower case (nor
+    a shouted one, whose case is guessed), else the most common one."""
     counts = Counter(raw)
-    mixed = [t for t in counts if t[1:] != t[1:].lower()]   # the first letter is capitalised anyway
-    pool = mixed or list(counts)
+    calm = {t for t, loud in zip(raw, shouted) if not loud}
+    mixed = [t for t in counts if t[1:] != t[1:].lower() and t in calm]   # the first letter is capitalised anyway
+    pool = mixed or [t for t in counts if t in calm] or list(counts)
     return max(pool, key=lambda t: (counts[t], -raw.index(t)))
 
 
@@ -147,7 +153,7 @@ def topic_title(titles: Sequence[str], closeness: np.ndarray, weights: Mapping[s
         score = float(closeness[groups[key][0]]) + TYPICALITY_WEIGHT * (typical + repeats)
         if score > best_score + 1e-12:
             best, best_score = key, score
-    return _variant([tidy[i] for i in groups[best]])
+    return _variant([tidy[i] for i in groups[best]], [_shouted(str(titles[i])) for i in groups[best]])
 
 
 def term_weights(groups: Sequence[Sequence[Sequence[str]]]) -> list[dict[str, float]]:

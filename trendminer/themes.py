@@ -5,6 +5,8 @@ Clustering and topic ids are not touched; this only decides how topics are named
 * **Near duplicates.** Two topics of the same system whose strongest keyphrases share at least
   :data:`SHARED_WORDS` words (c-TF-IDF picks words that set a topic apart, so two topics
   sharing them are about the same thing, e.g. two SAP ERP topics about slow open-item reports)
+  and whose centres are at least :data:`DUPLICATE_SIMILARITY` similar (so "where do I attach
+  receipts" and "cannot upload receipts" stay apart: same words, different problems)
   form a group; every topic of the group is titled like its largest topic, and the labels tell
   them apart by a keyphrase (:func:`trendminer.labels.unique_labels`).
 * **Themes.** The topics a system dominates form that system's theme, named by the system. Topics
@@ -19,22 +21,29 @@ import numpy as np
 
 #: keyphrase words two topics of one system must share to count as near duplicates
 SHARED_WORDS = 2
+#: ... and the cosine similarity their centres need at least
+DUPLICATE_SIMILARITY = 0.65
 #: topics without a system join one theme when their centres are closer than this (cosine distance)
 THEME_DISTANCE = 0.5
 
 
 def near_duplicates(systems: Sequence[str], keyphrases: Sequence[Sequence[str]],
-                    shared: int = SHARED_WORDS) -> list[int]:
+                    centroids: Sequence[np.ndarray | None] | None = None, shared: int = SHARED_WORDS,
+                    similarity: float = DUPLICATE_SIMILARITY) -> list[int]:
     """Index of the topic each topic is grouped under (itself when it leads or stands alone).
 
     Topics are given largest first; a topic joins the group of the first (largest) earlier
-    topic of the same, named system with which its keyphrases share ``shared`` words.
+    topic of the same, named system with which its keyphrases share ``shared`` words and
+    (when ``centroids`` are given) whose centre is at least ``similarity`` similar.
 
     Examples
     --------
-    >>> near_duplicates(["SAP", "SAP", "SAP", ""], [["item report", "slow"], ["print", "report"],
-    ...                 ["open item", "report run"], ["item report", "run"]])
+    >>> kp = [["item report", "slow"], ["print", "report"], ["open item", "report run"], ["item report", "run"]]
+    >>> near_duplicates(["SAP", "SAP", "SAP", ""], kp)
     [0, 1, 0, 3]
+    >>> c = [np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.6, 0.8]), np.array([1.0, 0.0])]
+    >>> near_duplicates(["SAP", "SAP", "SAP", ""], kp, c)
+    [0, 1, 2, 3]
     """
     words = [{w for phrase in phrases for w in phrase.split()} for phrases in keyphrases]
     lead = list(range(len(systems)))
@@ -42,8 +51,9 @@ def near_duplicates(systems: Sequence[str], keyphrases: Sequence[Sequence[str]],
         if not systems[j]:
             continue
         for i in range(j):
-            if lead[i] == i and systems[i] == systems[j] and \
-                    len(words[i] & words[j]) >= shared:
+            close = (centroids is None or centroids[i] is None or centroids[j] is None
+                     or float(np.dot(centroids[i], centroids[j])) >= similarity)
+            if lead[i] == i and systems[i] == systems[j] and len(words[i] & words[j]) >= shared and close:
                 lead[j] = i
                 break
     return lead

@@ -203,10 +203,11 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
     weights = naming.term_weights(groups)
     raw_titles = tickets["title"].where(tickets["title"].str.strip() != "", tickets["text"]).to_numpy()
     lowered = tickets["title"].str.lower().str.strip().to_numpy()
-    rows, titles = [], []
+    rows, titles, centres = [], [], []
     for j, (t, m) in enumerate(zip(ids, members)):
         centroid = centroids[j] if centroids[j] is not None else vectors[m].mean(axis=0)
         centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
+        centres.append(centroid)
         closeness = vectors[m] @ centroid
         rank = np.lexsort((m, -closeness))
         order = m[rank]
@@ -216,7 +217,7 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         rows.append({"topic_id": int(t), "keyphrases": naming.surface(phrases[j], forms[j])[:n_kp],
                      "size": len(m), "representatives": reps, "top_system": systems[j]})
     info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])
-    lead = themes.near_duplicates(systems, [p[:n_kp] for p in phrases])
+    lead = themes.near_duplicates(systems, [p[:n_kp] for p in phrases], centres)
     shown = [naming.label(systems[j], titles[lead[j]] or ", ".join(info["keyphrases"].iloc[j]) or "misc")
              for j in range(len(ids))]
     info.insert(1, "label", naming.unique_labels(ids, shown, info["keyphrases"].tolist()))
