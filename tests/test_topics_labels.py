@@ -2,6 +2,8 @@
 their measured quality (trendminer.eval.labels), on toy data with exact asserts."""
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,7 +37,7 @@ def test_labels_keyphrases_are_written_forms_not_lemmas():
                                     [nlp.content_terms(nlp.english()("printer jams"))] * 4], n=1)
     assert phrases[0] == ["red crosse"]                     # the lemma table's artefact ...
     doc = nlp.english()("files show red crosses")
-    forms = {term: __import__("collections").Counter([written]) for term, written in nlp.term_forms(doc)}
+    forms = {term: Counter([written]) for term, written in nlp.term_forms(doc)}
     assert naming.surface(phrases[0], forms) == ["red crosses"]   # ... never shown
 
 
