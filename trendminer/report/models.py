@@ -63,6 +63,7 @@ class TopicRow:
     examples: list[str]
     total: int = 0       # tickets of the topic in the whole lookback (since it was first seen)
     drill: Drill | None = None
+    keyphrases: str = ""  # secondary to the label: "sync error, red crosses"
 
 
 @dataclass

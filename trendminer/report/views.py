@@ -84,7 +84,8 @@ class Builder:
         return TopicRow(topic_id, f"topic-{topic_id}", info_row["label"], len(rows), recent,
                         trend["flag"] if trend is not None else "steady",
                         trend["lifecycle"] if trend is not None else "Resolved", info_row["top_system"],
-                        [_snippet(x, 100) for x in reps], int(info_row["size"]), self.drill(rows))
+                        [_snippet(x, 100) for x in reps], int(info_row["size"]), self.drill(rows),
+                        ", ".join(info_row["keyphrases"]))
 
     def flags(self) -> list[Flag]:
         out = []
