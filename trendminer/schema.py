@@ -69,6 +69,7 @@ SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
     "kind_source": "rule | category | classifier | default: what decided the kind",
+    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",
@@ -80,7 +81,9 @@ SIGNALS: Mapping[str, str] = {
     "resolve_time": "0..1 time to resolve (open: so far) over the priority's target",
     "low_csat": "0..1 low customer satisfaction (0 where there is no rating)",
     "escalations": "0..1 escalated (keyword in category/state, or asked for in the text)",
-    "irritation": "weighted sum of the components, 0..1",
+    "irritated": "text_irritation >= signals.irritated_threshold (bool)",
+    "process_irritation": "0..1 weighted mean of the process components",
+    "irritation": "weighted mean of all components, 0..1",
 }
 
 SYSTEM_SCORES: Mapping[str, str] = {
