@@ -9,7 +9,8 @@ tf-idf (a vocabulary shipped with the model) and the irritation cue lexicon and 
 (:data:`trendminer.irritation.CUES`) as learned features.
 
 Splits, each used once:
-  train        fits every candidate and the shipped model
+  train        fits every candidate; the shipped models are refitted on GoEmotions train +
+               Senti4SD train (negative = irritated), see ``training_data_choice`` in metrics
   dev, half A  picks the candidate (with Senti4SD train, see below) and compares the
                calibrations; also scores the alternative head (an MLP)
   dev, half B  fits the isotonic calibration map (and the Platt fit it is compared with)
@@ -46,10 +47,10 @@ from sklearn.metrics import roc_auc_score
 
 from trendminer.config import load_settings
 from trendminer.embed import make_embedder
-from trendminer.evaluate import SENTI4SD_FILES, cached_encode, file_sha256, shared_data_dir
+from trendminer.eval.data import SENTI4SD_FILES, cached_encode, file_sha256, shared_data_dir
 from trendminer.irritation import (CUES, LABEL_MAP, MODEL_DIR, MODEL_FILE, TOKEN_PATTERN, WORDS_MODEL_FILE,
                                    IrritationModel, text_cues)
-from trendminer.irritation_eval import (best_threshold, binary_scores, expected_calibration_error,
+from trendminer.eval.irritation import (best_threshold, binary_scores, expected_calibration_error,
                                         old_text_score, read_goemotions, read_label_map, senti4sd_negative)
 
 RANDOM_STATE = 0
@@ -160,10 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     old_dev = old_text_score(vectors["dev"], texts["dev"], settings)
     old_t = best_threshold(ys["dev"], old_dev)
     words_best = max((r for r in candidates if "E" not in r["features"]), key=lambda r: r["selection_auc"])
-    shipped, calibration = calibrated(fit(best["features"], best["C"], texts["train"], vectors["train"],
-                                          cues["train"], ys["train"], embedder.name), raw, ys)
-    words, words_calibration = calibrated(fit(words_best["features"], words_best["C"], texts["train"],
-                                              vectors["train"], cues["train"], ys["train"], ""), raw, ys)
+    # The shipped models learn from GoEmotions train and Senti4SD train (negative = irritated):
+    # technical text as well as Reddit. What adding Senti4SD buys is measured by 5-fold CV on it.
+    joined = (texts["train"] + texts["senti_train"], np.vstack([vectors["train"], vectors["senti_train"]]),
+              np.vstack([cues["train"], cues["senti_train"]]), np.concatenate([ys["train"], ys["senti_train"]]))
+    with_senti = senti4sd_cv(best, texts, vectors, cues, ys)
+    print(f"  {best['features']} C={best['C']}: {with_senti}", file=sys.stderr)
+    shipped, calibration = calibrated(fit(best["features"], best["C"], *joined, embedder.name), raw, ys)
+    words, words_calibration = calibrated(fit(words_best["features"], words_best["C"], *joined, ""), raw, ys)
     results = {}
     for name, label in (("test", "goemotions_test"), ("senti_test", "senti4sd_test")):
         started = time.perf_counter()
@@ -194,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                   "C": best["C"], "word_ngrams": [1, 2], "min_df": MIN_DF, "max_words": MAX_WORDS,
                   "vocabulary_size": len(shipped.vocabulary), "cues": list(CUES),
                   "random_state": RANDOM_STATE,
-                  "selected_by": "mean AUC on GoEmotions dev half A and Senti4SD train (negative vs not)"},
+                  "selected_by": "mean AUC on GoEmotions dev half A and Senti4SD train (negative vs not), "
+                                 "candidates fitted on GoEmotions train",
+                  "trained_on": "GoEmotions train + Senti4SD train (negative = irritated)"},
         "irritated_threshold": threshold,
         "old_score": {"what": "signals' weighted mean of frustration, repetition, shouting, urgency and "
                               "sentiment (process components 0 for a bare text)",
@@ -207,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                         "vocabulary_size": len(words.vocabulary), "calibration": words_calibration,
                         "use": "runs whose vectors are not all-MiniLM-L6-v2 (e.g. embed.backend = tfidf)"},
         "candidates": candidates,
+        "training_data_choice": with_senti,
         "alternative_head": alternative,
         "sizes": {name: len(ys[name]) for name in ("train", "dev_a", "dev_b", "test", "senti_train", "senti_test")},
         "positives": {name: int(ys[name].sum()) for name in ("train", "dev_a", "dev_b", "test",
@@ -245,6 +253,32 @@ def calibrated(model: IrritationModel, raw, ys: dict) -> tuple[IrritationModel, 
         "method": "isotonic", "x": [round(float(v), DECIMALS) for v in iso.X_thresholds_],
         "y": [round(float(v), DECIMALS) for v in np.maximum.accumulate(iso.y_thresholds_)]}})
     return shipped, report
+
+
+def senti4sd_cv(best: dict, texts: dict, vectors: dict, cues: dict, ys: dict) -> dict:
+    """5-fold CV on Senti4SD train of the chosen settings, trained on GoEmotions train alone vs
+    GoEmotions train + the other four folds; dev half A AUC of each (does GoEmotions suffer?)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    rows = {"goemotions_only": [], "goemotions_plus_senti4sd": []}
+    dev = {"goemotions_only": [], "goemotions_plus_senti4sd": []}
+    only = fit(best["features"], best["C"], texts["train"], vectors["train"], cues["train"], ys["train"])
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=RANDOM_STATE).split(
+        vectors["senti_train"], ys["senti_train"])
+    for fit_idx, val_idx in folds:
+        s_texts = texts["senti_train"]
+        model = fit(best["features"], best["C"], texts["train"] + [s_texts[i] for i in fit_idx],
+                    np.vstack([vectors["train"], vectors["senti_train"][fit_idx]]),
+                    np.vstack([cues["train"], cues["senti_train"][fit_idx]]),
+                    np.concatenate([ys["train"], ys["senti_train"][fit_idx]]))
+        for name, m in (("goemotions_only", only), ("goemotions_plus_senti4sd", model)):
+            p = m.raw_probability(vectors["senti_train"][val_idx], [s_texts[i] for i in val_idx],
+                                  cues["senti_train"][val_idx])
+            rows[name].append(roc_auc_score(ys["senti_train"][val_idx], p))
+            dev[name].append(roc_auc_score(ys["dev_a"], m.raw_probability(vectors["dev_a"], texts["dev_a"],
+                                                                           cues["dev_a"])))
+    return {name: {"senti4sd_train_5fold_auc": round(float(np.mean(rows[name])), 4),
+                   "dev_a_auc": round(float(np.mean(dev[name])), 4)} for name in rows}
 
 
 def mlp_alternative(vectors: dict, cues: dict, ys: dict) -> dict:

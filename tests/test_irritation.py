@@ -12,7 +12,7 @@ from trendminer.cli import cli
 from trendminer.errors import ModelError
 from trendminer.irritation import (CUES, MODEL_DIR, WORDS_MODEL_FILE, IrritationModel, cue_matrix,
                                    customer_segments, load_model, text_irritation, wilson_interval)
-from trendminer.irritation_eval import binary_scores, expected_calibration_error, read_label_map
+from trendminer.eval.irritation import binary_scores, expected_calibration_error, read_label_map
 
 CALM = ["Thanks a lot, that worked perfectly.", "How do I add a shared mailbox in Outlook?",
         "Please install Visio on my laptop when you have a moment."]
@@ -37,7 +37,7 @@ def test_irritation_label_map_covers_goemotions_with_the_four_irritated_labels()
 def test_irritation_shipped_calibration_map_is_monotone_within_0_1(file):
     model = load_model(MODEL_DIR / file)
     x, y = model.calibration_x, model.calibration_y
-    assert len(x) >= 5 and np.all(np.diff(x) > 0) and np.all(np.diff(y) >= 0)
+    assert len(x) >= 5 and np.all(np.diff(x) >= 0) and np.all(np.diff(y) >= 0)
     assert y[0] >= 0 and y[-1] <= 1 and y[-1] > y[0]
     grid = np.linspace(0, 1, 101)
     assert np.all(np.diff(model.calibrate(grid)) >= 0)

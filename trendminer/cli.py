@@ -363,7 +363,7 @@ def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_l
     from pathlib import Path
 
     from .embed import make_embedder
-    from .irritation_eval import irritation_eval, read_labelled_csv
+    from .eval.irritation import irritation_eval, read_labelled_csv
 
     _setup_logging(quiet=True)
     try:

@@ -351,8 +351,8 @@ def ticket_texts(titles: Sequence[str], descriptions: Sequence[str]) -> list[str
 
     Examples
     --------
-    >>> ticket_texts(["VPN down"], ["Customer: again!\nAgent: on it"])
-    ['VPN down\nCustomer: again!\nAgent: on it']
+    >>> ticket_texts(["VPN down"], ["Customer: again!\\nAgent: on it"])
+    ['VPN down\\nCustomer: again!\\nAgent: on it']
     """
     return [f"{t}\n{d[:TICKET_CHARS]}" if d else str(t) for t, d in zip(titles, descriptions)]
 

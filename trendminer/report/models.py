@@ -201,6 +201,8 @@ class SystemsReport:
     min_tickets: int = 10         # the glossary's numbers (score.min_tickets, score.cost)
     handle_hours: str = ""
     hourly_rate: str = ""
+    irritated_threshold: str = "0.5"   # signals.irritated_threshold
+    irritation_text_share: str = "50%"  # score.irritation_text_share: the text share's weight in the irritation part
 
 
 @dataclass

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .evaluate import SENTI4SD_FILES, cached_encode, read_senti4sd, shared_data_dir
+from ..errors import InputError
+from .data import SENTI4SD_FILES, cached_encode, read_senti4sd, shared_data_dir
 
 GOEMOTIONS_SPLITS = ("train", "dev", "test")
 #: the old per-ticket score's text component weights, and the sum of all its weights
@@ -33,7 +33,7 @@ def read_label_map(path: str | Path | None = None) -> dict[str, str]:
     InputError
         On a missing file, a missing column or an unknown side.
     """
-    from .irritation import LABEL_MAP
+    from ..irritation import LABEL_MAP
 
     path = Path(path or LABEL_MAP)
     try:
@@ -199,9 +199,9 @@ def old_text_score(vectors: np.ndarray, texts: Sequence[str], settings=None) -> 
     text cue components and the sentiment model's negativity over all the old weights
     (:data:`OLD_WEIGHTS`; process components are 0 for a bare text). ``settings`` is unused
     (kept for callers)."""
-    from . import nlp
-    from .sentiment import negativity
-    from .signals import shouting
+    from .. import nlp
+    from ..sentiment import negativity
+    from ..signals import shouting
     counts = [nlp.cue_counts(doc) for doc in nlp.docs([nlp.ticket_text(t, "") for t in texts])]
     parts = {"frustration": np.array([min(c["frustration"] / 2, 1.0) for c in counts]),
              "repetition": np.array([min(float(c["repetition"]), 1.0) for c in counts]),
@@ -228,7 +228,7 @@ def evaluate_frame(name: str, frame: pd.DataFrame, encode: Callable[[list[str]],
                    cache_dir: str | Path | None = None, old_threshold: float | None = None,
                    model_path: str | Path | None = None) -> SplitReport:
     """Score the shipped model (and the old score) on ``frame`` (``text``, ``irritated``)."""
-    from .irritation import load_model, model_for, text_irritation
+    from ..irritation import load_model, model_for, text_irritation
 
     frame = frame[frame["irritated"] >= 0]
     texts = frame["text"].tolist()
