@@ -220,10 +220,26 @@ def cue_matrix(counts: Sequence[Counter], shouting: Sequence[float]) -> np.ndarr
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CUES))
 
 
+def shouting(text: str) -> float:
+    """0..1: share of capitals among letters (when mostly capitals) and runs of '!'.
+
+    Examples
+    --------
+    >>> shouting("OUTLOOK IS DOWN AGAIN!!!")
+    1.0
+    >>> shouting("Outlook is down")
+    0.0
+    """
+    letters = [c for c in text if c.isalpha()]
+    caps = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 8 else 0.0
+    score = 0.6 if caps > 0.6 else 0.0
+    score += 0.4 if "!!" in text else 0.0
+    return min(score, 1.0)
+
+
 def text_cues(texts: Sequence[str]) -> np.ndarray:
     """Cue features of raw texts (parses them with the shared spaCy pipeline)."""
     from . import nlp
-    from .signals import shouting
 
     counts = [nlp.cue_counts(doc) for doc in nlp.docs([nlp.ticket_text(t, "") for t in texts])]
     return cue_matrix(counts, [shouting(t) for t in texts])

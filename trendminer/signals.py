@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import nlp
+from .irritation import cue_matrix, load_model, shouting  # noqa: F401 - shouting is also signals' API
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
 from .window import Window
@@ -111,23 +112,6 @@ def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndar
         kinds.append(kind)
         sources.append(source)
     return kinds, sources
-
-
-def shouting(text: str) -> float:
-    """0..1: share of capitals among letters (when mostly capitals) and runs of '!'.
-
-    Examples
-    --------
-    >>> shouting("OUTLOOK IS DOWN AGAIN!!!")
-    1.0
-    >>> shouting("Outlook is down")
-    0.0
-    """
-    letters = [c for c in text if c.isalpha()]
-    caps = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 8 else 0.0
-    score = 0.6 if caps > 0.6 else 0.0
-    score += 0.4 if "!!" in text else 0.0
-    return min(score, 1.0)
 
 
 _CLOSED_STATES = re.compile(r"clos|resolv|cancel|solved|done|geschlossen|gelöst", re.IGNORECASE)
@@ -287,8 +271,6 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     cues = [nlp.cue_counts(doc) for doc in nlp.docs(parsed)]
     shouts = [shouting(t) for t in raw_text]
     if text_irritation is None:
-        from .irritation import cue_matrix, load_model
-
         text_irritation = load_model(words_only=True).probability(
             np.zeros((len(parsed), 0)), parsed, cue_matrix(cues, shouts)) if len(parsed) else np.zeros(0)
     end = window.end if window is not None else _data_end(tickets)

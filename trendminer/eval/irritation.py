@@ -201,7 +201,7 @@ def old_text_score(vectors: np.ndarray, texts: Sequence[str], settings=None) -> 
     (kept for callers)."""
     from .. import nlp
     from ..sentiment import negativity
-    from ..signals import shouting
+    from ..irritation import shouting
     counts = [nlp.cue_counts(doc) for doc in nlp.docs([nlp.ticket_text(t, "") for t in texts])]
     parts = {"frustration": np.array([min(c["frustration"] / 2, 1.0) for c in counts]),
              "repetition": np.array([min(float(c["repetition"]), 1.0) for c in counts]),
