@@ -6,6 +6,7 @@
 - ``sentiment``   -- the shipped sentiment model on Senti4SD (macro-F1).
 - ``attribution`` -- system attribution on the hand-labelled sample slice.
 - ``redaction``   -- personal-data redaction on a seeded, labelled set.
+- ``irritation``  -- the text irritation score on GoEmotions, Senti4SD or any labelled CSV (AUC, macro-F1, ECE).
 
 Evaluations get their tickets through :func:`trendminer.pipeline.load_tickets` like a run.
 """

@@ -27,6 +27,24 @@ def _fmt(x: float, digits: int = 2) -> str:
     return "–" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.{digits}f}"
 
 
+def share_text(row: pd.Series) -> str:
+    """A system's irritated share with its 95% Wilson interval, in words' shape.
+
+    Examples
+    --------
+    >>> share_text(pd.Series({"tickets": 100, "irritated_share": 0.32, "irritated_share_low": 0.2367,
+    ...                       "irritated_share_high": 0.4166}))
+    '32% (24–42%)'
+    >>> share_text(pd.Series({"tickets": 0, "irritated_share": 0.0, "irritated_share_low": 0.0,
+    ...                       "irritated_share_high": 1.0}))
+    '–'
+    """
+    if not row["tickets"]:
+        return "–"
+    return (f"{row['irritated_share']:.0%} ({100 * row['irritated_share_low']:.0f}–"
+            f"{row['irritated_share_high']:.0%})")
+
+
 def _hours(h: float) -> str:
     if not np.isfinite(h):
         return "–"
@@ -66,7 +84,8 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
     name = row["system"]
     mine = b.t[b.t["system"] == name]
     n_ev = int(b.settings["report"]["evidence_tickets"])
-    evidence = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True]).head(n_ev)
+    evidence = mine.sort_values(["text_irritation", "irritation", "opened_at", "ticket_id"],
+                                ascending=[False, False, False, True]).head(n_ev)
     topics = [b.topic_row(b.info_by_id.loc[k], mine) for k in own_topics(b, name, mine)]
     parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
     owner = ""
@@ -79,7 +98,7 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
     return SystemCard(
         int(row["rank"]), name, f"system-{slug(name)}", bool(row["rankable"]), row["lifecycle"], owner,
         int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
-        _fmt(row["failures_per_100_users"]), _fmt(row["irritation"]), int(row["recent"]),
+        _fmt(row["failures_per_100_users"]), share_text(row), int(row["recent"]),
         _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
         _fmt(row["trouble_score"]), row["recommendation"], words,
         [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
@@ -141,4 +160,6 @@ def systems_report(b: Builder) -> SystemsReport:
     cost = b.settings["score"]["cost"]
     return SystemsReport(b.page("Systems report"), pareto, cards_, works, unranked, unattributed,
                          cost["currency"], owner_sections, unowned, int(b.settings["score"]["min_tickets"]),
-                         f"{float(cost['handle_hours']):g}", f"{float(cost['hourly_rate']):g}")
+                         f"{float(cost['handle_hours']):g}", f"{float(cost['hourly_rate']):g}",
+                         f"{float(b.settings['signals']['irritated_threshold']):g}",
+                         f"{float(b.settings['score']['irritation_text_share']):.0%}")

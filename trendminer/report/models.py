@@ -39,7 +39,7 @@ class Ticket:
     title: str
     snippet: str
     kind: str
-    irritation: str
+    irritation: str       # probability (0-1) that a reader would call its text irritated
 
 
 @dataclass
@@ -85,7 +85,7 @@ class SystemCard:
     howto: int
     requests: int
     per_100_users: str
-    irritation: str
+    irritation: str       # share of its tickets irritated, with the 95% interval: "32% (27–38%)"
     recent: int
     expected: str
     trend_ratio: str
@@ -114,7 +114,7 @@ class PainPoint:
     howto_share: str
     failure_share: str
     request_share: str
-    irritation: str
+    irritation: str       # share of its tickets irritated, with the 95% interval
     themes: list[TopicRow]
     quotes: list[Ticket]
     questions: list[str]
@@ -170,7 +170,7 @@ class OwnerSystem:
     rank: str             # "#3", or "too few to rank"
     tickets: int
     failures: int
-    irritation: str
+    irritation: str       # share of its tickets irritated, with the 95% interval
     recommendation: str
     reason: str           # the rule that decided the recommendation, with its numbers
     top_problem: str      # the largest problem topic among its tickets ("–" if none)
@@ -201,6 +201,8 @@ class SystemsReport:
     min_tickets: int = 10         # the glossary's numbers (score.min_tickets, score.cost)
     handle_hours: str = ""
     hourly_rate: str = ""
+    irritated_threshold: str = "0.5"   # signals.irritated_threshold
+    irritation_text_share: str = "50%"  # score.irritation_text_share: the text share's weight in the irritation part
 
 
 @dataclass

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .cards import own_topics
+from .cards import own_topics, share_text
 from .models import PainPoint, PainPoints, slug
 
 if TYPE_CHECKING:
     from .views import Builder
 
-#: irritation at or above which a system is in scope even with few how-to questions
+#: share of irritated tickets at or above which a system is in scope even with few how-to questions
 IRRITATED = 0.15
 
 _LEAD = (r"(?:how (?:do|can|could|should|would) (?:i|we|you|one)|how to|where (?:do|can|should|would) (?:i|we)|"
@@ -109,7 +109,7 @@ def brief(b: Builder, row: pd.Series, n_quotes: int) -> PainPoint:
     other = mine[~mine["language"].isin([main, "und", ""])] if "language" in mine.columns else mine.head(0)
     return PainPoint(name, f"system-{slug(name)}", int(row["tickets"]), f"{row['howto'] / row['tickets']:.0%}",
                      f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
-                     f"{row['irritation']:.2f}", themes, [b.ticket(r) for _, r in quotes.iterrows()], questions,
+                     share_text(row), themes, [b.ticket(r) for _, r in quotes.iterrows()], questions,
                      found, len(other), [b.ticket(r) for _, r in other.head(5).iterrows()])
 
 
@@ -121,6 +121,6 @@ def pain_points(b: Builder) -> PainPoints:
     scope = scores[(scores["tickets"] >= min_n) & ((scores["howto"] >= min_n) | (scores["irritation"] >= IRRITATED))]
     briefs = sorted((brief(b, row, n_quotes) for _, row in scope.iterrows()),
                     key=lambda p: (-int(scores.set_index("system").loc[p.name, "howto"]), p.name))
-    said = (f"Systems with at least {min_n} tickets in the window and at least {min_n} how-to questions or a mean "
-            f"irritation of {IRRITATED:.2f} or more; most how-to questions first.")
+    said = (f"Systems with at least {min_n} tickets in the window and at least {min_n} how-to questions or "
+            f"{IRRITATED:.0%} or more of their tickets irritated; most how-to questions first.")
     return PainPoints(b.page("Pain-point briefs"), briefs, said)

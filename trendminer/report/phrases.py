@@ -34,7 +34,7 @@ def reason_text(reason: Mapping[str, Any]) -> str:
         text = (f"lifecycle is {r['lifecycle']} and it still drew {_plural(r['tickets'], 'ticket')}: "
                 "move its users off and switch it off")
     elif rule == "replace":
-        text = (f"{r['failure_share']:.0%} of its tickets are failures, mean irritation {r['irritation']:.2f}, "
+        text = (f"{r['failure_share']:.0%} of its tickets are failures, {r['irritation']:.0%} irritated, "
                 f"rank {r['rank']} of {r['n_ranked']}")
     elif rule == "upgrade":
         text = (f"failures stepped up from {r['before']:.1f} to {r['after']:.1f} a week "
@@ -59,7 +59,7 @@ def reason_text(reason: Mapping[str, Any]) -> str:
                     f"{r['train_from']:.0%}): recurring questions that documentation answers")
     elif rule == "keep":
         text = (f"{r['failures']} failures for {r['user_count']} users (at most {r['per_100_upper']:.2f} "
-                f"per 100, 95% bound), irritation {r['irritation']:.2f}: it really works")
+                f"per 100, 95% bound), {r['irritation']:.0%} of its tickets irritated: it really works")
     else:
         raise ValueError(f"unknown rule {rule!r}")
     return f"{rule}: {text}"

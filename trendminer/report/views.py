@@ -65,7 +65,7 @@ class Builder:
 
     def ticket(self, row: pd.Series) -> Ticket:
         return Ticket(row["ticket_id"], row["opened_at"].strftime("%Y-%m-%d"), _snippet(row["title"], 120),
-                      _snippet(row["description"]), row["kind"], _fmt(row["irritation"]))
+                      _snippet(row["description"]), row["kind"], _fmt(row["text_irritation"]))
 
     def drill(self, rows: pd.DataFrame) -> Drill:
         """The newest tickets of ``rows`` (capped), with the count of all of them."""

@@ -12,6 +12,7 @@ from scipy.stats import chi2
 from ..catalogue import Catalogue
 from ..config import Settings
 from ..schema import Assignments, Attribution, Signals, Tickets, Trends
+from ..irritation import wilson_interval
 from ..window import Window
 
 
@@ -175,7 +176,11 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     Returns
     -------
     DataFrame
-        Counts, rates, steps, how-to mix and cost; also the window's mean ``irritation``.
+        Counts, rates, steps, how-to mix and cost; ``irritated`` tickets (text irritation
+        at or above ``signals.irritated_threshold``), ``irritated_share`` = irritated /
+        tickets with its 95% Wilson interval (``irritated_share_low`` / ``_high``), which is
+        also ``irritation``, the system's irritation shown everywhere; and the mean
+        ``process_irritation`` of its tickets.
     """
     unattributed = settings["systems"]["unattributed"]
     end = window.end
@@ -194,14 +199,19 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
         "failures": grouped["is_failure"].sum(),
         "howto": grouped["kind"].apply(lambda k: int((k == "howto").sum())),
         "requests": grouped["kind"].apply(lambda k: int((k == "request").sum())),
-        "irritation": grouped["irritation"].mean(),
+        "irritated": grouped["irritated"].sum(),
+        "process_irritation": grouped["process_irritation"].mean(),
         "recent_failures": grouped["recent_failure"].sum(),
         "base_failures": grouped["base_failure"].sum(),
     })
     names = sorted(set(frame.index) | set(catalogue.names))
     frame = frame.reindex(names).fillna(0)
-    for col in ("tickets", "failures", "howto", "requests", "recent_failures", "base_failures"):
+    for col in ("tickets", "failures", "howto", "requests", "recent_failures", "base_failures", "irritated"):
         frame[col] = frame[col].astype(int)
+    frame["irritated_share"] = (frame["irritated"] / frame["tickets"].where(frame["tickets"] > 0)).fillna(0.0)
+    low, high = wilson_interval(frame["irritated"].to_numpy(), frame["tickets"].to_numpy())
+    frame["irritated_share_low"], frame["irritated_share_high"] = low, high
+    frame["irritation"] = frame["irritated_share"]
     cat = catalogue.frame.set_index("name")
     known_users = cat["user_count"] if len(cat) else pd.Series(dtype="Int64")
     frame["user_count"] = known_users.reindex(names).astype("Int64")
