@@ -21,6 +21,9 @@ def _modules() -> dict[str, Path]:
 def _imports(name: str, path: Path, top_level_only: bool) -> set[str]:
     """Modules ``name`` imports (absolute names); only module-level statements if asked."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):   # imports for type hints only never run: not an import edge
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
     nodes = tree.body if top_level_only else list(ast.walk(tree))
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
