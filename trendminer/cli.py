@@ -336,28 +336,20 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
 @click.argument("path", required=False, type=click.Path())
 @click.option("--text-col", default="text", show_default=True, help="Column with the texts (with PATH).")
 @click.option("--label-col", default="label", show_default=True, help="Column with the labels (with PATH).")
-@click.option("--irritated-labels", default="irritated,1,true,yes", show_default=True,
-              help="Comma-separated label values that count as irritated (case-insensitive).")
+@click.option("--irritated-labels", default="irritated,1,true,yes", show_default=True, help="Irritated label values.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder holding goemotions/ and senti4sd/.")
 @click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="Embedding cache folder.")
 @config_option
 @set_option
-def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_labels: str,
-                    data_dir: str | None, cache_dir: str | None, config: str | None,
-                    overrides: tuple[str, ...]) -> None:
-    """Print AUC, macro-F1 and calibration error (ECE) of the text irritation score.
-
-    With PATH, on that labelled CSV; without, on the GoEmotions test split (irritated vs not,
-    labels mapped by models/irritation/label_map.csv) and the Senti4SD test split (negative vs
-    not), next to the old score; macro-F1 at signals.irritated_threshold. Without the shared
-    splits the command says so and exits 0.
+def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_labels: str, data_dir: str | None,
+                    cache_dir: str | None, config: str | None, overrides: tuple[str, ...]) -> None:
+    """AUC, macro-F1 and ECE of the irritation score on PATH (labelled CSV), else GoEmotions + Senti4SD test.
 
     Example:
 
         trendminer eval irritation complaints.csv --text-col body --label-col rating --irritated-labels 1,2
     """
     from .eval.irritation import irritation_command
-
     _setup_logging(quiet=True)
     try:
         lines, notes = irritation_command(load_settings(config, overrides), path, text_col, label_col,
@@ -365,8 +357,7 @@ def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_l
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(lines))
-    for note in notes:
-        click.echo(note, err=True)
+    click.echo("\n".join(notes), err=True)
 
 
 @eval_group.command("attribution")
