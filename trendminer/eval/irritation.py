@@ -287,3 +287,28 @@ def irritation_eval(settings, encode: Callable[[list[str]], np.ndarray], embedde
         notes.append("Senti4SD old score: threshold with the best macro-F1 on that split itself "
                      "(optimistic for the old score)")
     return reports, notes
+
+
+def irritation_command(settings, path: str | Path | None, text_col: str, label_col: str,  # noqa: ANN001
+                       irritated_labels: Sequence[str], data_dir: str | Path | None = None,
+                       cache_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
+    """What ``trendminer eval irritation`` prints: result lines (stdout) and notes (stderr).
+
+    Raises
+    ------
+    TrendminerError
+        A missing file or column, one class only, or a missing model.
+    """
+    import tempfile
+
+    from ..embed import make_embedder
+
+    labelled = read_labelled_csv(path, text_col, label_col, irritated_labels) if path else None
+    embedder = make_embedder(settings, progress=False)
+    reports, notes = irritation_eval(settings, embedder.encode, embedder.name, labelled, str(path or ""),
+                                     data_dir, cache_dir or Path(tempfile.gettempdir()) / "trendminer-irritation")
+    lines = []
+    for report in reports:
+        lines += [report.name, f"  new: {report.new.line()}",
+                  f"  old: {report.old.line()}" if report.old else "  old: n/a (needs the packaged model)"]
+    return lines, [("skipped: " if "skipped" in note else "note: ") + note for note in notes]
