@@ -65,7 +65,7 @@ def tasks(texts: list[str], system_words: set[str], n: int = 6) -> list[tuple[st
                 found.add(f"{verb} {' '.join(words)}")
         for m in _WHICH.finditer(text):
             found.add("choose " + " ".join(_singular(w) for w in m["obj"].lower().split()))
-        counts.update(found)
+        counts.update(sorted(found))   # a set iterates in hash order: sort, so ties rank the same every process
     return [(task, c) for task, c in counts.most_common() if c >= 2][:n]
 
 
