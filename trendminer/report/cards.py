@@ -34,12 +34,13 @@ def _hours(h: float) -> str:
 
 
 def own_topics(b: Builder, name: str, mine: pd.DataFrame, n: int = 5) -> list[int]:
-    """The system's biggest topics among its window tickets, leaving out other systems' topics."""
+    """The system's biggest topics among its window tickets: those it dominates (its label's system)
+    or holds at least :data:`OWN_TOPIC_SHARE` of; a topic mostly about other systems is theirs."""
     counts = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts()
     everyone = b.in_window
     keep = [int(k) for k, c in counts.items()
             if c >= OWN_TOPIC_SHARE * everyone.get(k, c)
-            or b.info_by_id.loc[int(k), "top_system"] in ("", name)]
+            or b.info_by_id.loc[int(k), "top_system"] == name]
     return keep[:n]
 
 
