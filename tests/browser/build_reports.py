@@ -144,6 +144,10 @@ def hostile_rows(seed: int = 7) -> list[dict[str, str]]:
             ci = cis[0] if (day >= 63 and j < 6) else cis[int(rng.integers(len(cis)))]
             p = PAYLOADS[int(rng.integers(len(PAYLOADS)))]
             q = PAYLOADS[int(rng.integers(len(PAYLOADS)))]
+            if day >= 63 and j < 6:
+                # the busy week's tickets are the newest, so the pages' drill-downs (and the
+                # typical quotes) always list them: the entity-encoded payload reaches every page
+                p = next(x for x in PAYLOADS if "alert(8)" in x)
             howto = rng.random() < 0.4
             title = (f"how do I export the report {p}" if howto else f"error again, crashes {p} unacceptable!!!")
             desc = (f"<p>Hello,</p><p>{q}</p><p>It still fails {p}.</p>" if rng.random() < 0.5
