@@ -12,7 +12,7 @@ import pandas as pd
 from ..config import Settings
 from ..score import PARTS
 from ..window import Window
-from . import charts
+from . import charts, series, timecharts
 from .phrases import change_text, reasons_text
 from .models import (
     Digest, Flag, Index, OwnerSection, OwnerSystem, Page, PainPoint, PainPoints, RunData, SystemCard,
@@ -127,13 +127,10 @@ class Builder:
                                      for i in m["inputs"])),
                 ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
-    def _weekly(self, mask: pd.Series) -> list[int]:
-        end = self.window.end
-        weeks = self.window.lookback_days // 7
-        start = end - pd.Timedelta(weeks=weeks)
-        opened = self.t.loc[mask, "opened_at"]
-        idx = ((opened - start) // pd.Timedelta(weeks=1)).astype(int)
-        return np.bincount(idx[(idx >= 0) & (idx < weeks)], minlength=weeks).tolist()
+    def _weekly(self, mask: pd.Series) -> tuple[list[pd.Timestamp], list[int | None]]:
+        """Week starts and weekly counts of the lookback; weeks before the data starts are None."""
+        return series.weekly_counts(self.t.loc[mask, "opened_at"], self.window.end,
+                                    self.window.lookback_days // 7, self.t["opened_at"].min())
 
     def card(self, row: pd.Series) -> SystemCard:
         """The scorecard of one system (built once per system)."""
@@ -161,7 +158,7 @@ class Builder:
             _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
             _fmt(row["trouble_score"]), row["recommendation"], reasons_text(row["reasons"]),
             [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
-            charts.sparkline(self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
+            timecharts.weekly_sparkline(*self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
             topics, [self._ticket(r) for _, r in evidence.iterrows()])
 
     def owners(self) -> tuple[list[OwnerSection], str]:
