@@ -158,7 +158,7 @@ class Builder:
             _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
             _fmt(row["trouble_score"]), row["recommendation"], reasons_text(row["reasons"]),
             [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
-            timecharts.weekly_sparkline(*self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
+            timecharts.weekly_sparkline(*self._weekly(self.t["system"] == name)[::-1], f"Weekly tickets of {name}"),
             topics, [self._ticket(r) for _, r in evidence.iterrows()])
 
     def owners(self) -> tuple[list[OwnerSection], str]:
