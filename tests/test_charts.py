@@ -120,6 +120,10 @@ def test_timecharts_weekly_multiples_mark_only_its_panel() -> None:
     assert "marked: release (week of 21 Sep)" in a.find("desc").text
     dashed = [ln for ln in a.iter("line") if ln.get("stroke-dasharray")]
     assert len(dashed) == 1 and float(dashed[0].get("x1")) == pytest.approx(float(bars(a)[2].get("x")) - 0.12 * 158 / 4, abs=0.1)
+    plain = svgs(weekly_multiples({"A": [1, 2, 3, 4]}, WEEKS, "W", marks={"A": date(2026, 9, 7)}))[0]
+    assert "change" in texts(plain)                                         # a bare date: default label
+    assert not any(ln.get("stroke-dasharray") for ln in svgs(weekly_multiples(
+        {"A": [1, 2, 3, 4]}, WEEKS, "W", marks={"A": date(2026, 8, 1)}))[0].iter("line"))  # before the weeks
 
 
 def test_timecharts_topics_over_time_caps_at_eight() -> None:

@@ -136,13 +136,13 @@ def daily_chart(days: Sequence[pd.Timestamp | date], counts: Sequence[int], titl
         x = left + i * band
         out.append(f'<line x1="{x:.1f}" y1="{top_m + plot_h}" x2="{x:.1f}" y2="{top_m + plot_h + 4}" '
                    f'stroke="{INK}"/>' + _text(x, height - 8, day_label(days[i]), size=12,
-                                                               anchor="middle" if i else "start"))
+                                               anchor="start" if not i else "end" if x > width - 30 else "middle"))
     out.append(f'<line x1="{left}" y1="{top_m + plot_h}" x2="{width - right}" y2="{top_m + plot_h}" stroke="{INK}"/>')
     if expected is not None:
         pts = " ".join(f"{left + (i + 0.5) * band:.1f},{y(e):.1f}" for i, e in enumerate(expected))
         out.append(f'<polyline fill="none" stroke="{VERMILION}" stroke-width="2" stroke-dasharray="5 3" '
                    f'points="{pts}"/>')
-        lx = left + 120
+        lx = max(left + 120, 16 + 7 * len(unit))  # right of the unit label
         out.append(f'<line x1="{lx}" y1="8" x2="{lx + 22}" y2="8" stroke="{VERMILION}" stroke-width="2" '
                    f'stroke-dasharray="5 3"/>' + _text(lx + 26, 12, "expected (usual for the weekday)", size=12))
     index = {d: i for i, d in enumerate(days)}
@@ -170,7 +170,7 @@ def _week_of(day: object, week_starts: Sequence[pd.Timestamp]) -> int | None:
 
 def _weekly_desc(values: Sequence[int | None], week_starts: Sequence[pd.Timestamp]) -> str:
     have = [(w, v) for w, v in zip(week_starts, values) if v is not None]
-    lead = len(values) - len(have)
+    lead = next((i for i, v in enumerate(values) if v is not None), len(values))
     text = "; ".join(f"week of {day_label(w)}: {int(v)}" for w, v in have)
     return (f"no data before {day_label(have[0][0], True)}; " if lead and have else "") + (text or "no data")
 
