@@ -16,6 +16,11 @@ method:
 * ``kmeans-true-k`` (``--kmeans``, on by default): KMeans told the true number of labels, a
   reference that cheats.
 
+Label quality (``label top-1`` / ``top-3``, :mod:`trendminer.eval.labels`): per topic, is the
+name of its majority class the nearest class name to the topic's label, embedded with the same
+model; size-weighted. trendminer's labels are its titles (the nightly labeller, no systems);
+BERTopic's are its default keyword labels (``topic_labels_`` without the id: "card arrive my when").
+
 Scoring is done once, in the parent, the same way for every method: trendminer's remainder and
 BERTopic's outliers (topic -1) each count as one extra cluster for NMI / ARI / ACC (ACC is the
 Hungarian-matched accuracy), so a large remainder lowers the scores.
@@ -85,7 +90,11 @@ def _run_trendminer(X: np.ndarray, docs: list[str], k: int, config: str | None, 
     result = registry_update(X, empty_registry(), None, default_clusterer(settings).fit,
                              pd.Timestamp("2000-01-01"), min_topic_size=int(opts["min_topic_size"]),
                              default_threshold=float(opts["assign_threshold"]))
-    return result.labels, time.perf_counter() - start, base
+    seconds = time.perf_counter() - start
+    from trendminer.eval.labels import eval_labels
+
+    info = eval_labels(docs, X, result.labels, result.registry, settings)   # the nightly labeller
+    return result.labels, seconds, base, dict(zip(info["topic_id"].tolist(), info["label"]))
 
 
 def _run_bertopic(X: np.ndarray, docs: list[str], k: int, config: str | None, seed: int) -> tuple:
@@ -99,7 +108,10 @@ def _run_bertopic(X: np.ndarray, docs: list[str], k: int, config: str | None, se
     base = _rss_mib()
     start = time.perf_counter()
     topics, _ = model.fit_transform(docs, X)
-    return np.asarray(topics), time.perf_counter() - start, base
+    seconds = time.perf_counter() - start
+    # its default labels: "3_card_arrive_my_when" -> the keywords "card arrive my when"
+    names = {int(t): " ".join(name.split("_")[1:]) for t, name in model.topic_labels_.items() if t != -1}
+    return np.asarray(topics), seconds, base, names
 
 
 def _run_kmeans(X: np.ndarray, docs: list[str], k: int, config: str | None, seed: int) -> tuple:
@@ -108,7 +120,7 @@ def _run_kmeans(X: np.ndarray, docs: list[str], k: int, config: str | None, seed
     base = _rss_mib()
     start = time.perf_counter()
     labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X)
-    return labels, time.perf_counter() - start, base
+    return labels, time.perf_counter() - start, base, {}   # no labels to score
 
 
 RUNNERS = {"trendminer": _run_trendminer, "bertopic": _run_bertopic, "kmeans-true-k": _run_kmeans}
@@ -119,14 +131,15 @@ def child(method: str, workdir: Path, config: str | None, seed: int) -> None:
     X = np.load(workdir / "vectors.npy")
     docs = json.loads((workdir / "docs.json").read_text("utf-8"))
     k = int(json.loads((workdir / "meta.json").read_text("utf-8"))["k"])
-    labels, seconds, base = RUNNERS[method](X, docs, k, config, seed)
+    labels, seconds, base, names = RUNNERS[method](X, docs, k, config, seed)
     np.save(workdir / f"labels-{method}.npy", np.asarray(labels, dtype=np.int64))
+    (workdir / f"names-{method}.json").write_text(json.dumps({str(t): n for t, n in names.items()}), "utf-8")
     print(json.dumps({"seconds": seconds, "peak_rss_mib": _rss_mib(), "base_rss_mib": base}))
 
 
 # ----------------------------------------------------------------------------- parent
 def prepare(path: Path, text_col: str, label_col: str, cache: Path, config: str | None):
-    """Clean and embed the texts like the eval command does; return vectors, texts, truth, model."""
+    """Clean and embed the texts like the eval command does; return vectors, texts, truth, embedder."""
     import pandas as pd
 
     from trendminer.clean import clean_text, embed_text
@@ -149,8 +162,7 @@ def prepare(path: Path, text_col: str, label_col: str, cache: Path, config: str 
         state.commit()
     print(f"embedded {n_new} new texts ({len(texts) - n_new} cached in {cache}) with "
           f"{embedder.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    return (np.ascontiguousarray(vectors, dtype=np.float32), texts, frame[label_col].to_numpy(),
-            embedder.name)
+    return np.ascontiguousarray(vectors, dtype=np.float32), texts, frame[label_col].to_numpy(), embedder
 
 
 def score(truth: np.ndarray, labels: np.ndarray) -> dict:
@@ -163,6 +175,20 @@ def score(truth: np.ndarray, labels: np.ndarray) -> dict:
             "acc": hungarian_accuracy(truth, labels),
             "n_topics": len(set(labels.tolist()) - {-1}),
             "outlier_share": float((labels < 0).mean())}
+
+
+def label_score(names: dict, labels: np.ndarray, truth: np.ndarray, embedder) -> dict:
+    """Label quality of one method's topic names (None when it names no topics)."""
+    from trendminer.eval.labels import label_quality
+
+    if not names:
+        return {"label_top1": None, "label_top3": None}
+    q = label_quality(names, labels, truth, embedder)
+    return {"label_top1": q["top1"], "label_top3": q["top3"]}
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1%}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             methods.remove("bertopic")
 
-    vectors, texts, truth, embedder_name = prepare(path, args.text_col, args.label_col, Path(args.cache), args.config)
+    vectors, texts, truth, embedder = prepare(path, args.text_col, args.label_col, Path(args.cache), args.config)
     k = len(set(truth.tolist()))
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench_topics_") as tmp:
@@ -222,23 +248,28 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             measured = json.loads(proc.stdout.strip().splitlines()[-1])
             labels = np.load(work / f"labels-{method}.npy")
-            rows.append({"method": method, **score(truth, labels), **measured})
+            names = {int(t): n for t, n in json.loads((work / f"names-{method}.json").read_text("utf-8")).items()}
+            rows.append({"method": method, **score(truth, labels), **measured,
+                         **label_score(names, labels, truth, embedder)})
 
     print(f"\n{path}: {len(texts)} texts, {k} labels, {vectors.shape[1]}-d vectors "
-          f"({embedder_name}), all methods measured in this run; BERTopic UMAP seed {args.seed}")
+          f"({embedder.name}), all methods measured in this run; BERTopic UMAP seed {args.seed}")
     head = (f"{'method':<15}{'NMI':>7}{'ARI':>7}{'ACC':>7}{'topics':>8}{'outliers':>10}"
-            f"{'seconds':>9}{'peak RSS MB':>13}{'RSS before fit':>16}")
+            f"{'seconds':>9}{'peak RSS MB':>13}{'RSS before fit':>16}{'label top-1':>13}{'top-3':>7}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['method']:<15}{r['nmi']:>7.3f}{r['ari']:>7.3f}{r['acc']:>7.3f}{r['n_topics']:>8}"
               f"{r['outlier_share']:>10.1%}{r['seconds']:>9.1f}{r['peak_rss_mib']:>13.0f}"
-              f"{r['base_rss_mib']:>16.0f}")
+              f"{r['base_rss_mib']:>16.0f}{_pct(r['label_top1']):>13}{_pct(r['label_top3']):>7}")
     print("outliers = trendminer's remainder / BERTopic's topic -1; each counts as ONE extra cluster "
           "for NMI, ARI and ACC (Hungarian-matched).\nkmeans-true-k is told the true number of "
           "labels (a reference, not a contender); the others are not.\nseconds = fit only (BERTopic's "
           "includes its c-TF-IDF representation and numba compilation in a fresh process); "
-          "RSS in MiB (peak of the child process, imports included).")
+          "RSS in MiB (peak of the child process, imports included).\nlabel top-1 / top-3 = size-weighted "
+          "share of topics whose majority class's name (underscores as spaces) is the nearest / among the 3 "
+          "nearest of all class names to the topic's label, embedded with the same model: trendminer's "
+          "titles vs BERTopic's default keyword labels (the words of its topic names).")
     if args.json:
         for r in rows:
             print(json.dumps({**r, "file": str(path), "n": len(texts)}))

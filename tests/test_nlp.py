@@ -57,10 +57,10 @@ def test_big_topics_are_named_from_a_stable_hash_sample():
     texts = [f"printer {w} jam" for w in ("paper", "toner", "tray", "driver", "queue")] + ["vpn down"]
     tickets = pd.DataFrame({"text": texts, "text_hash": [text_hash(t) for t in texts]})
     members = [np.arange(5), np.array([5])]
-    sampled = _topic_terms(tickets, members, cap=2)
+    sampled, _forms = _topic_terms(tickets, members, cap=2)
     smallest = np.sort(np.argsort(tickets["text_hash"].to_numpy()[:5])[:2])
     assert sampled[0] == [nlp.content_terms(nlp.english()(texts[i])) for i in smallest]
     assert sampled[1] == [["vpn"]]
     shuffled = tickets.iloc[::-1].reset_index(drop=True)   # the same tickets in another order
-    again = _topic_terms(shuffled, [np.arange(1, 6), np.array([0])], cap=2)
+    again, _forms = _topic_terms(shuffled, [np.arange(1, 6), np.array([0])], cap=2)
     assert sorted(map(tuple, again[0])) == sorted(map(tuple, sampled[0]))

@@ -15,7 +15,8 @@ FORMULA = '=HYPERLINK("http://x","y")'
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     return small_run(tmp_path_factory.mktemp("hostile"), {
-        0: {"short_description": SCRIPT, "description": SCRIPT + " Outlook again"},
+        # irritated enough to be an evidence ticket on the systems page, where its title must show as text
+        0: {"short_description": SCRIPT, "description": SCRIPT + " Outlook broken again, this is unacceptable!!!"},
         1: {"short_description": FORMULA},
         2: {"cmdb_ci": "<img src=x onerror=alert(2)>"}})
 

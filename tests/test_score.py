@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from trendminer.score import poisson_interval, system_scores
 from trendminer.catalogue import Catalogue
@@ -10,8 +11,9 @@ from trendminer.trends import trends
 from trendminer.window import Window
 
 
-def _world(fast_settings, spec):
-    """spec: system -> (failures, howtos, irritation)."""
+def _world(fast_settings, spec, process=None):
+    """spec: system -> (failures, howtos, share of irritated tickets); process irritation 0 unless
+    ``process`` gives one per system."""
     as_of = pd.Timestamp("2026-10-31")
     rows = []
     for system, (fail, howto, irr) in spec.items():
@@ -19,11 +21,12 @@ def _world(fast_settings, spec):
         failing = set(np.linspace(0, n - 1, fail).round().astype(int)) if fail else set()
         for i in range(n):  # spread evenly over 40 days so no system trends
             rows.append({"ticket_id": f"{system}-{i}", "opened_at": as_of - pd.Timedelta(days=i * 40 // n),
-                         "system": system, "kind": "failure" if i in failing else "howto", "irritation": irr})
+                         "system": system, "kind": "failure" if i in failing else "howto",
+                         "irritated": i < round(irr * n), "process_irritation": (process or {}).get(system, 0.0)})
     frame = pd.DataFrame(rows)
     tickets = frame[["ticket_id", "opened_at"]]
     attribution = frame[["ticket_id", "system"]]
-    signals = frame[["ticket_id", "kind", "irritation"]]
+    signals = frame[["ticket_id", "kind", "irritated", "process_irritation"]]
     assignments = pd.DataFrame({"ticket_id": frame["ticket_id"], "topic_id": -1})
     info = pd.DataFrame({"topic_id": [], "label": []})
     window = Window.from_settings(as_of, fast_settings)
@@ -74,7 +77,7 @@ def _weekly_world(fast_settings, failures, howto=None, with_topics=True):
             rows.append({"ticket_id": f"{system}-h{i}", "system": system, "kind": "howto",
                          "opened_at": end - pd.Timedelta(days=1 + i * 42 // len(asked), hours=-9),
                          "caller_key": caller, "topic_id": topic})
-    frame = pd.DataFrame(rows).assign(irritation=0.0)
+    frame = pd.DataFrame(rows).assign(irritated=False, process_irritation=0.0)
     tickets = frame[["ticket_id", "opened_at", "caller_key"]]
     attribution = frame[["ticket_id", "system"]]
     no_topics = pd.DataFrame({"ticket_id": frame["ticket_id"], "topic_id": -1})
@@ -86,7 +89,7 @@ def _weekly_world(fast_settings, failures, howto=None, with_topics=True):
                                         "owner_team": "", "lifecycle": "active",
                                         "user_count": pd.array([1000] * len(names), dtype="Int64"),
                                         "criticality": ""}))
-    return system_scores(tickets, attribution=attribution, signals=frame[["ticket_id", "kind", "irritation"]], trends=tr,
+    return system_scores(tickets, attribution=attribution, signals=frame[["ticket_id", "kind", "irritated", "process_irritation"]], trends=tr,
                          assignments=frame[["ticket_id", "topic_id"]] if with_topics else None, catalogue=catalogue,
                          window=window, settings=fast_settings).set_index("system")
 
@@ -143,3 +146,34 @@ def test_score_without_topics_howto_heavy_is_document(fast_settings):
     scores = _weekly_world(fast_settings, {"Lost": [1] * 20}, howto, with_topics=False)
     assert scores.loc["Lost", "recommendation"] == "document"
     assert np.isnan(scores.loc["Lost", "howto_topics"])
+
+
+def test_score_irritated_share_with_wilson_interval(fast_settings):
+    # Bad: 85 tickets, round(0.4 * 85) = 34 irritated; Fine: 3 tickets, none
+    scores = _world(fast_settings, {"Bad": (80, 5, 0.4), "Fine": (2, 1, 0.0)}).set_index("system")
+    assert scores.loc["Bad", "irritated"] == 34 and scores.loc["Bad", "irritated_share"] == 0.4
+    assert scores.loc["Bad", "irritation"] == scores.loc["Bad", "irritated_share"]
+    assert (round(scores.loc["Bad", "irritated_share_low"], 4), round(scores.loc["Bad", "irritated_share_high"], 4)) \
+        == (0.3024, 0.5063)
+    assert (scores.loc["Fine", "irritated"], scores.loc["Fine", "irritated_share_low"],
+            round(scores.loc["Fine", "irritated_share_high"], 4)) == (0, 0.0, 0.5615)
+
+
+@pytest.mark.parametrize("text_share, calm_first", [(1.0, False), (0.0, True), (0.5, True)])
+def test_score_irritation_part_combines_text_share_and_process(fast_settings, text_share, calm_first):
+    """Angry: 40% of tickets irritated in the text, no process trouble. Calm: 10% irritated,
+    but every ticket reopened and bounced (process irritation 0.8). Same failures otherwise."""
+    from trendminer.config import load_settings
+    from tests.conftest import SAMPLE_CONFIG
+
+    settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf", f"score.irritation_text_share={text_share}",
+                                             "score.irritation_prior=0"])
+    scores = _world(settings, {"Angry": (40, 0, 0.4), "Calm": (40, 0, 0.1)},
+                    process={"Calm": 0.8}).set_index("system")
+    weight = settings["score"]["weights"]["irritation"]
+    angry, calm = text_share * 0.4, text_share * 0.1 + (1 - text_share) * 0.8
+    top = max(angry, calm)
+    assert scores.loc["Angry", "part_irritation"] == pytest.approx(weight * angry / top)
+    assert scores.loc["Calm", "part_irritation"] == pytest.approx(weight * calm / top)
+    assert (scores.loc["Calm", "rank"] < scores.loc["Angry", "rank"]) == calm_first
+    assert scores.loc["Calm", "process_irritation"] == pytest.approx(0.8)

@@ -36,7 +36,7 @@ def test_signals_shouting():
 
 
 def test_signals_components_and_weights(fast_settings):
-    from trendminer.signals import COMPONENTS, signals
+    from trendminer.signals import COMPONENTS, TEXT_CUES, signals
     from tests.test_store import _tickets
 
     tickets = _tickets([
@@ -47,16 +47,37 @@ def test_signals_components_and_weights(fast_settings):
     assert out["kind"].tolist() == ["failure", "howto"]
     # caps are half the letters (no shouting from case), "!!!" adds 0.4; one frustration word = 0.5
     # no sentiment, attribution, CSAT or escalation given; open, and measured up to the data's end (0 h)
-    assert out.loc[0, list(COMPONENTS)].tolist() == [0.5, 1.0, 0.4, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    cues_and_process = [c for c in COMPONENTS if c != "text_irritation"]
+    assert out.loc[0, cues_and_process].tolist() == [0.5, 1.0, 0.4, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    # without vectors the words + cues model reads the text: the angry one is irritated, the question not
+    assert out["irritated"].tolist() == [True, False]
+    assert out.loc[0, "text_irritation"] >= 0.5 > out.loc[1, "text_irritation"]
     weights = fast_settings["signals"]["weights"]
+    process = 0.15 + 0.15   # reopens and reassignments are 1
+    assert out.loc[0, "process_irritation"] == pytest.approx(process / 0.80)
     assert out.loc[0, "irritation"] == pytest.approx(
-        (0.3 * 0.5 + 0.2 + 0.1 * 0.4 + 0.15 + 0.15) / sum(weights[c] for c in COMPONENTS))
+        (0.8 * out.loc[0, "text_irritation"] + process) / sum(weights[c] for c in COMPONENTS))
+    assert sum(weights[c] for c in TEXT_CUES) == 0.0   # the model reads the cues: they weigh nothing again
     with_sentiment = signals(tickets, settings=fast_settings, negativity=np.array([1.0, 0.0]))
     assert with_sentiment.loc[0, "sentiment"] == 1.0
-    assert with_sentiment.loc[0, "irritation"] > out.loc[0, "irritation"]
-    assert out.loc[1, "irritation"] == 0.0
+    assert with_sentiment.loc[0, "irritation"] == out.loc[0, "irritation"]
+    given = signals(tickets, settings=fast_settings, text_irritation=np.array([0.2, 0.9]))
+    assert given["text_irritation"].tolist() == [0.2, 0.9] and given["irritated"].tolist() == [False, True]
+    assert out.loc[1, "irritation"] == pytest.approx(0.8 * out.loc[1, "text_irritation"] / 1.6)
     assert set(COMPONENTS) <= set(out.columns)
     assert ((out[list(COMPONENTS)] >= 0) & (out[list(COMPONENTS)] <= 1)).all().all()
+
+
+def test_signals_irritated_threshold_follows_the_config():
+    from trendminer.config import load_settings
+    from trendminer.signals import signals
+    from tests.conftest import SAMPLE_CONFIG
+    from tests.test_store import _tickets
+
+    tickets = _tickets([{"ticket_id": "A", "title": "x"}, {"ticket_id": "B", "title": "y"}])
+    settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf", "signals.irritated_threshold=0.3"])
+    got = signals(tickets, settings=settings, text_irritation=np.array([0.29, 0.3]))
+    assert got["irritated"].tolist() == [False, True]
 
 
 def _process_world():
@@ -107,7 +128,10 @@ def test_signals_process_components(fast_settings):
     weights = fast_settings["signals"]["weights"]
     total = sum(weights.values())
     assert got.loc["B", "irritation"] == pytest.approx(
-        (0.5 * weights["repeat_contacts"] + 0.5 * weights["resolve_time"] + 0.5 * weights["low_csat"]) / total)
+        (got.loc["B", "text_irritation"] * weights["text_irritation"] + 0.5 * weights["repeat_contacts"]
+         + 0.5 * weights["resolve_time"] + 0.5 * weights["low_csat"]) / total)
+    assert got.loc["B", "process_irritation"] == pytest.approx(
+        0.5 * (weights["repeat_contacts"] + weights["resolve_time"] + weights["low_csat"]) / 0.80)
 
 
 def test_signals_process_components_need_their_inputs(fast_settings):

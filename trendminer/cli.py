@@ -332,6 +332,56 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
     click.echo("sentiment, Senti4SD test split: " + "\n".join(scores.lines()))
 
 
+@eval_group.command("irritation")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--text-col", default="text", show_default=True, help="Column with the texts (with PATH).")
+@click.option("--label-col", default="label", show_default=True, help="Column with the labels (with PATH).")
+@click.option("--irritated-labels", default="irritated,1,true,yes", show_default=True,
+              help="Comma-separated label values that count as irritated (case-insensitive); the rest are not.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False),
+              help="Folder holding goemotions/ and senti4sd/ (without PATH). Default: ../shared/data.")
+@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False),
+              help="Cache the embeddings here. Default: a folder in the system temp dir.")
+@config_option
+@set_option
+def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_labels: str,
+                    data_dir: str | None, cache_dir: str | None, config: str | None,
+                    overrides: tuple[str, ...]) -> None:
+    """Print AUC, macro-F1 and calibration error (ECE) of the text irritation score.
+
+    With PATH, on that labelled CSV; without, on the GoEmotions test split (irritated vs
+    not, labels mapped by models/irritation/label_map.csv) and the Senti4SD test split
+    (negative vs not). The old lexicon + sentiment score is printed beside it. macro-F1 is
+    at signals.irritated_threshold. The shared splits are not shipped: without them the
+    command says so and exits 0.
+
+    Example:
+
+        trendminer eval irritation complaints.csv --text-col body --label-col rating --irritated-labels 1,2
+    """
+    import tempfile
+    from pathlib import Path
+
+    from .embed import make_embedder
+    from .eval.irritation import irritation_eval, read_labelled_csv
+
+    _setup_logging(quiet=True)
+    try:
+        settings = load_settings(config, overrides)
+        labelled = (read_labelled_csv(path, text_col, label_col, irritated_labels.split(","))
+                    if path else None)
+        embedder = make_embedder(settings, progress=False)
+        reports, notes = irritation_eval(settings, embedder.encode, embedder.name, labelled, str(path or ""),
+                                         data_dir, cache_dir or Path(tempfile.gettempdir()) / "trendminer-irritation")
+    except TrendminerError as exc:
+        raise click.ClickException(str(exc)) from None
+    for report in reports:
+        click.echo(f"{report.name}\n  new: {report.new.line()}")
+        click.echo(f"  old: {report.old.line()}" if report.old else "  old: n/a (needs the packaged model)")
+    for note in notes:
+        click.echo(("skipped: " if "skipped" in note else "note: ") + note, err=True)
+
+
 @eval_group.command("attribution")
 @click.option("--show-errors", is_flag=True, help="Print each wrongly attributed or missed ticket.")
 @config_option

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -112,6 +112,46 @@ def docs(texts: Iterable[str], batch_size: int = 512) -> Iterator[Doc]:
         yield doc
 
 
+#: words that name no problem: time units, ordinals, vague nouns
+_FILLER = {"second", "minute", "hour", "day", "week", "month", "year", "time", "first", "third",
+           "thing", "lot", "bit", "way", "something", "anything", "everything", "nothing", "anymore",
+           "yesterday", "tomorrow", "tonight", "now", "ago", "really", "actually", "just", "hey", "kind",
+           "sure", "okay", "guy", "guys", "sorry", "mine"}
+
+
+def _spelling(lemma: str) -> str:
+    """One spelling per word for counting: British ``-tre`` counts as ``-ter`` (centre, center).
+
+    Examples
+    --------
+    >>> _spelling("centre"), _spelling("metre"), _spelling("tree")
+    ('center', 'meter', 'tree')
+    """
+    return lemma[:-3] + "ter" if lemma.endswith("tre") and len(lemma) >= 5 else lemma
+
+
+def term_forms(doc: Doc) -> list[tuple[str, str]]:
+    """:func:`content_terms` with the words as written: ``(term, surface)`` pairs.
+
+    The term (a lemma, for counting) can be a lemmatiser artefact ("crosses" -> "crosse");
+    the surface form is what a label shows.
+
+    Examples
+    --------
+    >>> term_forms(next(docs(["red crosses"])))
+    [('red', 'red'), ('crosse', 'crosses'), ('red crosse', 'red crosses')]
+    """
+    words: list[tuple[str, str] | None] = []
+    for tok in doc:
+        lemma = _spelling(tok.lemma_.lower())
+        ok = (tok.is_alpha and not tok.is_stop and len(lemma) >= 3 and lemma not in _NOISE
+              and lemma not in _FILLER and tok.lower_ not in _FILLER and lemma not in STOP_WORDS)
+        words.append((lemma, tok.lower_) if ok else None)
+    bigrams = [(f"{a[0]} {b[0]}", f"{a[1]} {b[1]}") for a, b in zip(words, words[1:])
+               if a and b and a[0] != b[0]]
+    return [w for w in words if w] + bigrams
+
+
 def content_terms(doc: Doc) -> list[str]:
     """Lower-case lemmas of content words and the bigrams of adjacent ones.
 
@@ -120,23 +160,26 @@ def content_terms(doc: Doc) -> list[str]:
     >>> content_terms(next(docs(["Printer driver keeps crashing"])))
     ['printer', 'driver', 'crash', 'printer driver']
     """
-    words = []
-    for tok in doc:
-        lemma = tok.lemma_.lower()
-        ok = (tok.is_alpha and not tok.is_stop and len(lemma) >= 3 and lemma not in _NOISE
-              and lemma not in STOP_WORDS)
-        words.append(lemma if ok else None)
-    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:]) if a and b and a != b]
-    return [w for w in words if w] + bigrams
+    return [term for term, _ in term_forms(doc)]
 
 
-def class_keyphrases(groups: Sequence[Sequence[Sequence[str]]], n: int = 3) -> list[list[str]]:
+def class_keyphrases(groups: Sequence[Sequence[Sequence[str]]], n: int = 3,
+                     exclude: Sequence[Collection[str]] | None = None) -> list[list[str]]:
     """Keyphrases per group of documents (each given by its :func:`content_terms`), weighted
     like c-TF-IDF.
 
     Each term's frequency in its group is multiplied by ``log(1 + A / f)``, where ``A`` is
     the mean number of terms per group and ``f`` the term's frequency over all groups
-    (Grootendorst 2022). A bigram suppresses the unigrams it contains.
+    (Grootendorst 2022). A bigram suppresses the unigrams it contains, and a word that
+    occurs mostly inside one bigram of its group is replaced by that bigram ("exclamation
+    mark", "cost center", not "mark" and "cost"). ``exclude`` gives, per group, words no
+    keyphrase of that group may contain (e.g. the words of the system's own name).
+
+    Examples
+    --------
+    >>> g = [[["cost", "center", "cost center"]] * 3 + [["cost"]], [["vpn", "drop"]] * 3]
+    >>> class_keyphrases(g, n=2, exclude=[set(), {"vpn"}])
+    [['cost center'], ['drop']]
     """
     counts = [Counter(t for terms in group for t in set(terms)) for group in groups]
     total: Counter = Counter()
@@ -144,17 +187,34 @@ def class_keyphrases(groups: Sequence[Sequence[Sequence[str]]], n: int = 3) -> l
         total.update(c)
     mean_terms = sum(sum(c.values()) for c in counts) / max(len(counts), 1)
     result = []
-    for c, group in zip(counts, groups):
+    for i, (c, group) in enumerate(zip(counts, groups)):
         size = max(len(group), 1)
+        banned = set(exclude[i]) if exclude is not None else set()
+        floor = max(2, 0.05 * size) if len(group) >= 4 else 0
         scored = sorted(
             ((freq / size * math.log(1 + mean_terms / total[term]), term)
-             for term, freq in c.items() if freq >= max(2, 0.05 * size) or len(group) < 4),
+             for term, freq in c.items() if freq >= floor and not banned & set(term.split())),
             key=lambda x: (-x[0], x[1]))
+        bigram_of: dict[str, str] = {}
+        for term, freq in sorted(c.items(), key=lambda x: (-x[1], x[0])):
+            if " " in term and freq >= floor and not banned & set(term.split()):
+                for part in term.split():
+                    bigram_of.setdefault(part, term)
         chosen: list[str] = []
+        def repeats(term: str) -> bool:
+            """The same words again: chosen already, a unigram inside a chosen bigram, or two
+            bigrams sharing a word."""
+            parts = set(term.split())
+            return any(term == other or term in other.split()
+                       or " " in term and " " in other and parts & set(other.split()) for other in chosen)
+
         for _score, term in scored:
-            parts = term.split()
-            if any(term in other.split() or other in parts for other in chosen):
+            pair = bigram_of.get(term)
+            options = [pair, term] if pair is not None and c[pair] >= 0.5 * c[term] else [term]
+            term = next((t for t in options if not repeats(t)), "")
+            if not term:
                 continue
+            chosen = [other for other in chosen if other not in term.split()]
             chosen.append(term)
             if len(chosen) == n:
                 break

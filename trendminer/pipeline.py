@@ -258,6 +258,14 @@ class _Night:
         model = load_model()
         return negativity(vectors, tickets["text"].tolist(), model=model) if self._fits(model, vectors) else None
 
+    def _text_irritation(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray:
+        """Calibrated text irritation over this run's vectors (the words + cues model when the
+        shipped full model was trained on another embedder)."""
+        from .irritation import model_for, text_irritation, ticket_texts
+
+        model = model_for(self.embedder.name, vectors.shape[1])
+        return text_irritation(vectors, ticket_texts(tickets["title"], tickets["description"]), model)
+
     def run(self, state: State, cleaned: Tickets, *, window: Window, generated_at: pd.Timestamp,
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
         settings, timer, catalogue = self.settings, self.timer, self.catalogue
@@ -285,7 +293,8 @@ class _Night:
         with timer("signals"):
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
-                          kind_probabilities=self._kind_probabilities(vectors))
+                          kind_probabilities=self._kind_probabilities(vectors),
+                          text_irritation=self._text_irritation(vectors, tickets))
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings, first_seen=first_seen)
@@ -302,7 +311,7 @@ class _Night:
         changes = night_changes(previous, info=info, scores=scores, trends=trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, window, self.embedder, timer)
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, self.accounting, changes, quality, manifest)
+                       catalogue.frame, self.accounting, changes, quality, manifest, window)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), spikes["label"].tolist(),

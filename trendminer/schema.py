@@ -69,6 +69,7 @@ SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
     "kind_source": "rule | category | classifier | default: what decided the kind",
+    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",
@@ -80,7 +81,9 @@ SIGNALS: Mapping[str, str] = {
     "resolve_time": "0..1 time to resolve (open: so far) over the priority's target",
     "low_csat": "0..1 low customer satisfaction (0 where there is no rating)",
     "escalations": "0..1 escalated (keyword in category/state, or asked for in the text)",
-    "irritation": "weighted sum of the components, 0..1",
+    "irritated": "text_irritation >= signals.irritated_threshold (bool)",
+    "process_irritation": "0..1 weighted mean of the process components",
+    "irritation": "weighted mean of all components, 0..1",
 }
 
 SYSTEM_SCORES: Mapping[str, str] = {
@@ -91,7 +94,12 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "requests": "access / request tickets in the window",
     "user_count": "users from the catalogue (<NA> if unknown)",
     "failures_per_100_users": "failures per 100 users (NaN if unknown)",
-    "irritation": "mean irritation of the system's tickets",
+    "irritated": "tickets in the window whose text irritation >= signals.irritated_threshold",
+    "irritated_share": "irritated / tickets (0 without tickets)",
+    "irritated_share_low": "lower end of the 95% Wilson interval of irritated_share",
+    "irritated_share_high": "upper end of the 95% Wilson interval of irritated_share",
+    "process_irritation": "mean process irritation of the system's tickets",
+    "irritation": "the system's irritation: irritated_share",
     "recent": "tickets in the recent trend window",
     "expected": "tickets expected in it from the baseline",
     "trend_ratio": "recent / expected",

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.special import softmax
 
 from .errors import ModelError
-from .shipped_model import read_json_model
+from .shipped_model import read_json_model, sublinear_tfidf
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "sentiment"
 MODEL_FILE = "model.json"
@@ -83,14 +83,7 @@ class SentimentModel:
 
     def text_features(self, texts: Sequence[str]):  # noqa: ANN201 - scipy.sparse.csr_matrix
         """``(n, len(vocabulary))`` sublinear tf-idf rows, L2-normalised (sparse)."""
-        from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.preprocessing import normalize
-
-        counts = CountVectorizer(vocabulary={w: i for i, w in enumerate(self.vocabulary)},
-                                 ngram_range=(1, 2), token_pattern=TOKEN_PATTERN,
-                                 lowercase=True, dtype=np.float64).transform(list(texts))
-        counts.data = 1.0 + np.log(counts.data)
-        return normalize(counts.multiply(self.idf).tocsr())
+        return sublinear_tfidf(texts, self.vocabulary, self.idf, TOKEN_PATTERN)
 
     def decision(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """``(n, n_classes)`` logits.

@@ -1,11 +1,22 @@
 """Per-ticket signals: what kind of ticket it is and how irritated its user is.
 
-Each irritation component is kept (0..1) next to the weighted total, so reports can show
-which cue drove a score. Text cues come from the spaCy Matcher lexicon in
-``lexicons/irritation.jsonl`` (negated cues like "not urgent" do not count); process cues
-come from the ticket fields: reopens, reassignments, repeat contacts (the same caller about
-the same system within ``signals.repeat_days`` before), time to resolve against the
-priority's target, CSAT where the export has it, and escalations.
+Irritation has two kinds of evidence, kept apart:
+
+- **text**: ``text_irritation``, the calibrated probability that a reader would call the
+  ticket's text irritated (:mod:`trendminer.irritation`, a model learned from people's
+  labels). A ticket is ``irritated`` when it is at least ``signals.irritated_threshold``.
+  The lexicon cues it reads (frustration, repetition, shouting, urgency from
+  ``lexicons/irritation.jsonl``; negated cues like "not urgent" do not count) and the
+  sentiment model's negativity stay as columns of their own;
+- **process**: reopens, reassignments, repeat contacts (the same caller about the same
+  system within ``signals.repeat_days`` before), time to resolve against the priority's
+  target, CSAT where the export has it, and escalations; ``process_irritation`` is their
+  weighted mean.
+
+``irritation`` is the weighted mean of every component (``signals.weights``); by default the
+text probability has the same weight as all process components together and the old cues
+weigh 0 (the model already reads them). It orders evidence tickets; systems are compared on
+the share of irritated tickets and the mean process irritation (:mod:`trendminer.score`).
 """
 from __future__ import annotations
 
@@ -15,12 +26,16 @@ import numpy as np
 import pandas as pd
 
 from . import nlp
+from .irritation import cue_matrix, load_model, shouting  # noqa: F401 - shouting is also signals' API
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
 from .window import Window
 
-COMPONENTS = ("frustration", "repetition", "shouting", "urgency", "sentiment", "reopens", "reassignments",
-              "repeat_contacts", "resolve_time", "low_csat", "escalations")
+#: text cues kept as columns (the learned model reads them as features)
+TEXT_CUES = ("frustration", "repetition", "shouting", "urgency", "sentiment")
+#: process components, each 0..1, from the ticket's fields
+PROCESS = ("reopens", "reassignments", "repeat_contacts", "resolve_time", "low_csat", "escalations")
+COMPONENTS = ("text_irritation", *TEXT_CUES, *PROCESS)
 
 _HOWTO = re.compile(
     r"\b(how (do|can|to|should|would)|where (do|can|is|are|to)|which \w+ (do|should)|"
@@ -97,23 +112,6 @@ def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndar
         kinds.append(kind)
         sources.append(source)
     return kinds, sources
-
-
-def shouting(text: str) -> float:
-    """0..1: share of capitals among letters (when mostly capitals) and runs of '!'.
-
-    Examples
-    --------
-    >>> shouting("OUTLOOK IS DOWN AGAIN!!!")
-    1.0
-    >>> shouting("Outlook is down")
-    0.0
-    """
-    letters = [c for c in text if c.isalpha()]
-    caps = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 8 else 0.0
-    score = 0.6 if caps > 0.6 else 0.0
-    score += 0.4 if "!!" in text else 0.0
-    return min(score, 1.0)
 
 
 _CLOSED_STATES = re.compile(r"clos|resolv|cancel|solved|done|geschlossen|gelöst", re.IGNORECASE)
@@ -229,7 +227,7 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
 
 def signals(tickets: Tickets, *, attribution: Attribution | None = None, window: Window | None = None,
             settings: Settings, negativity: np.ndarray | None = None,
-            kind_probabilities: np.ndarray | None = None) -> Signals:
+            kind_probabilities: np.ndarray | None = None, text_irritation: np.ndarray | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
@@ -250,13 +248,18 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     kind_probabilities : ndarray, optional
         ``(n, 3)`` probabilities from :func:`trendminer.kind.kind_probabilities`; used only for
         tickets no rule or category decides (``kind_source`` says which decided).
+    text_irritation : ndarray, optional
+        Calibrated text irritation per ticket from :func:`trendminer.irritation.text_irritation`
+        over the run's vectors; without it the shipped words + cues model scores the text.
 
     Returns
     -------
     Signals
-        One row per ticket; components 0..1 and ``irritation`` their weighted mean. A
-        component without data (no CSAT, no sentiment model, no attribution) is 0 and still
-        counts in the mean: missing evidence is not irritation.
+        One row per ticket: components 0..1; ``irritated`` (text probability >=
+        ``signals.irritated_threshold``); ``process_irritation`` the weighted mean of the
+        process components; ``irritation`` the weighted mean of all components. A component
+        without data (no CSAT, no sentiment model, no attribution) is 0 and still counts in
+        the means: missing evidence is not irritation.
     """
     validate(tickets, TICKETS, "signals")
     opts = settings["signals"]
@@ -264,8 +267,12 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     raw_text = (tickets["title"] + "\n" + tickets["description"]).tolist()
     kinds, kind_sources = ticket_kinds(raw_text, tickets["category"].tolist(), kind_probabilities,
                                        float(opts["kind_min_probability"]))
-    cues = [nlp.cue_counts(doc) for doc in nlp.docs(
-        [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])])]
+    parsed = [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])]
+    cues = [nlp.cue_counts(doc) for doc in nlp.docs(parsed)]
+    shouts = [shouting(t) for t in raw_text]
+    if text_irritation is None:
+        text_irritation = load_model(words_only=True).probability(
+            np.zeros((len(parsed), 0)), parsed, cue_matrix(cues, shouts)) if len(parsed) else np.zeros(0)
     end = window.end if window is not None else _data_end(tickets)
     repeats = (np.zeros(len(tickets)) if attribution is None else
                prior_contacts(tickets, attribution, float(opts["repeat_days"]), settings["systems"]["unattributed"]))
@@ -273,9 +280,10 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
         "ticket_id": tickets["ticket_id"].to_numpy(),
         "kind": kinds,
         "kind_source": kind_sources,
+        "text_irritation": np.clip(np.asarray(text_irritation, dtype=float), 0.0, 1.0),
         "frustration": [min(c["frustration"] / 2, 1.0) for c in cues],
         "repetition": [min(float(c["repetition"]), 1.0) for c in cues],
-        "shouting": [shouting(t) for t in raw_text],
+        "shouting": shouts,
         "urgency": [min(float(c["urgency"]), 1.0) for c in cues],
         "sentiment": np.zeros(len(tickets)) if negativity is None else np.clip(negativity, 0.0, 1.0),
         "reopens": np.minimum(tickets["reopen_count"].to_numpy() / 2, 1.0),
@@ -286,6 +294,21 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
         "low_csat": csat_irritation(tickets["csat"].to_numpy(dtype=float), float(opts["csat_neutral"])),
         "escalations": escalated(tickets, [c["escalation"] for c in cues], list(opts["escalation_keywords"])),
     })
-    total = sum(float(weights[c]) for c in COMPONENTS)
-    out["irritation"] = sum(out[c] * float(weights[c]) for c in COMPONENTS) / total
+    out["irritated"] = out["text_irritation"] >= float(opts["irritated_threshold"])
+    out["process_irritation"] = weighted_mean(out, PROCESS, weights)
+    out["irritation"] = weighted_mean(out, COMPONENTS, weights)
     return validate(out[list(SIGNALS)], SIGNALS, "signals")
+
+
+def weighted_mean(frame: pd.DataFrame, columns: tuple[str, ...], weights: dict) -> pd.Series:
+    """Row-wise mean of ``columns`` weighted by ``weights`` (a missing weight is 0; all 0 -> 0).
+
+    Examples
+    --------
+    >>> weighted_mean(pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]}), ("a", "b"), {"a": 3, "b": 1}).tolist()
+    [0.75, 0.25]
+    """
+    total = sum(float(weights.get(c, 0.0)) for c in columns)
+    if total <= 0:
+        return pd.Series(0.0, index=frame.index)
+    return sum(frame[c] * float(weights.get(c, 0.0)) for c in columns) / total

@@ -1,14 +1,17 @@
 """Problem topics: cluster the embeddings, then name each cluster.
 
 Topic ids come from the registry (:mod:`trendminer.registry`) and are kept from night to
-night. Every ticket lands in a topic or in the counted remainder (``topic_id == -1``). Labels
-are keyphrases weighted like c-TF-IDF over spaCy lemmas, prefixed by the system when
-one system accounts for most of the topic; no two topics share a label.
+night. Every ticket lands in a topic or in the counted remainder (``topic_id == -1``). A label
+is a title drawn from the topic's own ticket titles, prefixed by the system when one system
+accounts for most of the topic, with c-TF-IDF keyphrases beside it (:mod:`trendminer.labels`);
+near-duplicate topics share a title and themes never mix systems (:mod:`trendminer.themes`);
+no two topics share a label.
 """
 from __future__ import annotations
 
 import copy
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,7 +19,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from . import nlp
+from . import labels as naming
+from . import nlp, themes
 from .config import Settings
 from .errors import ConfigError
 from .registry import RegistryUpdate
@@ -43,32 +47,6 @@ def default_clusterer(settings: Settings) -> Clusterer:
     opts = settings["topics"]
     return TopicClusterer(random_state=int(opts["random_state"]),
                           min_topic_size=int(opts["min_topic_size"]))
-
-
-def _unique_labels(ids: list[int], systems: list[str], phrases: list[list[str]], n: int) -> list[str]:
-    """``system: k keyphrases``, adding keyphrases until no earlier label has the same words.
-
-    Labels are compared as word sets, so "open item, run" and "run, open item" clash.
-
-    Examples
-    --------
-    >>> _unique_labels([4, 9], ["SAP", "SAP"], [["open item", "run", "dump"], ["run", "open item", "post"]], 2)
-    ['SAP: open item, run', 'SAP: run, open item, post']
-    """
-    labels: list[str] = []
-    seen: set[tuple[str, frozenset]] = set()
-    for topic_id, system, words in zip(ids, systems, phrases):
-        for k in range(n, len(words) + 1):
-            key = (system, frozenset(words[:k]))
-            if key not in seen:
-                break
-        text = ", ".join(words[:k]) or "misc"
-        label = f"{system}: {text}" if system else text
-        if key in seen:
-            label = f"{label} (topic {topic_id})"
-        seen.add(key)
-        labels.append(label)
-    return labels
 
 
 @dataclass
@@ -169,31 +147,13 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
     labels = _curate(labels, curation)
     assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy(), "topic_id": labels})
     system_of = attribution.set_index("ticket_id")["system"].reindex(tickets["ticket_id"]).to_numpy()
-    unattributed = settings["systems"]["unattributed"]
     ids = pd.Series(labels[labels >= 0]).value_counts()
     ids = sorted(ids.index, key=lambda t: (-ids[t], t))
     centroid_of = dict(zip(update.registry["topic_id"], update.registry["centroid"]))
-    groups = _topic_terms(tickets, [np.flatnonzero(labels == t) for t in ids], int(opts["keyphrase_sample"]))
-    phrases = nlp.class_keyphrases(groups, n=int(opts["n_keyphrases"]) + 3)
-    rows, systems = [], []
-    for t in ids:
-        members = np.flatnonzero(labels == t)
-        counts = pd.Series(system_of[members]).value_counts()
-        top = counts.index[0] if len(counts) and counts.iloc[0] >= DOMINANT_SHARE * len(members) else ""
-        systems.append("" if top == unattributed else top)
-        centroid = centroid_of.get(t)
-        closeness = vectors[members] @ (centroid if centroid is not None else vectors[members].mean(axis=0))
-        order = members[np.lexsort((members, -closeness))]
-        titles = tickets["title"].str.lower().str.strip().to_numpy()[order]
-        distinct = order[~pd.Series(titles).duplicated().to_numpy()]   # no example twice
-        reps = tickets["ticket_id"].to_numpy()[distinct[: int(opts["n_representatives"])]].tolist()
-        rows.append({"topic_id": int(t), "keyphrases": phrases[len(rows)][: int(opts["n_keyphrases"])],
-                     "size": len(members), "representatives": reps, "top_system": systems[-1]})
-    info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])
-    info["theme"] = _themes([centroid_of.get(t) for t in ids], groups)
-    labels_text = _unique_labels([int(t) for t in ids], systems, phrases, int(opts["n_keyphrases"]))
+    info = describe(tickets, vectors, labels, [int(t) for t in ids], [centroid_of.get(t) for t in ids],
+                    system_of, settings)
     renames = {int(e["topic"]): str(e["label"]) for e in curation["rename"]}
-    info.insert(1, "label", [renames.get(int(t), text) for t, text in zip(info["topic_id"], labels_text)])
+    info["label"] = [renames.get(int(t), text) for t, text in zip(info["topic_id"], info["label"])]
     reg = update.registry
     for t, label in zip(info["topic_id"], info["label"]):
         idx = reg.index[reg["topic_id"] == t]
@@ -204,9 +164,71 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
     return TopicsResult(validate(assignments, ASSIGNMENTS, "topics"), validate(info, TOPIC_INFO, "topics"), update)
 
 
-def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int) -> list[list[list[str]]]:
+def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: list[int],
+             centroids: list[np.ndarray | None], system_of: np.ndarray, settings: Settings) -> TopicInfo:
+    """Name, describe and group the topics ``ids`` (largest first): one :data:`TOPIC_INFO` row each.
+
+    Parameters
+    ----------
+    tickets : Tickets
+        Needs ``ticket_id``, ``title``, ``text`` and ``text_hash``, aligned with ``vectors``.
+    vectors : ndarray
+        L2-normalised embeddings.
+    labels : ndarray
+        Topic id per ticket (-1 = remainder).
+    ids : list of int
+        The topics to describe, largest first.
+    centroids : list of ndarray or None
+        Each topic's registry centre (None: the mean of its tickets).
+    system_of : ndarray
+        The system of each ticket ("" or the unattributed bucket when none).
+    settings : Settings
+        Uses ``topics.*`` and ``systems.unattributed``.
+
+    Returns
+    -------
+    TopicInfo
+    """
+    opts = settings["topics"]
+    n_kp, unattributed = int(opts["n_keyphrases"]), settings["systems"]["unattributed"]
+    members = [np.flatnonzero(labels == t) for t in ids]
+    systems = []
+    for m in members:
+        counts = pd.Series(system_of[m]).value_counts()
+        top = counts.index[0] if len(counts) and counts.iloc[0] >= DOMINANT_SHARE * len(m) else ""
+        systems.append("" if top in (unattributed, None) or not isinstance(top, str) else top)
+    groups, forms = _topic_terms(tickets, members, int(opts["keyphrase_sample"]))
+    phrases = nlp.class_keyphrases(groups, n=n_kp + 3,
+                                   exclude=[naming.name_words(s) if s else set() for s in systems])
+    weights = naming.term_weights(groups)
+    raw_titles = tickets["title"].where(tickets["title"].str.strip() != "", tickets["text"]).to_numpy()
+    lowered = tickets["title"].str.lower().str.strip().to_numpy()
+    rows, titles, centres = [], [], []
+    for j, (t, m) in enumerate(zip(ids, members)):
+        centroid = centroids[j] if centroids[j] is not None else vectors[m].mean(axis=0)
+        centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
+        centres.append(centroid)
+        closeness = vectors[m] @ centroid
+        rank = np.lexsort((m, -closeness))
+        order = m[rank]
+        titles.append(naming.topic_title(raw_titles[order].tolist(), closeness[rank], weights[j]))
+        distinct = order[~pd.Series(lowered[order]).duplicated().to_numpy()]   # no example twice
+        reps = tickets["ticket_id"].to_numpy()[distinct[: int(opts["n_representatives"])]].tolist()
+        rows.append({"topic_id": int(t), "keyphrases": naming.surface(phrases[j], forms[j])[:n_kp],
+                     "size": len(m), "representatives": reps, "top_system": systems[j]})
+    info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])
+    lead = themes.near_duplicates(systems, [p[:n_kp] for p in phrases], centres)
+    shown = [naming.label(systems[j], titles[lead[j]] or ", ".join(info["keyphrases"].iloc[j]) or "misc")
+             for j in range(len(ids))]
+    info.insert(1, "label", naming.unique_labels(ids, shown, info["keyphrases"].tolist()))
+    info["theme"] = themes.themes(systems, centroids, titles)
+    return info
+
+
+def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int) -> tuple[list, list[dict]]:
     """Content terms of each topic's tickets, at most ``cap`` tickets a topic: those with the
-    smallest text hashes, a sample that is random in content and the same every night.
+    smallest text hashes, a sample that is random in content and the same every night; and per
+    topic, how each term was written (term -> Counter of surface forms).
 
     Parsing is most of the cost of naming topics; keyphrases of a few hundred tickets are
     those of the whole topic.
@@ -215,28 +237,16 @@ def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int) -> list[
     chosen = [m if len(m) <= cap else np.sort(m[np.argsort(hashes[m], kind="stable")[:cap]]) for m in members]
     needed = np.unique(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=int)
     texts = tickets["text"].to_numpy()[needed].tolist()
-    terms = dict(zip(needed.tolist(), (nlp.content_terms(doc) for doc in nlp.docs(texts))))
-    return [[terms[i] for i in c.tolist()] for c in chosen]
-
-
-def _themes(centroids: list, groups: list) -> list[str]:
-    """Group topics into a handful of themes (about the square root of the topic count).
-
-    Average-linkage clustering of the topic centres by cosine distance; each theme is named
-    by its two strongest keyphrases over all of its tickets.
-    """
-    if not centroids:
-        return []
-    k = int(np.clip(round(np.sqrt(len(centroids))), 1, 10))
-    if k < 2 or any(c is None for c in centroids):
-        return ["all topics"] * len(centroids)
-    from sklearn.cluster import AgglomerativeClustering
-
-    theme_of = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(
-        np.stack(centroids))
-    merged = [[terms for i in np.flatnonzero(theme_of == j) for terms in groups[i]] for j in range(k)]
-    names = [", ".join(words[:2]) or f"theme {j + 1}" for j, words in enumerate(nlp.class_keyphrases(merged, n=2))]
-    return [names[j] for j in theme_of]
+    parsed = dict(zip(needed.tolist(), (nlp.term_forms(doc) for doc in nlp.docs(texts))))
+    groups, forms = [], []
+    for c in chosen:
+        groups.append([[term for term, _ in parsed[i]] for i in c.tolist()])
+        seen: dict[str, Counter] = {}
+        for i in c.tolist():
+            for term, written in parsed[i]:
+                seen.setdefault(term, Counter())[written] += 1
+        forms.append(seen)
+    return groups, forms
 
 
 class _NoClusters:

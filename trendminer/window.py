@@ -87,9 +87,11 @@ class Window:
         return self.recent_days / self.baseline_days
 
     def period(self, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """``(start, end)`` of ``recent``, ``baseline``, ``analysis`` or ``lookback``."""
+        """``(start, end)`` of ``recent``, ``baseline``, ``analysis``, ``lookback`` or ``previous``
+        (the analysis window's length just before it, for "this window vs the previous one")."""
         ends = {"recent": (self.recent_start, self.end), "baseline": (self.baseline_start, self.recent_start),
-                "analysis": (self.analysis_start, self.end), "lookback": (self.lookback_start, self.end)}
+                "analysis": (self.analysis_start, self.end), "lookback": (self.lookback_start, self.end),
+                "previous": (self.analysis_start - (self.end - self.analysis_start), self.analysis_start)}
         return ends[name]
 
     def contains(self, when: pd.Series | np.ndarray, name: str = "analysis") -> np.ndarray:
@@ -105,6 +107,25 @@ class Window:
         start, end = self.period(name)
         values = pd.Series(when) if not isinstance(when, pd.Series) else when
         return ((values >= start) & (values < end)).to_numpy()
+
+    def label(self) -> str:
+        """The analysis window in words, for page headers.
+
+        Examples
+        --------
+        >>> from trendminer.config import load_settings
+        >>> Window.from_settings(pd.Timestamp("2026-10-31"), load_settings()).label()
+        '6 Sep – 31 Oct 2026 (56 days)'
+        """
+        start, last = self.analysis_start, self.as_of
+        first = f"{start.day} {start:%b}" + (f" {start.year}" if start.year != last.year else "")
+        return f"{first} – {last.day} {last:%b %Y} ({self.analysis_days} days)"
+
+    def recent_label(self) -> str:
+        """'25–31 Oct' style label of the recent period."""
+        start, last = self.recent_start, self.as_of
+        head = f"{start.day}" if start.month == last.month else f"{start.day} {start:%b}"
+        return f"{head}–{last.day} {last:%b}"
 
     def describe(self) -> dict[str, str | int]:
         """Plain values for the manifest and the exports (ISO dates; ends are inclusive days)."""

@@ -20,6 +20,7 @@ from ..clean import clean_text, embed_text, text_hash
 from ..config import Settings
 from ..embed import Embedder, embed_cached, make_embedder
 from ..errors import InputError
+from .labels import label_scores
 from ..registry import empty_registry
 from ..registry import update as registry_update
 from ..store import State
@@ -51,7 +52,9 @@ def evaluate_topics(path: str | Path, text_col: str, label_col: str, settings: S
     -------
     dict
         ``nmi``, ``ari``, ``acc`` (Hungarian-matched), ``n_topics``, ``remainder_share``,
-        ``n``, ``seconds`` (clustering and assignment only; embedding is cached).
+        ``n``, ``seconds`` (clustering and assignment only; embedding is cached), and the
+        label quality of :func:`trendminer.eval.labels.label_scores`: ``label_top1``,
+        ``label_top3`` (titles), ``keyphrase_top1``, ``keyphrase_top3``.
     """
     path = Path(path)
     try:
@@ -81,4 +84,5 @@ def evaluate_topics(path: str | Path, text_col: str, label_col: str, settings: S
             "acc": round(hungarian_accuracy(truth, labels), 4),
             "n_topics": int(len(set(labels.tolist()) - {-1})),
             "remainder_share": round(float((labels < 0).mean()), 4),
-            "n": int(len(labels)), "seconds": round(seconds, 2)}
+            "n": int(len(labels)), "seconds": round(seconds, 2),
+            **label_scores(texts, vectors, labels, result.registry, truth, settings, embedder)}

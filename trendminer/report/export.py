@@ -69,15 +69,26 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
     dict of str to DataFrame
         ``topics`` (TOPIC_INFO), ``systems`` (SYSTEM_SCORES without ``rankable``),
         ``trends`` (TRENDS) and ``assignments`` (ticket id, opened, title, topic, system,
-        attribution source and confidence, kind, irritation), keyed in :data:`TABLES` order.
+        attribution source and confidence, kind, irritation, text irritation, irritated), keyed in :data:`TABLES` order.
     """
     assign = data.tickets[["ticket_id", "opened_at", "title"]].merge(data.assignments, on="ticket_id")
-    assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[["ticket_id", "kind", "irritation"]], on="ticket_id")
+    assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[["ticket_id", "kind", "irritation", "text_irritation", "irritated"]], on="ticket_id")
     systems = data.scores[[c for c in data.scores.columns if c != "rankable"]].copy()
     systems["reasons"] = [reasons_text(r) for r in systems["reasons"]]
-    return {"topics": data.info,
+    topics, trends = data.info.copy(), data.trends.copy()
+    window = data.window
+    if window is not None:
+        assign["in_window"] = window.contains(assign["opened_at"], "analysis")
+        counts = assign.loc[assign["in_window"], "topic_id"].value_counts()
+        topics["tickets_in_window"] = topics["topic_id"].map(counts).fillna(0).astype(int)
+        w = window.describe()
+        for frame in (topics, systems, assign):
+            frame["window_from"], frame["window_to"] = w["analysis_from"], w["analysis_to"]
+        trends["recent_from"], trends["recent_to"] = w["recent_from"], w["as_of"]
+        trends["baseline_from"], trends["baseline_to"] = w["baseline_from"], w["baseline_to"]
+    return {"topics": topics,
             "systems": systems,
-            "trends": data.trends,
+            "trends": trends,
             "assignments": assign}
 
 
@@ -87,7 +98,8 @@ def export_schema() -> dict:
     return json.loads(text)
 
 
-def write_json(tables: dict[str, pd.DataFrame], path: Path, as_of: str | None) -> None:
+def write_json(tables: dict[str, pd.DataFrame], path: Path, as_of: str | None,
+               window: dict | None = None) -> None:
     """Write ``tables`` as one ``trendminer.json`` document of row arrays.
 
     NaN, infinities, NaT and missing values become ``null``; timestamps are written as
@@ -102,7 +114,8 @@ def write_json(tables: dict[str, pd.DataFrame], path: Path, as_of: str | None) -
     >>> json.loads(path.read_text())["topics"]
     [{'x': None, 'keyphrases': ['a']}, {'x': 1.5, 'keyphrases': []}]
     """
-    head = json.dumps({"schema_version": EXPORT_SCHEMA_VERSION, "as_of": as_of})[:-1]
+    head = json.dumps({"schema_version": EXPORT_SCHEMA_VERSION, "as_of": as_of,
+                       **({"window": window} if window else {})})[:-1]
     with Path(path).open("w", encoding="utf-8") as fh:
         fh.write(head)
         for name, frame in tables.items():
@@ -112,7 +125,7 @@ def write_json(tables: dict[str, pd.DataFrame], path: Path, as_of: str | None) -
         fh.write("}\n")
 
 
-def write_parquet(frame: pd.DataFrame, path: Path, as_of: str | None = None) -> None:
+def write_parquet(frame: pd.DataFrame, path: Path, as_of: str | None = None, window: dict | None = None) -> None:
     """Write one table as Parquet; list columns are typed ``list<string>`` even when empty.
 
     The file's key-value metadata carries ``trendminer.schema_version`` and ``trendminer.as_of``.
@@ -123,7 +136,8 @@ def write_parquet(frame: pd.DataFrame, path: Path, as_of: str | None = None) -> 
             values = pa.array([[str(x) for x in v] for v in frame[col]], pa.list_(pa.string()))
             table = table.set_column(table.schema.get_field_index(col), col, values)
     meta = {**(table.schema.metadata or {}), b"trendminer.schema_version": str(EXPORT_SCHEMA_VERSION).encode(),
-            b"trendminer.as_of": (as_of or "").encode()}
+            b"trendminer.as_of": (as_of or "").encode(),
+            b"trendminer.window": json.dumps(window or {}).encode()}
     pq.write_table(table.replace_schema_metadata(meta), path)
 
 
@@ -134,7 +148,8 @@ def write_exports(data, folder: Path) -> None:  # noqa: ANN001 - RunData, avoids
     """
     tables = export_tables(data)
     as_of = data.manifest.get("as_of") if data.manifest else None
+    window = data.window.describe() if data.window is not None else None
     for name, frame in tables.items():
         safe_csv(frame, folder / f"{name}.csv")
-        write_parquet(frame, folder / f"{name}.parquet", as_of)
-    write_json(tables, folder / "trendminer.json", as_of)
+        write_parquet(frame, folder / f"{name}.parquet", as_of, window)
+    write_json(tables, folder / "trendminer.json", as_of, window)

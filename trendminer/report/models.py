@@ -11,6 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..ingest import Accounting
+from ..window import Window
 
 
 def slug(text: str) -> str:
@@ -32,26 +33,43 @@ class Flag:
 
 
 @dataclass
-class TopicRow:
-    topic_id: int
-    anchor: str
-    label: str
-    size: int
-    recent: int
-    flag: str
-    lifecycle: str
-    system: str
-    examples: list[str]
-
-
-@dataclass
 class Ticket:
     ticket_id: str
     opened: str
     title: str
     snippet: str
     kind: str
-    irritation: str
+    irritation: str       # probability (0-1) that a reader would call its text irritated
+
+
+@dataclass
+class Drill:
+    """The tickets behind a count, for a ``<details>`` list: the first ``shown``, and how many in all."""
+
+    total: int
+    shown: list[Ticket]
+
+
+@dataclass
+class TopicRow:
+    topic_id: int
+    anchor: str
+    label: str
+    size: int            # tickets in the analysis window (of the system, on a scorecard)
+    recent: int          # tickets in the recent period
+    flag: str
+    lifecycle: str
+    system: str
+    examples: list[str]
+    total: int = 0       # tickets of the topic in the whole lookback (since it was first seen)
+    drill: Drill | None = None
+    keyphrases: str = ""  # secondary to the label: "sync error, red crosses"
+
+
+@dataclass
+class Headline:
+    text: str
+    href: str
 
 
 @dataclass
@@ -67,7 +85,7 @@ class SystemCard:
     howto: int
     requests: int
     per_100_users: str
-    irritation: str
+    irritation: str       # share of its tickets irritated, with the 95% interval: "32% (27–38%)"
     recent: int
     expected: str
     trend_ratio: str
@@ -81,6 +99,11 @@ class SystemCard:
     sparkline: Markup
     topics: list[TopicRow]
     evidence: list[Ticket]
+    action: str = ""                  # what to do, in an architect's words
+    why: str = ""                     # the rule that decided it, with its numbers
+    also: list[str] = field(default_factory=list)   # other rules that fired ("also considered")
+    facts: list[tuple[str, str]] = field(default_factory=list)  # evidence rows: name, value
+    drill: Drill | None = None
 
 
 @dataclass
@@ -91,10 +114,13 @@ class PainPoint:
     howto_share: str
     failure_share: str
     request_share: str
-    irritation: str
+    irritation: str       # share of its tickets irritated, with the 95% interval
     themes: list[TopicRow]
     quotes: list[Ticket]
     questions: list[str]
+    tasks: list[tuple[str, int]] = field(default_factory=list)   # task or screen, tickets naming it
+    other_language: int = 0
+    other_language_tickets: list[Ticket] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +131,9 @@ class Page:
     as_of: str
     generated_at: str
     nav: list[tuple[str, str]]
+    window: str = ""      # the analysis window every number covers, e.g. "6 Sep – 31 Oct 2026 (56 days)"
+    recent: str = ""      # the recent period the trends compare, e.g. "25–31 Oct"
+    baseline_days: int = 28
 
 
 @dataclass
@@ -118,7 +147,7 @@ class Theme:
 @dataclass
 class Digest:
     page: Page
-    headline: str
+    headline: list[Headline]
     changes: list[str]
     flags: list[Flag]
     topics: list[TopicRow]
@@ -141,7 +170,7 @@ class OwnerSystem:
     rank: str             # "#3", or "too few to rank"
     tickets: int
     failures: int
-    irritation: str
+    irritation: str       # share of its tickets irritated, with the 95% interval
     recommendation: str
     reason: str           # the rule that decided the recommendation, with its numbers
     top_problem: str      # the largest problem topic among its tickets ("–" if none)
@@ -169,19 +198,25 @@ class SystemsReport:
     currency: str
     owners: list[OwnerSection] = field(default_factory=list)
     unowned: str = ""     # e.g. "3 systems name no owner team in the catalogue: A, B, C"
+    min_tickets: int = 10         # the glossary's numbers (score.min_tickets, score.cost)
+    handle_hours: str = ""
+    hourly_rate: str = ""
+    irritated_threshold: str = "0.5"   # signals.irritated_threshold
+    irritation_text_share: str = "50%"  # score.irritation_text_share: the text share's weight in the irritation part
 
 
 @dataclass
 class PainPoints:
     page: Page
     briefs: list[PainPoint]
+    scope: str = ""
 
 
 @dataclass
 class Index:
     page: Page
     pages: list[tuple[str, str, str]]
-    headline: str
+    headline: list[Headline]
 
 
 @dataclass
@@ -200,3 +235,4 @@ class RunData:
     changes: list[dict] = field(default_factory=list)   # structured, phrased by report.phrases
     quality: dict[str, float] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    window: Window | None = None   # the night's window; exports state it in every table

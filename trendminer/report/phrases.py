@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 NO_RULE = "no rule fired"
 
@@ -33,7 +34,7 @@ def reason_text(reason: Mapping[str, Any]) -> str:
         text = (f"lifecycle is {r['lifecycle']} and it still drew {_plural(r['tickets'], 'ticket')}: "
                 "move its users off and switch it off")
     elif rule == "replace":
-        text = (f"{r['failure_share']:.0%} of its tickets are failures, mean irritation {r['irritation']:.2f}, "
+        text = (f"{r['failure_share']:.0%} of its tickets are failures, {r['irritation']:.0%} irritated, "
                 f"rank {r['rank']} of {r['n_ranked']}")
     elif rule == "upgrade":
         text = (f"failures stepped up from {r['before']:.1f} to {r['after']:.1f} a week "
@@ -58,7 +59,7 @@ def reason_text(reason: Mapping[str, Any]) -> str:
                     f"{r['train_from']:.0%}): recurring questions that documentation answers")
     elif rule == "keep":
         text = (f"{r['failures']} failures for {r['user_count']} users (at most {r['per_100_upper']:.2f} "
-                f"per 100, 95% bound), irritation {r['irritation']:.2f}: it really works")
+                f"per 100, 95% bound), {r['irritation']:.0%} of its tickets irritated: it really works")
     else:
         raise ValueError(f"unknown rule {rule!r}")
     return f"{rule}: {text}"
@@ -95,3 +96,83 @@ def change_text(change: Mapping[str, Any]) -> str:
         return (f"{c['entity_type']} {c['label']} is now {c['flag']} "
                 f"({c['recent']} vs {c['expected']:.1f} expected).")
     raise ValueError(f"unknown change {kind!r}")
+
+
+def day(when: Any) -> str:
+    """'28 Oct' for a timestamp.
+
+    >>> import pandas as pd; day(pd.Timestamp("2026-10-08"))
+    '8 Oct'
+    """
+    return f"{when.day} {when:%b}"
+
+
+def finding_text(f: Mapping[str, Any]) -> str:
+    """One headline finding of :func:`trendminer.report.headline.findings`, as a sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> finding_text({"finding": "step", "name": "SAP ERP", "week": pd.Timestamp("2026-09-20"),
+    ...               "before": 10.0, "after": 33.0, "weeks": 6, "elevated": 6})
+    'SAP ERP: failures stepped up 3.3× in the week of 20 Sep (from 10.0 to 33.0 a week) and stayed up in 6 of the 6 weeks since — a change that week (a release, an update) is the likely cause: patch it or roll it back.'
+    """
+    kind = f["finding"]
+    if kind == "spike":
+        what = f["name"] if f["entity_type"] == "system" else f"Topic “{f['name']}”"
+        about = f", mostly “{f['topic']}”" if f.get("topic") else ""
+        text = (f"{what}: {f['tickets']} tickets since {day(f['since'])}{about}, against about "
+                f"{f['expected']:.0f} expected for the whole week ({f['ratio']:.1f}×); peak {f['peak']} on "
+                f"{day(f['peak_day'])}")
+        if f["easing"]:
+            text += f", already easing ({f['last']} on {day(f['as_of'])})"
+        return text + " → open a problem record."
+    if kind == "step":
+        return (f"{f['name']}: failures stepped up {f['after'] / f['before']:.1f}× in the week of {day(f['week'])} "
+                f"(from {f['before']:.1f} to {f['after']:.1f} a week) and stayed up in {f['elevated']} of the "
+                f"{f['weeks']} weeks since — a change that week (a release, an update) is the likely cause: "
+                "patch it or roll it back.")
+    if kind == "new_topic":
+        return f"New problem: “{f['name']}”, {_plural(f['recent'], 'ticket')} this week, not seen before."
+    if kind == "rising":
+        what = f["name"] if f["entity_type"] == "system" else f"“{f['name']}”"
+        return f"{what} is rising: {f['recent']} tickets this week against {f['expected']:.1f} expected."
+    if kind == "fading":
+        what = f["name"] if f["entity_type"] == "system" else f"“{f['name']}”"
+        return f"{what} is fading: {f['recent']} tickets this week against {f['expected']:.1f} expected."
+    if kind == "rejected":
+        return (f"Data problem: {f['rejected']} of {f['rows']} input rows were rejected, {f['n_reason']} of them "
+                f"because of “{f['reason']}” — see the input rows section.")
+    if kind == "quiet":
+        return (f"Nothing unusual tonight: {f['tickets']} tickets analysed, no spike, step change, new topic "
+                "or data problem.")
+    raise ValueError(f"unknown finding {kind!r}")
+
+
+#: the recommendation's headline, in the words an architect uses
+ACTIONS = {
+    "retire": "Retire it: move the remaining users off and switch it off.",
+    "replace": "Plan its replacement: it fails often and irritates its users.",
+    "fix": "Open a problem record for this week's failures.",
+    "redesign": "Redesign the screens users get lost in.",
+    "train": "Train the users who keep asking the same questions.",
+    "document": "Write the how-to pages users are missing.",
+    "keep": "Keep it: it works.",
+    "watch": "No action needed: failures, irritation and trend are within the usual range for this window.",
+}
+
+
+def action_text(recommendation: str, reasons: list[Mapping[str, Any]]) -> str:
+    """What to do about a system, in one sentence; a step change names its week.
+
+    Examples
+    --------
+    >>> action_text("upgrade", [{"rule": "upgrade", "week": "2026-09-20"}])
+    'Patch or roll back the change of the week of 20 Sep 2026: failures stepped up then and stayed up.'
+    >>> action_text("watch", [])[:16]
+    'No action needed'
+    """
+    if recommendation == "upgrade":
+        when = pd.Timestamp(reasons[0]["week"])
+        return f"Patch or roll back the change of the week of {when.day} {when:%b %Y}: failures stepped up then and stayed up."
+    return ACTIONS[recommendation]

@@ -1,6 +1,9 @@
-"""Builds the view models (:mod:`trendminer.report.models`) of the four pages from a run.
+"""Builds the view models (:mod:`trendminer.report.models`) of the pages from a run.
 
-Every number is computed and formatted here; templates only loop and branch.
+Every number is computed and formatted here (and in :mod:`.cards`, :mod:`.pain`), every sentence
+comes from :mod:`.phrases`; templates only loop and branch. Every count is of the one analysis
+window (:class:`~trendminer.window.Window`) that the page header states, unless its label says
+otherwise ("last 7 days", "since first seen").
 """
 from __future__ import annotations
 
@@ -10,18 +13,19 @@ import numpy as np
 import pandas as pd
 
 from ..config import Settings
-from ..score import PARTS
 from ..window import Window
-from . import charts, series, timecharts
-from .phrases import change_text, reasons_text
+from . import cards, pain, series
+from .headline import findings
 from .models import (
-    Digest, Flag, Index, OwnerSection, OwnerSystem, Page, PainPoint, PainPoints, RunData, SystemCard,
-    SystemsReport, Theme, Ticket, TopicRow, slug,
+    Digest, Drill, Flag, Headline, Index, Page, PainPoints, RunData, SystemCard, SystemsReport, Theme, Ticket,
+    TopicRow, slug,
 )
-
+from .phrases import change_text, finding_text
 
 NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"),
        ("systems.html", "Systems report"), ("pain-points.html", "Pain points")]
+#: tickets listed in a drill-down ``<details>`` (the count says how many there are in all)
+DRILL_CAP = 25
 
 
 def _fmt(x: float, digits: int = 2) -> str:
@@ -34,7 +38,7 @@ def _snippet(text: str, n: int = 220) -> str:
 
 
 class Builder:
-    """Turns one run's frames into the view models of the four pages."""
+    """Turns one run's frames into the view models of the pages, for one window."""
 
     def __init__(self, data: RunData, *, settings: Settings, window: Window, generated_at: pd.Timestamp) -> None:
         self.d = data
@@ -44,28 +48,44 @@ class Builder:
         self.generated_at = generated_at
         t = data.tickets.merge(data.attribution[["ticket_id", "system"]], on="ticket_id")
         t = t.merge(data.signals, on="ticket_id").merge(data.assignments, on="ticket_id")
-        self.t = t
+        #: every analysed ticket (the lookback): only for charts over time that say so
+        self.t_all = t
+        #: the tickets of the analysis window: every count, list and quote on the pages
+        self.t = t[window.contains(t["opened_at"], "analysis")]
         self.topic_trend = data.trends[data.trends["entity_type"] == "topic"].set_index("entity")
         self.info_by_id = data.info.set_index("topic_id", drop=False)
         self.by_id = t.set_index("ticket_id")
+        self.in_window = self.t["topic_id"].value_counts()
         self._cards: dict[str, SystemCard] = {}
 
     def page(self, title: str) -> Page:
-        return Page(title, str(self.as_of.date()), self.generated_at.strftime("%Y-%m-%d %H:%M"), NAV)
+        w = self.window
+        return Page(title, str(self.as_of.date()), self.generated_at.strftime("%Y-%m-%d %H:%M"), NAV,
+                    w.label(), w.recent_label(), w.baseline_days)
 
-    def _ticket(self, row: pd.Series) -> Ticket:
+    def ticket(self, row: pd.Series) -> Ticket:
         return Ticket(row["ticket_id"], row["opened_at"].strftime("%Y-%m-%d"), _snippet(row["title"], 120),
-                      _snippet(row["description"]), row["kind"], _fmt(row["irritation"]))
+                      _snippet(row["description"]), row["kind"], _fmt(row["text_irritation"]))
 
-    def topic_row(self, info_row: pd.Series) -> TopicRow:
-        key = str(info_row["topic_id"])
+    def drill(self, rows: pd.DataFrame) -> Drill:
+        """The newest tickets of ``rows`` (capped), with the count of all of them."""
+        newest = rows.sort_values(["opened_at", "ticket_id"], ascending=[False, True]).head(DRILL_CAP)
+        return Drill(len(rows), [self.ticket(r) for _, r in newest.iterrows()])
+
+    def topic_row(self, info_row: pd.Series, mine: pd.DataFrame | None = None) -> TopicRow:
+        """A topic's row; with ``mine`` (one system's window tickets) its counts are that system's."""
+        topic_id = int(info_row["topic_id"])
+        key = str(topic_id)
         trend = self.topic_trend.loc[key] if key in self.topic_trend.index else None
+        scope = self.t if mine is None else mine
+        rows = scope[scope["topic_id"] == topic_id]
+        recent = int(self.window.contains(rows["opened_at"], "recent").sum())
         reps = self.by_id.reindex(info_row["representatives"])["title"].dropna()
-        return TopicRow(int(info_row["topic_id"]), f"topic-{info_row['topic_id']}", info_row["label"],
-                        int(info_row["size"]), int(trend["recent"]) if trend is not None else 0,
+        return TopicRow(topic_id, f"topic-{topic_id}", info_row["label"], len(rows), recent,
                         trend["flag"] if trend is not None else "steady",
                         trend["lifecycle"] if trend is not None else "Resolved", info_row["top_system"],
-                        [_snippet(x, 100) for x in reps])
+                        [_snippet(x, 100) for x in reps], int(info_row["size"]), self.drill(rows),
+                        ", ".join(info_row["keyphrases"]))
 
     def flags(self) -> list[Flag]:
         out = []
@@ -75,29 +95,26 @@ class Builder:
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
 
-    def headline(self) -> str:
-        """One sentence on the night."""
-        flags = self.d.trends["flag"]
-        return (f"{len(self.d.tickets)} tickets analysed, {len(self.d.info)} problem topics; "
-                f"{int(flags.isin(['spiking', 'new']).sum())} spiking or new, {int((flags == 'rising').sum())} rising.")
+    def headline(self) -> list[Headline]:
+        """The night in 1-6 sentences, most important first, each linking to its evidence."""
+        return [Headline(finding_text(f), f["anchor"]) for f in findings(self.d, self.window)]
 
     def digest(self) -> Digest:
         acc = self.d.accounting
-        flags = self.flags()
-        headline = self.headline()
-        top = self.d.info.head(int(self.settings["report"]["top_topics"]))
+        top = self.d.info.assign(_n=self.d.info["topic_id"].map(self.in_window).fillna(0)).sort_values(
+            ["_n", "topic_id"], ascending=[False, True]).head(int(self.settings["report"]["top_topics"]))
         q = self.d.quality
         quality = [("problem topics", str(len(self.d.info))),
                    ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
                    ("of which in other languages (not clustered)", f"{int(q.get('other_language', 0))}"),
-                   ("largest / median topic size", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
+                   ("largest / median topic size (whole lookback)", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
                    ("silhouette of the topics (cosine, sample of ≤2,000 tickets; higher is better)",
                     _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
                    ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
-        return Digest(self.page("Nightly digest"), headline, [change_text(c) for c in self.d.changes], flags,
-                      [self.topic_row(r) for _, r in top.iterrows()],
+        return Digest(self.page("Nightly digest"), self.headline(), [change_text(c) for c in self.d.changes],
+                      self.flags(), [self.topic_row(r) for _, r in top.iterrows()],
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
@@ -105,13 +122,14 @@ class Builder:
                       self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()])
 
     def themes(self) -> list[Theme]:
-        """Themes, largest first, each with its three biggest topics."""
-        info = self.d.info
+        """Themes, most tickets in the window first, each with its three biggest topics."""
+        info = self.d.info.assign(_n=self.d.info["topic_id"].map(self.in_window).fillna(0).astype(int))
         if not len(info):
             return []
-        sizes = info.groupby("theme")["size"].sum().sort_values(ascending=False, kind="stable")
+        sizes = info.groupby("theme")["_n"].sum().sort_values(ascending=False, kind="stable")
         return [Theme(theme, int(sizes[theme]), int((info["theme"] == theme).sum()),
-                      [self.topic_row(r) for _, r in info[info["theme"] == theme].head(3).iterrows()])
+                      [self.topic_row(r) for _, r in info[info["theme"] == theme].sort_values(
+                          "_n", ascending=False, kind="stable").head(3).iterrows()])
                 for theme in sizes.index]
 
     def provenance(self) -> list[tuple[str, str]]:
@@ -127,118 +145,25 @@ class Builder:
                                      for i in m["inputs"])),
                 ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
-    def _weekly(self, mask: pd.Series) -> tuple[list[pd.Timestamp], list[int | None]]:
-        """Week starts and weekly counts of the lookback; weeks before the data starts are None."""
-        return series.weekly_counts(self.t.loc[mask, "opened_at"], self.window.end,
-                                    self.window.lookback_days // 7, self.t["opened_at"].min())
+    def weekly(self, mask: pd.Series) -> tuple[list[pd.Timestamp], list[int | None]]:
+        """Week starts and weekly tickets of ``mask`` over the full weeks since the data starts
+        (no invented zero weeks)."""
+        end = self.window.end
+        first = self.t_all["opened_at"].min() if len(self.t_all) else end
+        weeks = min(self.window.lookback_days // 7, max(int((end - first) // pd.Timedelta(weeks=1)), 1))
+        return series.weekly_counts(self.t_all.loc[mask, "opened_at"], end, weeks)
 
     def card(self, row: pd.Series) -> SystemCard:
         """The scorecard of one system (built once per system)."""
         if row["system"] not in self._cards:
-            self._cards[row["system"]] = self._card(row)
+            self._cards[row["system"]] = cards.card(self, row)
         return self._cards[row["system"]]
 
-    def _card(self, row: pd.Series) -> SystemCard:
-        name = row["system"]
-        mine = self.t[self.t["system"] == name]
-        n_ev = int(self.settings["report"]["evidence_tickets"])
-        evidence = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True]).head(n_ev)
-        topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(5).index
-        topics = [self.topic_row(self.info_by_id.loc[int(k)]) for k in topic_ids]
-        parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
-        owner = ""
-        if len(self.d.catalogue):
-            match = self.d.catalogue.loc[self.d.catalogue["name"] == name, "owner_team"]
-            owner = match.iloc[0] if len(match) else ""
-        cur = self.settings["score"]["cost"]["currency"]
-        return SystemCard(
-            int(row["rank"]), name, f"system-{slug(name)}", bool(row["rankable"]), row["lifecycle"], owner,
-            int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
-            _fmt(row["failures_per_100_users"]), _fmt(row["irritation"]), int(row["recent"]),
-            _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
-            _fmt(row["trouble_score"]), row["recommendation"], reasons_text(row["reasons"]),
-            [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
-            timecharts.weekly_sparkline(*self._weekly(self.t["system"] == name)[::-1], f"Weekly tickets of {name}"),
-            topics, [self._ticket(r) for _, r in evidence.iterrows()])
-
-    def owners(self) -> tuple[list[OwnerSection], str]:
-        """Per owner team, its systems in rank order; teams whose systems rank highest first.
-
-        Returns
-        -------
-        list of OwnerSection, str
-            The sections, and a line naming the systems with tickets but no owner team
-            (``""`` when every such system has one).
-        """
-        teams: dict[str, list[tuple[int, OwnerSystem]]] = {}
-        unowned: list[str] = []
-        for _, row in self.d.scores.iterrows():
-            c = self.card(row)
-            if not c.owner:
-                if c.tickets:
-                    unowned.append(c.name)
-                continue
-            line = OwnerSystem(c.name, c.anchor, f"#{c.rank}" if c.rankable else "too few to rank",
-                               c.tickets, c.failures, c.irritation, c.recommendation,
-                               c.reasons[0] if c.reasons else "", c.topics[0].label if c.topics else "–")
-            teams.setdefault(c.owner, []).append((c.rank, line))
-        order = sorted(teams, key=lambda team: (min(rank for rank, _ in teams[team]), team))
-        sections, anchors = [], set()
-        for team in order:
-            anchor = base = f"owner-{slug(team)}"
-            n = 2
-            while anchor in anchors:
-                anchor, n = f"{base}-{n}", n + 1
-            anchors.add(anchor)
-            lines = [line for _, line in sorted(teams[team], key=lambda x: x[0])]
-            sections.append(OwnerSection(team, anchor, sum(x.tickets for x in lines),
-                                         sum(x.failures for x in lines), lines))
-        shown = ", ".join(unowned[:10]) + (f" and {len(unowned) - 10} more" if len(unowned) > 10 else "")
-        note = (f"{len(unowned)} system{'s' if len(unowned) != 1 else ''} with tickets name"
-                f"{'' if len(unowned) != 1 else 's'} no owner team in the catalogue: {shown}." if unowned else "")
-        return sections, note
-
     def systems(self) -> SystemsReport:
-        scores = self.d.scores
-        ranked = scores[scores["rankable"]]
-        cards = [self.card(r) for _, r in ranked.iterrows()]
-        works = [c for c in (self.card(r) for _, r in scores.iterrows()) if c.recommendation == "keep"]
-        unranked = [self.card(r) for _, r in scores[~scores["rankable"]].iterrows()]
-        top = ranked.sort_values("failures", ascending=False)
-        pareto = charts.bars(top["system"].tolist(), top["failures"].astype(float).tolist(),
-                             "Failure tickets per system, with cumulative share", cumulative=True)
-        unattributed = int((self.d.attribution["source"] == "none").sum())
-        owners, unowned = self.owners()
-        return SystemsReport(self.page("Systems report"), pareto, cards, works, unranked, unattributed,
-                             self.settings["score"]["cost"]["currency"], owners, unowned)
+        return cards.systems_report(self)
 
     def pain_points(self) -> PainPoints:
-        """Briefs for systems with many how-to questions or irritated users, most how-to first."""
-        briefs = []
-        n_quotes = int(self.settings["report"]["quotes"])
-        min_n = int(self.settings["score"]["min_tickets"])
-        for _, row in self.d.scores[self.d.scores["tickets"] >= min_n].iterrows():
-            if row["howto"] < min_n and row["irritation"] < 0.15:
-                continue
-            name, howto = row["system"], row["howto"] / row["tickets"]
-            mine = self.t[self.t["system"] == name]
-            counts = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts()
-            counts = counts[counts >= max(2, 0.1 * len(mine))].head(6)
-            themes = [self.topic_row(self.info_by_id.loc[int(k)]) for k in counts.index]
-            ranked = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True])
-            quotes = ranked[~ranked["title"].str.lower().str.strip().duplicated()].head(n_quotes)
-            questions = [f"Why do users ask about “{t.label}” ({t.size} tickets)? What would make the answer obvious in the product?"
-                         for t in themes if mine[mine["topic_id"] == t.topic_id]["kind"].eq("howto").mean() >= 0.5][:3]
-            if row["failures"]:
-                questions.append(f"{row['failures']} failures in the window: which steps fail, and can users recover without calling the desk?")
-            if row["irritation"] >= 0.15:
-                questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
-            briefs.append((int(row["howto"]), PainPoint(
-                name, f"system-{slug(name)}", int(row["tickets"]), f"{howto:.0%}",
-                f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
-                _fmt(row["irritation"]), themes, [self._ticket(r) for _, r in quotes.iterrows()], questions)))
-        briefs.sort(key=lambda b: (-b[0], b[1].name))
-        return PainPoints(self.page("Pain-point briefs"), [b for _, b in briefs])
+        return pain.pain_points(self)
 
     def index(self) -> Index:
         pages = [("digest.html", "Nightly digest", "For the desk lead: what changed, spikes, top problems, data quality."),

@@ -12,6 +12,7 @@ from scipy.stats import chi2
 from ..catalogue import Catalogue
 from ..config import Settings
 from ..schema import Assignments, Attribution, Signals, Tickets, Trends
+from ..irritation import wilson_interval
 from ..window import Window
 
 
@@ -126,6 +127,31 @@ def _howto_mix(data: pd.DataFrame, names: list[str], assignments: Assignments | 
 
 
 
+def _process(tickets: Tickets, data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Per system in the window: median hours to resolve, reopened share, share of priority 1-2.
+
+    NaN where the export lacks the field (or no ticket of the system has a value).
+    """
+    cols = [c for c in ("resolved_at", "reopen_count", "priority") if c in tickets.columns]
+    part = data[["ticket_id", "system", "opened_at"]].merge(tickets[["ticket_id", *cols]], on="ticket_id")
+    out = pd.DataFrame(index=names)
+    groups = part.groupby("system")
+    if "resolved_at" in cols:
+        hours = (part["resolved_at"] - part["opened_at"]).dt.total_seconds() / 3600
+        out["median_resolve_hours"] = hours.groupby(part["system"]).median().reindex(names)
+    else:
+        out["median_resolve_hours"] = np.nan
+    out["reopen_rate"] = (groups["reopen_count"].apply(lambda r: float((r > 0).mean())).reindex(names)
+                          if "reopen_count" in cols and len(part) else np.nan)
+    if "priority" in cols and len(part):
+        known = part[part["priority"].notna()]
+        urgent = (known["priority"] <= 2).groupby(known["system"]).mean()
+        out["urgent_share"] = urgent.reindex(names).astype(float)
+    else:
+        out["urgent_share"] = np.nan
+    return out
+
+
 def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Signals, trends: Trends,
                     assignments: Assignments | None, catalogue: Catalogue, window: Window,
                     settings: Settings) -> pd.DataFrame:
@@ -150,7 +176,11 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     Returns
     -------
     DataFrame
-        Counts, rates, steps, how-to mix and cost; also the window's mean ``irritation``.
+        Counts, rates, steps, how-to mix and cost; ``irritated`` tickets (text irritation
+        at or above ``signals.irritated_threshold``), ``irritated_share`` = irritated /
+        tickets with its 95% Wilson interval (``irritated_share_low`` / ``_high``), which is
+        also ``irritation``, the system's irritation shown everywhere; and the mean
+        ``process_irritation`` of its tickets.
     """
     unattributed = settings["systems"]["unattributed"]
     end = window.end
@@ -169,14 +199,19 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
         "failures": grouped["is_failure"].sum(),
         "howto": grouped["kind"].apply(lambda k: int((k == "howto").sum())),
         "requests": grouped["kind"].apply(lambda k: int((k == "request").sum())),
-        "irritation": grouped["irritation"].mean(),
+        "irritated": grouped["irritated"].sum(),
+        "process_irritation": grouped["process_irritation"].mean(),
         "recent_failures": grouped["recent_failure"].sum(),
         "base_failures": grouped["base_failure"].sum(),
     })
     names = sorted(set(frame.index) | set(catalogue.names))
     frame = frame.reindex(names).fillna(0)
-    for col in ("tickets", "failures", "howto", "requests", "recent_failures", "base_failures"):
+    for col in ("tickets", "failures", "howto", "requests", "recent_failures", "base_failures", "irritated"):
         frame[col] = frame[col].astype(int)
+    frame["irritated_share"] = (frame["irritated"] / frame["tickets"].where(frame["tickets"] > 0)).fillna(0.0)
+    low, high = wilson_interval(frame["irritated"].to_numpy(), frame["tickets"].to_numpy())
+    frame["irritated_share_low"], frame["irritated_share_high"] = low, high
+    frame["irritation"] = frame["irritated_share"]
     cat = catalogue.frame.set_index("name")
     known_users = cat["user_count"] if len(cat) else pd.Series(dtype="Int64")
     frame["user_count"] = known_users.reindex(names).astype("Int64")
@@ -193,6 +228,12 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     frame = frame.join(_steps(history, names, end, max(first_day, window.lookback_start),
                               int(settings["recommend"]["upgrade_min_weeks"]), max(window.analysis_days // 7, 1)))
     frame = frame.join(_howto_mix(data, names, assignments))
+    frame["failures_per_100_users_lower"] = 100 * poisson_interval(frame["failures"].to_numpy())[0] / users
+    frame = frame.join(_process(tickets, data, names))
+    previous = history[window.contains(history["opened_at"], "previous")]
+    frame["previous_tickets"] = previous.groupby("system").size().reindex(names, fill_value=0).astype(int)
+    frame["previous_failures"] = (previous[previous["kind"].eq("failure")].groupby("system").size()
+                                  .reindex(names, fill_value=0).astype(int))
     cost = settings["score"]["cost"]
     frame["cost"] = frame["tickets"] * float(cost["handle_hours"]) * float(cost["hourly_rate"])
     return frame
