@@ -56,13 +56,19 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 		echo "browser: npm is missing (install Debian's nodejs and npm); the browser tests will skip."; \
 	fi
 
-# Screenshots of the four pages built from the bundled sample -> artifacts/screenshots/sample-*.png
+# Full-page screenshots of the four pages built from the bundled sample, and of the chart
+# gallery, at 1400 and 420 px wide -> artifacts/screenshots/sample-<page>-<width>.png; the JSON
+# beside them says per page and width whether the page scrolls sideways (widths.<w>.scroll).
 screenshots: install browser
-	rm -rf artifacts/reports/sample
+	rm -rf artifacts/reports/sample artifacts/reports/gallery
 	$(BIN)/python $(BROWSER_DIR)/build_reports.py --out artifacts/reports --only sample --as-of $(AS_OF)
-	node $(BROWSER_DIR)/check.mjs --label sample --screenshots $(SHOTS_DIR) \
+	$(BIN)/python $(BROWSER_DIR)/build_reports.py --out artifacts/reports --only gallery
+	node $(BROWSER_DIR)/check.mjs --label sample --screenshots $(SHOTS_DIR) --widths 1400,420 \
 		--json $(SHOTS_DIR)/sample.json artifacts/reports/sample/$(AS_OF)
-	@echo "Screenshots: $(SHOTS_DIR)/sample-{index,digest,systems,pain-points}.png"
+	node $(BROWSER_DIR)/check.mjs --label gallery --screenshots $(SHOTS_DIR) --widths 1400,420 \
+		--json $(SHOTS_DIR)/gallery.json artifacts/reports/gallery/charts.html
+	@echo "Screenshots: $(SHOTS_DIR)/sample-{index,digest,systems,pain-points}-{1400,420}.png," \
+	      "$(SHOTS_DIR)/gallery-charts-{1400,420}.png"
 
 # Size and load time of the briefs for 100k tickets / 50 systems / 300 topics (printed, not asserted).
 bench-reports: install browser

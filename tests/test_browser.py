@@ -4,8 +4,10 @@ Two report sets are built once per session: the bundled sample and a hostile cor
 ticket titles, descriptions, ``cmdb_ci`` values and catalogue names / aliases / owners /
 vendors are XSS payloads (``tests/browser/build_reports.py``). ``tests/browser/check.mjs``
 opens every page, intercepts every request and reports console errors, requests, dialogs,
-injected elements and axe-core violations as JSON; the tests here assert on that JSON.
-Screenshots go to ``artifacts/screenshots/``.
+injected elements, axe-core violations and sideways scrolling as JSON, at 1400 and 420 px
+wide; the tests here assert on that JSON. A third set is one page showing every chart of
+``trendminer.report.timecharts`` with payloads in its names and labels. Full-page screenshots
+go to ``artifacts/screenshots/<corpus>-<page>-<width>.png``.
 
 The browser tests skip, saying why, only when Chromium, Node.js or the npm packages are
 missing; ``make browser`` installs them. The external-URL tests need no browser.
@@ -29,6 +31,8 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("TRENDMINER_CHROMIUM", "/usr/bin/chromium"))
 PAGES = ["index.html", "digest.html", "systems.html", "pain-points.html"]
 CORPORA = ["sample", "hostile"]
+WIDTHS = ["1400", "420"]
+NARROW = "420"
 #: a URL that leaves the file: any scheme but data: (http:, https:, javascript:, file: ...) or //host
 LEAVES_FILE = re.compile(r"^\s*(?!data:)(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)
 URL_ATTRS = {"src", "href", "xlink:href", "action", "formaction", "poster", "srcset", "data", "background",
@@ -59,7 +63,8 @@ def report_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("briefs")
     clusterer = os.environ.get("TRENDMINER_BROWSER_CLUSTERER", "kmeans")
     return {"sample": build_reports.build_sample(out / "sample", clusterer),
-            "hostile": build_reports.build_hostile(out, "kmeans")}
+            "hostile": build_reports.build_hostile(out, "kmeans"),
+            "gallery": build_reports.build_gallery(out / "gallery").parent}
 
 
 def _drive(files: list[Path], label: str, json_path: Path, extra: tuple[str, ...] = ()) -> dict:
@@ -72,19 +77,20 @@ def _drive(files: list[Path], label: str, json_path: Path, extra: tuple[str, ...
 
 @pytest.fixture(scope="session")
 def browser_results(report_dirs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """``{(corpus, page): what check.mjs saw}`` for all eight pages."""
+    """``{(corpus, page): what check.mjs saw}`` for all eight pages and the chart gallery."""
     why = _why_no_browser()
     if why:
         pytest.skip(why)
     tmp = tmp_path_factory.mktemp("browser")
     results = {}
     for corpus, folder in report_dirs.items():
-        seen = _drive([folder / p for p in PAGES], corpus, tmp / f"{corpus}.json")
+        pages = ["charts.html"] if corpus == "gallery" else PAGES
+        seen = _drive([folder / p for p in pages], corpus, tmp / f"{corpus}.json")
         results.update({(corpus, r["name"]): r for r in seen["pages"]})
     return results
 
 
-cases = pytest.mark.parametrize("corpus,page", [(c, p) for c in CORPORA for p in PAGES])
+cases = pytest.mark.parametrize("corpus,page", [(c, p) for c in CORPORA for p in PAGES] + [("gallery", "charts.html")])
 
 
 @cases
@@ -112,15 +118,27 @@ def test_browser_payloads_stay_inert_without_csp(browser_results: dict, corpus: 
 
 
 @cases
+@pytest.mark.parametrize("width", WIDTHS)
 def test_browser_axe_finds_no_serious_or_critical_violation(browser_results: dict, corpus: str,
-                                                            page: str) -> None:
-    bad = [v for v in browser_results[(corpus, page)]["axe"] if v["impact"] in ("serious", "critical")]
-    assert bad == []
+                                                            page: str, width: str) -> None:
+    axe = browser_results[(corpus, page)]["widths"][width]["axe"]
+    assert [v for v in axe if v["impact"] in ("serious", "critical")] == []
 
 
 @cases
-def test_browser_screenshot_is_written(browser_results: dict, corpus: str, page: str) -> None:
-    shot = Path(browser_results[(corpus, page)]["screenshot"])
+def test_browser_page_does_not_scroll_sideways_at_420_px(browser_results: dict, corpus: str, page: str) -> None:
+    """On a phone or a narrow mail pane the page fits; a wide table scrolls inside its own box."""
+    scroll = browser_results[(corpus, page)]["widths"][NARROW]["scroll"]
+    assert scroll["clientWidth"] == int(NARROW)
+    assert scroll["scrollWidth"] <= scroll["clientWidth"], f"sticking out: {scroll['overflowing']}"
+    assert scroll["overflowing"] == []
+
+
+@cases
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_screenshot_is_written(browser_results: dict, corpus: str, page: str, width: str) -> None:
+    shot = Path(browser_results[(corpus, page)]["widths"][width]["screenshot"])
+    assert shot.name == f"{corpus}-{page.removesuffix('.html')}-{width}.png"
     assert shot.is_file() and shot.stat().st_size > 1000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -134,6 +152,7 @@ def test_browser_harness_catches_what_it_looks_for(tmp_path: Path) -> None:
     bad.write_text('<!doctype html><html><head><title>t</title></head><body>'
                    '<img src=x onerror="window.__xss=1;alert(1)"><a href="javascript:alert(2)">j</a>'
                    '<script>console.error("boom")</script><img src="https://evil.example/p.png">'
+                   '<div style="width:900px">wide</div><div style="overflow-x:auto"><p style="width:900px">boxed</p></div>'
                    "<input></body></html>", encoding="utf-8")
     r = _drive([bad], "canary", tmp_path / "canary.json", ("--no-hostile-pass",))["pages"][0]
     assert r["dialogs"] == ["alert: 1"]
@@ -141,7 +160,13 @@ def test_browser_harness_catches_what_it_looks_for(tmp_path: Path) -> None:
     assert "https://evil.example/p.png" in r["requests"]
     assert any("boom" in e for e in r["consoleErrors"])
     assert {v["id"] for v in r["axe"]} >= {"image-alt", "label", "html-has-lang"}
-    Path(r["screenshot"]).unlink()
+    assert r["axe"] == r["widths"]["1400"]["axe"] and r["widths"]["420"]["axe"]
+    narrow = r["widths"]["420"]["scroll"]
+    assert narrow["scrollWidth"] > narrow["clientWidth"] == 420
+    assert narrow["overflowing"] == ["div right=908"]       # the boxed paragraph is not listed
+    assert r["widths"]["1400"]["scroll"]["overflowing"] == []
+    for width in WIDTHS:
+        Path(r["widths"][width]["screenshot"]).unlink()
 
 
 class _UrlFinder(HTMLParser):

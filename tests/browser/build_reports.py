@@ -7,7 +7,7 @@ browser driver can tell whether anything executed.
 
 Usage (what ``make screenshots`` runs)::
 
-    python tests/browser/build_reports.py --out artifacts/reports            # sample + hostile
+    python tests/browser/build_reports.py --out artifacts/reports   # sample + hostile + chart gallery
     python tests/browser/build_reports.py --out /tmp/r --only sample --clusterer kmeans
 """
 from __future__ import annotations
@@ -186,10 +186,69 @@ def build_hostile(out: Path, clusterer: str = "kmeans") -> Path:
     return _run([src / "tickets.csv"], src / "trendminer.toml", out / "hostile", clusterer)
 
 
+GALLERY = """{% extends "base.html" %}{% set active = "" %}{% block content %}
+<p>Every chart of trendminer.report.timecharts on synthetic data whose names and labels are payloads.</p>
+{% for heading, chart in charts %}<h2>{{ heading }}</h2>
+{{ chart }}
+{% endfor %}{% endblock %}
+"""
+
+
+def gallery_charts() -> list[tuple[str, object]]:
+    """The time charts on synthetic series: a spike rising and easing, a step after a release,
+    a 3-a-week system next to a 60-a-week one, a system whose data starts late, ten topics."""
+    from trendminer.report import series, timecharts
+
+    days = list(pd.date_range("2026-09-07", "2026-10-31", freq="D"))
+    usual = [1 if d.weekday() >= 5 else 6 for d in days]
+    spike = {pd.Timestamp("2026-10-28"): 30, pd.Timestamp("2026-10-29"): 36,
+             pd.Timestamp("2026-10-30"): 21, pd.Timestamp("2026-10-31"): 9}
+    counts = [spike.get(d, u) for d, u in zip(days, usual)]
+    expected = series.weekday_expected(days, counts, days[0], pd.Timestamp("2026-10-25"))
+    weeks = list(pd.date_range("2026-05-25", periods=23, freq="7D"))
+    release = 15  # week of 7 Sep
+    multiples = {
+        "SAP ERP": [18 + i % 3 if i < release else 60 + i % 4 for i in range(23)],
+        HOSTILE_SYSTEMS[0][0]: [3 + i % 2 for i in range(23)],
+        HOSTILE_SYSTEMS[1][0]: [None] * 9 + [5 + i % 3 for i in range(14)],
+        HOSTILE_SYSTEMS[2][0]: [0 if i % 4 else 2 for i in range(23)],
+        "Plain Mail": [12 - i // 3 for i in range(23)],
+    }
+    topics = {f"{PAYLOADS[i]} topic {i} with a long, human label": [max(0, 20 - i - (w - 10) ** 2 // 8) for w in range(23)]
+              for i in range(10)}
+    return [
+        ("Daily chart", timecharts.daily_chart(
+            days, counts, f"GlobalProtect VPN {PAYLOADS[0]} tickets per day", expected=expected,
+            marks=[(pd.Timestamp("2026-10-28"), "spike since 28 Oct"), (pd.Timestamp("2026-10-05"), PAYLOADS[1])])),
+        ("Weekly small multiples", timecharts.weekly_multiples(
+            multiples, weeks, f"Tickets per system {PAYLOADS[4]}",
+            marks={"SAP ERP": (weeks[release], "release"), HOSTILE_SYSTEMS[0][0]: (weeks[3], PAYLOADS[2])})),
+        ("Topics over time", timecharts.topics_over_time(topics, weeks, "Biggest topics")),
+        ("Weekly sparkline", timecharts.weekly_sparkline(multiples[HOSTILE_SYSTEMS[1][0]], weeks,
+                                                          f"Weekly tickets of {HOSTILE_SYSTEMS[1][0]}")),
+    ]
+
+
+def build_gallery(out: Path) -> Path:
+    """One page, ``out/charts.html``, with every time chart in the real page frame and style."""
+    from trendminer.report.models import Page
+    from trendminer.report.render import environment
+    from trendminer.report.views import NAV
+
+    class View:
+        page = Page("Charts gallery", str(AS_OF.date()), GENERATED_AT.strftime("%Y-%m-%d %H:%M"), NAV)
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    html = environment().from_string(GALLERY).render(view=View(), charts=gallery_charts())
+    (out / "charts.html").write_text(html, encoding="utf-8")
+    return out / "charts.html"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--only", choices=["sample", "hostile"])
+    ap.add_argument("--only", choices=["sample", "hostile", "gallery"])
     ap.add_argument("--as-of", default=str(AS_OF.date()), help="run date of the sample (default %(default)s)")
     ap.add_argument("--clusterer", choices=["auto", "real", "kmeans"], default="auto",
                     help="auto: trendminer.cluster when it exists, else a test KMeans")
@@ -198,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         print(build_sample(args.out / "sample", args.clusterer, pd.Timestamp(args.as_of)))
     if args.only in (None, "hostile"):
         print(build_hostile(args.out, "kmeans" if args.clusterer == "auto" else args.clusterer))
+    if args.only in (None, "gallery"):
+        print(build_gallery(args.out / "gallery"))
     return 0
 
 

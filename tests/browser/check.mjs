@@ -1,11 +1,14 @@
 // Open trendminer briefs in headless Debian Chromium and report what happened, as JSON.
 //
 //   node tests/browser/check.mjs [--screenshots DIR] [--label NAME] [--json FILE]
-//                                [--no-axe] [--no-hostile-pass] PAGE.html|REPORT_DIR...
+//                                [--widths 1400,420] [--no-axe] [--no-hostile-pass] PAGE.html|REPORT_DIR...
 //
-// For each page: console errors and page errors, every request other than the file itself
-// (all are intercepted and aborted), dialogs, elements or attributes that could only come
-// from injected markup, axe-core violations, a full-page screenshot and the load time.
+// For each page and each viewport width (default 1400 and 420 px): console errors and page
+// errors, every request other than the file itself (all are intercepted and aborted), dialogs,
+// axe-core violations, whether the page scrolls sideways (document.scrollingElement.scrollWidth
+// > clientWidth, with the elements that stick out) and a full-page screenshot
+// DIR/LABEL-PAGE-WIDTH.png. Once per page: elements or attributes that could only come from
+// injected markup, and the load time.
 // A second load with the page's Content-Security-Policy bypassed proves that escaping alone
 // keeps payloads inert (window.__xss stays unset, no dialog). tests/test_browser.py asserts
 // on the JSON; this script only observes. Exit code 0 unless the browser could not run.
@@ -26,12 +29,14 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
   '--disable-dev-shm-usage'];
 
 function parseArgs(argv) {
-  const opts = { screenshots: null, label: 'page', json: null, axe: true, hostilePass: true, files: [] };
+  const opts = { screenshots: null, label: 'page', json: null, axe: true, hostilePass: true, files: [],
+    widths: [1400, 420] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--screenshots') opts.screenshots = argv[++i];
     else if (a === '--label') opts.label = argv[++i];
     else if (a === '--json') opts.json = argv[++i];
+    else if (a === '--widths') opts.widths = argv[++i].split(',').map(Number);
     else if (a === '--no-axe') opts.axe = false;
     else if (a === '--no-hostile-pass') opts.hostilePass = false;
     else if (existsSync(a) && statSync(a).isDirectory()) {
@@ -69,9 +74,32 @@ function findInjected() {
   return found;
 }
 
-async function openPage(browser, file, { bypassCSP }) {
+// Runs in the page: does it scroll sideways, and which elements stick out of the viewport
+// without a scrolling box (overflow-x other than visible) of their own around them?
+function measureScroll() {
+  const vw = document.documentElement.clientWidth;
+  const out = { scrollWidth: document.scrollingElement.scrollWidth, clientWidth: vw,
+    innerWidth: window.innerWidth, overflowing: [] };
+  const boxed = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > vw + 0.5 && !boxed(el)) {
+      const id = el.id ? `#${el.id}` : (el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : '');
+      out.overflowing.push(`${el.tagName.toLowerCase()}${id} right=${Math.round(r.right)}`);
+      if (out.overflowing.length >= 8) break;
+    }
+  }
+  return out;
+}
+
+async function openPage(browser, file, { bypassCSP, width = 1400 }) {
   const url = pathToFileURL(file).href;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP });
   const seen = { consoleErrors: [], requests: [], dialogs: [] };
   await context.route('**/*', (route) => {
     const u = route.request().url();
@@ -95,30 +123,43 @@ async function openPage(browser, file, { bypassCSP }) {
 }
 
 async function checkFile(browser, file, opts, axeSource) {
-  const out = { file, name: path.basename(file), label: opts.label };
-  const { context, page, seen, loadMs } = await openPage(browser, file, { bypassCSP: false });
-  Object.assign(out, seen, { loadMs: Math.round(loadMs) });
-  out.navTiming = await page.evaluate(() => {
-    const n = performance.getEntriesByType('navigation')[0];
-    return n ? { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) } : null;
-  });
-  out.injected = await page.evaluate(findInjected);
-  out.title = await page.title();
-  if (opts.screenshots) {
-    mkdirSync(opts.screenshots, { recursive: true });
-    out.screenshot = path.resolve(opts.screenshots, `${opts.label}-${path.basename(file, '.html')}.png`);
-    await page.screenshot({ path: out.screenshot, fullPage: true });
+  const out = { file, name: path.basename(file), label: opts.label, consoleErrors: [], requests: [],
+    dialogs: [], widths: {} };
+  for (const [k, width] of opts.widths.entries()) {
+    const { context, page, seen, loadMs } = await openPage(browser, file, { bypassCSP: false, width });
+    // the same error or request at two widths is listed once
+    for (const key of ['consoleErrors', 'requests', 'dialogs']) {
+      for (const item of seen[key]) if (!out[key].includes(item)) out[key].push(item);
+    }
+    const w = { scroll: await page.evaluate(measureScroll) };
+    if (k === 0) {
+      out.loadMs = Math.round(loadMs);
+      out.navTiming = await page.evaluate(() => {
+        const n = performance.getEntriesByType('navigation')[0];
+        return n ? { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) } : null;
+      });
+      out.injected = await page.evaluate(findInjected);
+      out.title = await page.title();
+    }
+    if (opts.screenshots) {
+      mkdirSync(opts.screenshots, { recursive: true });
+      w.screenshot = path.resolve(opts.screenshots, `${opts.label}-${path.basename(file, '.html')}-${width}.png`);
+      await page.screenshot({ path: w.screenshot, fullPage: true });
+    }
+    if (axeSource) {
+      // page.evaluate goes through the DevTools protocol, which the page's CSP does not govern.
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      w.axe = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')), count: v.nodes.length }));
+    }
+    out.widths[width] = w;
+    await context.close();
   }
-  if (axeSource) {
-    // page.evaluate goes through the DevTools protocol, which the page's CSP does not govern.
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    out.axe = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')), count: v.nodes.length }));
-  }
-  await context.close();
+  // the first width's results under the names older callers read
+  Object.assign(out, { screenshot: out.widths[opts.widths[0]].screenshot, axe: out.widths[opts.widths[0]].axe });
   if (opts.hostilePass) {
-    const second = await openPage(browser, file, { bypassCSP: true });
+    const second = await openPage(browser, file, { bypassCSP: true, width: opts.widths[0] });
     out.noCsp = { dialogs: second.seen.dialogs, injected: await second.page.evaluate(findInjected),
       xss: await second.page.evaluate(() => Boolean(window.__xss)) };
     await second.context.close();

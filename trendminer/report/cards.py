@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..score import PARTS
-from . import charts
+from . import charts, timecharts
 from .models import OwnerSection, OwnerSystem, SystemCard, SystemsReport, slug
 from .phrases import action_text, reason_text
 
@@ -102,7 +102,7 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
         _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
         _fmt(row["trouble_score"]), row["recommendation"], words,
         [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
-        charts.sparkline(b.weekly(b.t_all["system"] == name), f"Weekly tickets of {name}"),
+        timecharts.weekly_sparkline(*b.weekly(b.t_all["system"] == name)[::-1], f"Weekly tickets of {name}"),
         topics, [b.ticket(r) for _, r in evidence.iterrows()],
         action_text(row["recommendation"], reasons), words[0] if words else "", words[1:],
         facts(row, cur), b.drill(mine))

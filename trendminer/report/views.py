@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import Settings
 from ..window import Window
-from . import cards, pain
+from . import cards, pain, series
 from .headline import findings
 from .models import (
     Digest, Drill, Flag, Headline, Index, Page, PainPoints, RunData, SystemCard, SystemsReport, Theme, Ticket,
@@ -145,15 +145,13 @@ class Builder:
                                      for i in m["inputs"])),
                 ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
-    def weekly(self, mask: pd.Series) -> list[int]:
-        """Weekly tickets of ``mask`` over the full weeks since the data starts (no invented zero weeks)."""
+    def weekly(self, mask: pd.Series) -> tuple[list[pd.Timestamp], list[int | None]]:
+        """Week starts and weekly tickets of ``mask`` over the full weeks since the data starts
+        (no invented zero weeks)."""
         end = self.window.end
         first = self.t_all["opened_at"].min() if len(self.t_all) else end
         weeks = min(self.window.lookback_days // 7, max(int((end - first) // pd.Timedelta(weeks=1)), 1))
-        start = end - pd.Timedelta(weeks=weeks)
-        opened = self.t_all.loc[mask, "opened_at"]
-        idx = ((opened - start) // pd.Timedelta(weeks=1)).astype(int)
-        return np.bincount(idx[(idx >= 0) & (idx < weeks)], minlength=weeks).tolist()
+        return series.weekly_counts(self.t_all.loc[mask, "opened_at"], end, weeks)
 
     def card(self, row: pd.Series) -> SystemCard:
         """The scorecard of one system (built once per system)."""
