@@ -39,6 +39,7 @@ TICKETS: Mapping[str, str] = {
     "reassignment_count": "times reassigned (int)",
     "language": "ISO 639-1 code detected from the text, 'und' if undetermined (str)",
     "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
+    "resolution": "cleaned and redacted resolution note: ServiceNow close_notes, Jira resolution notes / last comment, Zendesk last public agent comment ('' if none)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
     "source_file": "file the row came from (str)",

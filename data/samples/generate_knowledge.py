@@ -57,10 +57,11 @@ GENERIC = {"howto": ["Explained the steps to the user", "User confirmed it works
 
 # ServiceNow kb_knowledge list export: number, short_description, text (HTML), kb_category, workflow_state, dates, views
 ARTICLES = [
-    ("KB0010001", "Outlook: set up an automatic reply (out of office)", "Email", "published", "2025-11-03", "2026-08-03 10:12:00", 412,
-     "<h2>Automatic replies in Outlook</h2><p>When you are on vacation, Outlook can answer for you with an out of office message.</p>"
-     "<ol><li>Open <b>File &gt; Automatic Replies</b>.</li><li>Select <i>Send automatic replies</i> and set a time range.</li>"
-     "<li>Write one message for people inside and one for people outside the organization.</li></ol>", ("Outlook/ooo",)),
+    ("KB0010001", "Outlook: set up an out of office reply (automatic reply)", "Email", "published", "2025-11-03", "2026-08-03 10:12:00", 412,
+     "<h2>Out of office in Outlook</h2><p>Going on vacation? Set up an out of office reply in Outlook (Outlook calls it "
+     "<i>Automatic Replies</i>), in the Outlook app or in Outlook on the web.</p>"
+     "<ol><li>Open <b>File &gt; Automatic Replies</b>.</li><li>Select <i>Send automatic replies</i> and set the time range of your vacation.</li>"
+     "<li>Write one out of office message for people inside and one for people outside the organization.</li></ol>", ("Outlook/ooo",)),
     ("KB0010002", "SAP ERP: find purchase orders, goods receipts and vendor data", "ERP", "published", "2025-09-15", "2026-04-20 15:40:00", 96,
      "<p>How to find open purchase orders, goods receipts and vendor master data in SAP.</p><ul><li>Open purchase orders: "
      "transaction <code>ME2N</code>, selection parameter WE101.</li><li>Goods receipts: <code>MB51</code> with the PO number.</li>"

@@ -236,3 +236,4 @@ class RunData:
     quality: dict[str, float] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     window: Window | None = None   # the night's window; exports state it in every table
+    knowledge: object = None   # trendminer.knowledge.KnowledgeRun (None in reports built without it)
