@@ -307,7 +307,7 @@ class _Night:
         cost = settings["score"]["cost"]
         threshold = kb.match_threshold(settings)
         frame = kb.knowledge(tickets, vectors, assignments, info, sig, attribution, articles, article_vectors,
-                             periods=kb.periods(window, settings), opts=settings["knowledge"], threshold=threshold,
+                             periods=kb.periods(window, settings, tickets["opened_at"].min()), opts=settings["knowledge"], threshold=threshold,
                              cost_per_ticket=float(cost["handle_hours"]) * float(cost["hourly_rate"]),
                              steps=kb.release_steps(scores), first_seen=first_seen, previous=previous,
                              has_kb=accounting is not None)

@@ -47,7 +47,7 @@ def match_threshold(settings: Settings) -> float:
     --------
     >>> from trendminer.config import load_settings
     >>> match_threshold(load_settings(overrides=["embed.backend=tfidf"]))
-    0.38
+    0.4
     """
     table = settings["knowledge"]["match_threshold"]
     backend = settings["embed"]["backend"]
@@ -59,10 +59,17 @@ def match_threshold(settings: Settings) -> float:
     return float(table[backend])
 
 
-def periods(window: Window, settings: Settings) -> Periods:
-    """The stage's periods from the night's Window (``knowledge.recent_days`` for the rise)."""
+def periods(window: Window, settings: Settings, data_start: pd.Timestamp | None = None) -> Periods:
+    """The stage's periods from the night's Window (``knowledge.recent_days`` for the rise).
+
+    The earlier rate a rise is measured against starts at the lookback start or at the day of
+    the oldest ticket, whichever is later: days before the history begins are not quiet days.
+    """
     recent = window.end - pd.Timedelta(days=int(settings["knowledge"]["recent_days"]))
-    return Periods(lookback_start=window.lookback_start, window_start=window.analysis_start,
+    start = window.lookback_start
+    if data_start is not None and pd.notna(data_start):
+        start = min(max(start, pd.Timestamp(data_start).normalize()), recent)
+    return Periods(lookback_start=start, window_start=window.analysis_start,
                    recent_start=recent, week_start=window.recent_start, end=window.end)
 
 

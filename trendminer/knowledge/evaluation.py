@@ -2,8 +2,8 @@
 
 The labelled set is ``data/samples/knowledge_labels.csv``: every how-to / request ticket of the
 sample, its group (system / problem type, known to the generator) and the published article
-that answers it ('' = none). Each group is cut into seeded chunks of ``chunk`` tickets, which
-stand in for topics of that size; every (chunk, published article) pair is a match or not.
+that answers it ('' = none). Each group is cut into seeded chunks of 10, 20 and 40 tickets,
+which stand in for topics of those sizes; every (chunk, published article) pair is a match or not.
 The threshold is chosen on one half of the chunks and scored on the other (two folds), so the
 printed precision and recall are held out, not the figures the threshold was tuned on.
 """
@@ -76,17 +76,26 @@ def read_labels(path: str | Path = LABELS) -> pd.DataFrame:
     return frame
 
 
-def chunks(labels: pd.DataFrame, size: int, random_state: int) -> pd.DataFrame:
-    """Cut each group into seeded chunks of about ``size`` tickets: ``ticket_id, chunk, group, article, fold``."""
+def chunks(labels: pd.DataFrame, sizes: tuple[int, ...], random_state: int) -> pd.DataFrame:
+    """Cut each group into seeded chunks of about each of ``sizes`` tickets (topics come in
+    many sizes): ``ticket_id, chunk, group, article, fold``.
+
+    Examples
+    --------
+    >>> lab = pd.DataFrame({"ticket_id": list("abcdef"), "group": ["g"] * 6, "article": ["KB1"] * 6})
+    >>> chunks(lab, (3, 6), 0).groupby("chunk").size().tolist()
+    [3, 3, 6]
+    """
     rng = check_random_state(random_state)
     out, next_id = [], 0
-    for group, members in labels.groupby("group", sort=True):
-        ids = members["ticket_id"].to_numpy()[rng.permutation(len(members))]
-        n = max(1, round(len(ids) / size))
-        for k, part in enumerate(np.array_split(ids, n)):
-            out.append(pd.DataFrame({"ticket_id": part, "chunk": next_id, "group": group,
-                                     "article": members["article"].iloc[0], "fold": k % 2}))
-            next_id += 1
+    for size in sizes:
+        for group, members in labels.groupby("group", sort=True):
+            ids = members["ticket_id"].to_numpy()[rng.permutation(len(members))]
+            n = max(1, round(len(ids) / size))
+            for k, part in enumerate(np.array_split(ids, n)):
+                out.append(pd.DataFrame({"ticket_id": part, "chunk": next_id, "group": group,
+                                         "article": members["article"].iloc[0], "fold": k % 2}))
+                next_id += 1
     return pd.concat(out, ignore_index=True)
 
 
@@ -147,3 +156,51 @@ def match_eval(scores: np.ndarray, truth: np.ndarray, folds: np.ndarray, *, embe
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return MatchEval(embedder, configured, len(scores), groups, int(truth.sum()), sweep(scores, truth),
                      {"precision": precision, "recall": recall, "f1": f1}, chosen)
+
+
+def knowledge_eval(tickets: pd.DataFrame, articles: pd.DataFrame, embedder, *, configured: float,  # noqa: ANN001
+                   labels: pd.DataFrame, sizes: tuple[int, ...] = (10, 20, 40), random_state: int = 0) -> MatchEval:
+    """Embed the labelled tickets and the published articles, and evaluate the match.
+
+    Parameters
+    ----------
+    tickets : Tickets
+        Cleaned tickets (``ticket_id``, ``text``) holding the labelled ones.
+    articles : Articles
+    embedder : Embedder
+    configured : float
+        The threshold the config uses for this embedder (reported beside the sweep).
+    labels : DataFrame
+        :func:`read_labels`.
+
+    Raises
+    ------
+    InputError
+        When the tickets hold none of the labelled ones or no article is published.
+    """
+    tickets = tickets[tickets["ticket_id"].isin(labels["ticket_id"])]
+    published = articles[articles["published"]]
+    if not len(tickets) or not len(published):
+        raise InputError("the labelled set needs the sample's tickets (data/samples/servicenow_incidents.csv) "
+                         "and its published articles (data/samples/kb_knowledge.csv).")
+    vectors = pd.DataFrame(embedder.encode(tickets["text"].tolist()), index=tickets["ticket_id"].to_numpy())
+    article_vectors = embedder.encode(published["text"].tolist())
+    parts = chunks(labels[labels["ticket_id"].isin(vectors.index)], sizes, random_state)
+    scores, truth, folds = pair_scores(parts, vectors, published["article_id"].tolist(), article_vectors)
+    return match_eval(scores, truth, folds, embedder=embedder.name, configured=configured,
+                      groups=int(parts["group"].nunique()))
+
+
+def evaluate(settings, *, labels_path: str | Path = LABELS, kb_path: str | Path = KB,  # noqa: ANN001 - Settings
+             export: str | Path = SAMPLES / "servicenow_incidents.csv") -> MatchEval:
+    """``trendminer eval knowledge``: the match on the sample, with the configured embedder."""
+    from ..embed import make_embedder
+    from ..pipeline import load_tickets
+    from . import match_threshold
+    from .articles import read_articles
+
+    labels = read_labels(labels_path)
+    tickets = load_tickets([export], settings).tickets
+    articles, _ = read_articles(kb_path, max_chars=int(settings["knowledge"]["max_chars"]))
+    return knowledge_eval(tickets, articles, make_embedder(settings, progress=False),
+                          configured=match_threshold(settings), labels=labels)
