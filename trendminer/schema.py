@@ -154,6 +154,7 @@ KNOWLEDGE: Mapping[str, str] = {
     "evidence": "covered_rising only: outdated | findability | content",
     "evidence_text": "what points there, with dates and numbers",
     "callers": "distinct callers in the analysis window (int)",
+    "resolve_hours": "median hours from opened to resolved of its resolved tickets in the window (NaN if none)",
     "savings_per_month": "per_month x handling cost per ticket (score.cost)",
     "automation": "a request asked often by many people: a form or automation candidate (bool)",
     "new_gap": "a gap that was not one in the last run, or a topic first seen this week (bool)",

@@ -71,7 +71,9 @@ def typical_titles(titles: Sequence[str], limit: int = 4) -> list[str]:
     first: dict[str, str] = {}
     for t in titles:
         if t and t.strip():
-            first.setdefault(t.strip().lower(), t.strip())
+            key, text = t.strip().lower(), t.strip()
+            if key not in first or (first[key].isupper() and not text.isupper()):
+                first[key] = text   # the first spelling that is not shouted
     ranked = sorted(count, key=lambda k: (-count[k], k))
     return [first[k] for k in ranked[:limit]]
 

@@ -97,6 +97,7 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
             since = int((opened >= updated).sum()) if pd.notna(updated) else len(members)
             code, text = coverage.evidence(updated, (steps or {}).get(top_system, ""), best[i]["article_views"], since)
         callers = int(in_window["caller_key"].replace("", np.nan).nunique())
+        hours = (in_window["resolved_at"] - in_window["opened_at"]).dt.total_seconds().dropna() / 3600
         seen = (first_seen or {}).get(topic)
         new_gap = state == "gap" and ((previous is not None and previous.get(topic) != "gap")
                                       or (seen is not None and pd.Timestamp(seen) >= periods.week_start))
@@ -108,6 +109,7 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
             "per_month_before": up.per_month_before, "per_month_recent": up.per_month_recent,
             "trend_ratio": up.ratio, "rising": up.rising, "status": state, **best[i],
             "evidence": code, "evidence_text": text, "callers": callers,
+            "resolve_hours": float(hours.median()) if len(hours) else float("nan"),
             "savings_per_month": candidates.savings(per_month, cost_per_ticket),
             "automation": candidates.is_automation(kind, per_month, callers,
                                                    min_per_month=float(opts["automation_min_per_month"]),
