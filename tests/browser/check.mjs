@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 
-const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html'];
+const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html', 'knowledge.html'];
+const NARROW = 420; // px: a phone held upright
 const CHROMIUM = process.env.TRENDMINER_CHROMIUM || '/usr/bin/chromium';
 // Flags from the machine notes: without the background-networking ones Chromium tries to
 // reach Google's hosts at start, which this closed network refuses.
@@ -35,7 +36,7 @@ function parseArgs(argv) {
     else if (a === '--no-axe') opts.axe = false;
     else if (a === '--no-hostile-pass') opts.hostilePass = false;
     else if (existsSync(a) && statSync(a).isDirectory()) {
-      // a report folder: its four pages, in navigation order
+      // a report folder: its five pages, in navigation order
       for (const name of PAGES) opts.files.push(path.resolve(a, name));
     } else opts.files.push(path.resolve(a));
   }
@@ -69,9 +70,30 @@ function findInjected() {
   return found;
 }
 
-async function openPage(browser, file, { bypassCSP }) {
+// Runs in the page at NARROW px: does anything stick out sideways, and how small is the text?
+function measureNarrow(width) {
+  const doc = document.documentElement;
+  const sticking = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 1) {
+      let scroller = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) { scroller = true; break; }
+      }
+      if (!scroller) sticking.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(r.right)}`);
+    }
+  }
+  let minFont = 1000;
+  for (const el of document.body.querySelectorAll('p, li, td, th, h1, h2, h3, h4, q, a, span, strong')) {
+    if (el.textContent.trim()) minFont = Math.min(minFont, parseFloat(getComputedStyle(el).fontSize));
+  }
+  return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, minFontPx: minFont, sticking: sticking.slice(0, 10) };
+}
+
+async function openPage(browser, file, { bypassCSP, width = 1280 }) {
   const url = pathToFileURL(file).href;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP });
   const seen = { consoleErrors: [], requests: [], dialogs: [] };
   await context.route('**/*', (route) => {
     const u = route.request().url();
@@ -117,6 +139,9 @@ async function checkFile(browser, file, opts, axeSource) {
       nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')), count: v.nodes.length }));
   }
   await context.close();
+  const narrow = await openPage(browser, file, { bypassCSP: false, width: NARROW });
+  out.narrow = await narrow.page.evaluate(measureNarrow, NARROW);
+  await narrow.context.close();
   if (opts.hostilePass) {
     const second = await openPage(browser, file, { bypassCSP: true });
     out.noCsp = { dialogs: second.seen.dialogs, injected: await second.page.evaluate(findInjected),

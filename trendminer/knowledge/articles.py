@@ -9,6 +9,7 @@ This module and :mod:`trendminer.ingest` are the only readers of input files.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -177,7 +178,8 @@ def read_articles(path: str | Path, *, max_chars: int = 600) -> tuple[pd.DataFra
     updated = pd.to_datetime(frame["updated_at"].str.replace("Z", "", regex=False).replace("", None),
                              errors="coerce", utc=False)
     bad_date = updated.isna() & frame["updated_at"].ne("")
-    frame["title"] = frame["title"].map(lambda t: redact(clean_text(t)).replace("\n", " "))
+    # Titles are one-line plain text (as for tickets): markup in them is shown as typed, not parsed.
+    frame["title"] = frame["title"].map(lambda t: " ".join(redact(html.unescape(t) if fmt == "confluence" else t).split()))
     frame["body"] = frame["body"].map(lambda b: redact(clean_text(b)))
     empty = frame["title"].eq("") & frame["body"].eq("")
     no_id = frame["article_id"].str.strip().eq("")
