@@ -362,6 +362,8 @@ class _Night:
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
         changes = night_changes(previous, info=info, scores=scores, trends=trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, window, self.embedder, timer)
+        manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
+                                 "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, self.accounting, changes, quality, manifest, window, know)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]

@@ -275,11 +275,12 @@ class State:
 
     def previous_run(self, as_of: pd.Timestamp) -> dict[str, Any] | None:
         """The latest committed run before ``as_of``, or None."""
-        row = self.con.execute(
+        rows = self.con.execute(   # fetchall: a half-read result blocks register() on this connection
             "SELECT run_id, as_of, summary FROM runs WHERE as_of < ? ORDER BY as_of DESC, run_id DESC "
-            "LIMIT 1", [as_of.date()]).fetchone()
-        if row is None:
+            "LIMIT 1", [as_of.date()]).fetchall()
+        if not rows:
             return None
+        row = rows[0]
         return {"run_id": row[0], "as_of": pd.Timestamp(row[1]), "summary": json.loads(row[2])}
 
     def snapshot(self, table: str, run_id: int) -> pd.DataFrame:

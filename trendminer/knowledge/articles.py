@@ -9,6 +9,7 @@ This module and :mod:`trendminer.ingest` are the only readers of input files.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -53,6 +54,13 @@ class KbAccounting:
     examples: list[str] = field(default_factory=list)
     source: str = ""
     format: str = ""
+    sha256: str = ""
+
+    def describe(self) -> dict:
+        """Plain values for the run manifest."""
+        return {"file": self.source, "format": self.format, "sha256": self.sha256, "rows": self.rows,
+                "accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected,
+                "not_published": self.not_published}
 
     @property
     def balanced(self) -> bool:
@@ -132,6 +140,14 @@ def _confluence_rows(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=str)
 
 
+def _sha256(path: Path) -> str:
+    """sha256 of the export (of its pages' bytes in name order, for a folder)."""
+    digest = hashlib.sha256()
+    for part in sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]:
+        digest.update(part.read_bytes())
+    return digest.hexdigest()
+
+
 def _pick(frame: pd.DataFrame, candidates: tuple[str, ...]) -> pd.Series:
     for name in candidates:
         if name in frame.columns:
@@ -169,7 +185,7 @@ def read_articles(path: str | Path, *, max_chars: int = 600) -> tuple[pd.DataFra
         raw, preset = _zendesk_rows(path), PRESETS["zendesk_hc"]
     else:
         raw, preset = _read_table(path), PRESETS[fmt]
-    acc = KbAccounting(rows=len(raw), source=str(path), format=fmt)
+    acc = KbAccounting(rows=len(raw), source=str(path), format=fmt, sha256=_sha256(path))
     if not any(c in raw.columns for c in preset["title"]):
         raise InputError(f"{path}: no title column (looked for {', '.join(preset['title'])}).")
     frame = pd.DataFrame({key: _pick(raw, cols) for key, cols in preset.items()})
