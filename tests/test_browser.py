@@ -1,8 +1,8 @@
-"""The four briefs in a real browser: headless Debian Chromium driven by playwright-core.
+"""The five pages in a real browser: headless Debian Chromium driven by playwright-core.
 
 Two report sets are built once per session: the bundled sample and a hostile corpus whose
-ticket titles, descriptions, ``cmdb_ci`` values and catalogue names / aliases / owners /
-vendors are XSS payloads (``tests/browser/build_reports.py``). ``tests/browser/check.mjs``
+ticket titles, descriptions, ``cmdb_ci`` values, catalogue names / aliases / owners /
+vendors and knowledge-base article titles / bodies are XSS payloads (``tests/browser/build_reports.py``). ``tests/browser/check.mjs``
 opens every page, intercepts every request and reports console errors, requests, dialogs,
 injected elements, axe-core violations and sideways scrolling as JSON, at 1400 and 420 px
 wide; the tests here assert on that JSON. A third set is one page showing every chart of
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BROWSER_DIR = ROOT / "tests" / "browser"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("TRENDMINER_CHROMIUM", "/usr/bin/chromium"))
-PAGES = ["index.html", "digest.html", "systems.html", "pain-points.html"]
+PAGES = ["index.html", "digest.html", "systems.html", "pain-points.html", "knowledge.html"]
 CORPORA = ["sample", "hostile"]
 WIDTHS = ["1400", "420"]
 NARROW = "420"
@@ -59,7 +59,7 @@ def _why_no_browser() -> str | None:
 
 @pytest.fixture(scope="session")
 def report_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """``{"sample": folder, "hostile": folder}``, each holding the four pages."""
+    """``{"sample": folder, "hostile": folder}``, each holding the five pages."""
     out = tmp_path_factory.mktemp("briefs")
     clusterer = os.environ.get("TRENDMINER_BROWSER_CLUSTERER", "kmeans")
     return {"sample": build_reports.build_sample(out / "sample", clusterer),
@@ -77,7 +77,7 @@ def _drive(files: list[Path], label: str, json_path: Path, extra: tuple[str, ...
 
 @pytest.fixture(scope="session")
 def browser_results(report_dirs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """``{(corpus, page): what check.mjs saw}`` for all eight pages and the chart gallery."""
+    """``{(corpus, page): what check.mjs saw}`` for all ten pages and the chart gallery."""
     why = _why_no_browser()
     if why:
         pytest.skip(why)
@@ -228,9 +228,25 @@ def test_report_external_url_finder_finds_what_it_should() -> None:
     (build_reports.HOSTILE_SYSTEMS[1][3], "systems.html"),                 # catalogue owner
     ("<script>window.__xss=1;alert(20)</script>Unknown CI", "systems.html"),  # raw cmdb_ci
     ("<img src=x onerror=alert(8)>", "pain-points.html"),                  # entity-encoded title
+    (build_reports.HOSTILE_ARTICLES[0][1], "knowledge.html"),              # article title (unmatched list)
+    ("Export the report: <script>", "knowledge.html"),                     # article body, cleaned to text
 ])
 def test_report_hostile_payload_is_shown_as_text(report_dirs: dict[str, Path], text: str, page: str) -> None:
     """The payloads reach the page (so the browser checks test something), escaped."""
     html = (report_dirs["hostile"] / page).read_text("utf-8")
     assert str(escape(text)) in html
     assert text not in html
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_browser_knowledge_page_is_readable_at_420_px(browser_results: dict, corpus: str) -> None:
+    """At 420 px nothing sticks out sideways (tables may scroll inside their box) and text stays >= 12 px."""
+    narrow = browser_results[(corpus, "knowledge.html")]["widths"]["420"]["scroll"]
+    assert narrow["scrollWidth"] <= narrow["clientWidth"], narrow
+    assert not narrow["overflowing"] and narrow["minFontPx"] >= 12, narrow
+
+
+def test_browser_hostile_article_is_matched_so_its_body_is_shown(report_dirs: dict[str, Path]) -> None:
+    """The hostile KB's first article answers the corpus's how-to topic: its title and body reach the page."""
+    html = (report_dirs["hostile"] / "knowledge.html").read_text("utf-8")
+    assert "article <strong>KB-X1</strong>" in html

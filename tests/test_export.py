@@ -21,8 +21,11 @@ NO_JSONSCHEMA = ("jsonschema is not installed in this environment; the JSON Sche
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """One small run (tfidf, fake clusterer, no catalogue: per-user rates are NaN)."""
-    return small_run(tmp_path_factory.mktemp("export"), {1: {"short_description": FORMULA}})
+    """One small run (tfidf, fake clusterer, no catalogue: per-user rates are NaN); the Outlook
+    tickets are how-to questions, so the knowledge table has a row."""
+    howto = {i: {"short_description": f"how do I set up out of office in Outlook, variant {i % 7}",
+                 "description": "Where do I find the setting?", "category": "Inquiry / Help"} for i in range(0, 60, 3)}
+    return small_run(tmp_path_factory.mktemp("export"), {**howto, 1: {"short_description": FORMULA}})
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,7 @@ def test_export_schema_rejects_a_missing_column(document):
 def test_export_schema_documents_every_column(exported, table):
     """The schema names exactly the exported columns (checked without jsonschema)."""
     row_schema = export_schema()["$defs"][{"topics": "topic", "systems": "system", "trends": "trend",
-                                            "assignments": "assignment"}[table]]
+                                            "assignments": "assignment", "knowledge": "knowledge"}[table]]
     columns = pq.read_schema(exported / f"{table}.parquet").names
     undocumented = [c for c in columns if c not in row_schema["properties"]
                     and not any(c.startswith(p.strip("^").split("[")[0]) for p in row_schema.get("patternProperties", {}))]

@@ -324,6 +324,8 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     # Titles are one-line plain text in every tool: markup in them is shown as typed, not parsed.
     out["title"] = [" ".join(scrub(t, c).split()) for t, c in zip(out["title"].astype(str), callers)]
     out["description"] = [scrub(clean_text(t), c) for t, c in zip(out["description"].astype(str), callers)]
+    notes = out["resolution"].astype(str) if "resolution" in out else pd.Series("", index=out.index)
+    out["resolution"] = [scrub(clean_text(t), c) if t else "" for t, c in zip(notes, callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]
     out["system_field"] = out.pop("system").astype(str).str.strip()
     for col in ("category", "state", "assignment_group"):

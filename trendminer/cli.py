@@ -89,12 +89,16 @@ def cli() -> None:
 @click.option("--rebuild-topics", is_flag=True,
               help="Refit topics on all tickets and match them to the registry (ids kept where they match).")
 @click.option("--strict", is_flag=True, help="Exit 1 without changing anything if any input row is rejected.")
+@click.option("--kb", "kb_export", type=click.Path(), default=None, metavar="FILE",
+              help="Knowledge-base export (ServiceNow kb_knowledge, Zendesk Help Center JSON, Confluence "
+                   "export folder, or CSV id,title,body): which questions an article answers (knowledge.html).")
 @user_errors
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
-        out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool) -> None:
+        out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool,
+        kb_export: str | None) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
-    Writes index.html, digest.html, systems.html, pain-points.html, CSV exports and
+    Writes index.html, digest.html, systems.html, pain-points.html, knowledge.html, CSV exports and
     manifest.json to OUT/<as-of>/, and updates the state file in one transaction. Prints a
     one-line summary on stderr and the index page's path on stdout.
 
@@ -113,7 +117,7 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     settings = load_settings(config, overrides)
     report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
                           state_path=state_path, out_dir=out_dir, progress=not quiet,
-                          rebuild_topics=rebuild_topics, strict=strict)
+                          rebuild_topics=rebuild_topics, strict=strict, kb_export=kb_export)
     if log_format == "json":
         click.echo(json.dumps({"summary": report.summary(), "exit_code": report.return_code}), err=True)
     else:
@@ -383,6 +387,29 @@ def eval_attribution(show_errors: bool, config: str | None, overrides: tuple[str
     click.echo("\n".join(scores.lines()))
     for ticket, truth, got in scores.errors if show_errors else []:
         click.echo(f"  {ticket}: labelled {truth!r}, attributed {got!r}")
+
+
+@eval_group.command("knowledge")
+@config_option
+@set_option
+@user_errors
+def eval_knowledge(config: str | None, overrides: tuple[str, ...]) -> None:
+    """Print precision and recall of the topic-article match on the labelled sample.
+
+    Every how-to / request ticket of the sample is labelled with the published article that
+    answers it (data/samples/knowledge_labels.csv). Each labelled group is cut into topic-sized
+    chunks (10, 20, 40 tickets); every chunk x published article pair is a match or not.
+    Prints the configured threshold's figures, the sweep, and held-out figures (threshold
+    chosen on one half of the chunks, scored on the other).
+
+    Example:
+
+        trendminer eval knowledge --set embed.backend=tfidf
+    """
+    from .knowledge.evaluation import evaluate
+
+    _setup_logging(quiet=True)
+    click.echo(evaluate(load_settings(config, overrides)).render())
 
 
 @cli.group("systems")

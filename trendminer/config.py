@@ -18,7 +18,7 @@ from typing import Any
 from .errors import ConfigError
 
 #: keys whose values are file paths, resolved against the config file's folder
-PATH_KEYS = (("systems", "catalogue"), ("embed", "model_path"), ("topics", "curation"))
+PATH_KEYS = (("systems", "catalogue"), ("embed", "model_path"), ("topics", "curation"), ("knowledge", "articles"))
 
 
 def _freeze(value: Any) -> Any:

@@ -28,6 +28,7 @@ from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError
 from .ingest import Accounting, read_exports
+from . import knowledge as kb
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
 from .quality import run_quality
@@ -128,6 +129,7 @@ class RunReport:
     warnings: list[str] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
     trends: pd.DataFrame | None = None
+    knowledge: pd.DataFrame | None = None   # schema.KNOWLEDGE: gaps, stale articles, candidates
 
     @property
     def return_code(self) -> int:
@@ -148,7 +150,8 @@ class RunReport:
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-        progress: bool = True, rebuild_topics: bool = False, strict: bool = False) -> RunReport:
+        progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
+        kb_export: str | Path | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -172,6 +175,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         Refit the topics on all tickets and match them to the registry.
     strict : bool
         Refuse to run (InputError, nothing changed) when any input row is rejected.
+    kb_export : path, optional
+        Knowledge-base export (``--kb``); default ``knowledge.articles`` of the config.
 
     Returns
     -------
@@ -186,8 +191,10 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     timer = StageTimer()
     with timer("ingest"):
         loaded = load_tickets(inputs, settings, window.as_of, strict=strict)
+    with timer("knowledge-base"):
+        articles = load_articles(settings, kb_export)
     night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
-                   embedder or make_embedder(settings, progress=progress), clusterer, timer)
+                   embedder or make_embedder(settings, progress=progress), clusterer, timer, articles)
     with RunLock(state_path), State(state_path) as state:
         return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
                          rebuild_topics=rebuild_topics)
@@ -214,7 +221,8 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     timer = StageTimer()
     loaded = load_tickets(inputs, settings, end)
     night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
-                   embedder or make_embedder(settings, progress=progress), clusterer, timer)
+                   embedder or make_embedder(settings, progress=progress), clusterer, timer,
+                   load_articles(settings))
     reports = []
     days = pd.date_range(start, end, freq="D")
     with RunLock(state_path):
@@ -225,6 +233,20 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
                 reports.append(night.run(state, visible, window=window, generated_at=generated_at,
                                          out_dir=out_dir if day == end else None))
     return reports
+
+
+def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[pd.DataFrame, kb.KbAccounting | None]:
+    """The knowledge-base export of ``path`` (or ``knowledge.articles``); an empty frame and None without one.
+
+    Raises
+    ------
+    InputError
+        If the export cannot be read (see :func:`trendminer.knowledge.read_articles`).
+    """
+    path = path or settings["knowledge"]["articles"]
+    if not path:
+        return kb.no_articles(), None
+    return kb.read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
 
 
 @dataclass
@@ -238,6 +260,7 @@ class _Night:
     embedder: Embedder
     clusterer: Clusterer | None
     timer: StageTimer
+    kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
 
     def _fits(self, model: object, vectors: np.ndarray) -> bool:
         """A shipped model reads this run's vectors only if it was trained on the same embedder."""
@@ -265,6 +288,32 @@ class _Night:
 
         model = model_for(self.embedder.name, vectors.shape[1])
         return text_irritation(vectors, ticket_texts(tickets["title"], tickets["description"]), model)
+
+    def _knowledge(self, state: State, tickets: Tickets, vectors: np.ndarray, assignments: pd.DataFrame,
+                   info: pd.DataFrame, sig: pd.DataFrame, attribution: pd.DataFrame, scores: pd.DataFrame,
+                   window: Window, first_seen: dict, prev: dict | None) -> kb.KnowledgeRun:
+        """Embed the articles (cached like tickets) and run the knowledge stage."""
+        settings = self.settings
+        articles, accounting = self.kb_articles
+        if len(articles):
+            article_vectors, _ = embed_cached(articles["text"].tolist(), articles["text_hash"].tolist(),
+                                              self.embedder, state)
+        else:
+            article_vectors = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 1), dtype=np.float32)
+        previous = None
+        if prev is not None:
+            old = state.snapshot("knowledge_snapshots", prev["run_id"])
+            previous = dict(zip(old["topic_id"].astype(int), old["status"]))
+        cost = settings["score"]["cost"]
+        threshold = kb.match_threshold(settings)
+        frame = kb.knowledge(tickets, vectors, assignments, info, sig, attribution, articles, article_vectors,
+                             periods=kb.periods(window, settings, tickets["opened_at"].min()), opts=settings["knowledge"], threshold=threshold,
+                             cost_per_ticket=float(cost["handle_hours"]) * float(cost["hourly_rate"]),
+                             steps=kb.release_steps(scores), first_seen=first_seen, previous=previous,
+                             has_kb=accounting is not None)
+        return kb.summarise(frame, articles, accounting, threshold=threshold,
+                            window_tickets=int(window.contains(tickets["opened_at"]).sum()),
+                            embedder=self.embedder.name)
 
     def run(self, state: State, cleaned: Tickets, *, window: Window, generated_at: pd.Timestamp,
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
@@ -302,6 +351,9 @@ class _Night:
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
                                    assignments=assignments, catalogue=catalogue, window=window, settings=settings)
         prev = state.previous_run(as_of)
+        with timer("knowledge"):
+            know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
+                                   window, first_seen, prev)
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
                               settings=settings)
@@ -310,17 +362,19 @@ class _Night:
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
         changes = night_changes(previous, info=info, scores=scores, trends=trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, window, self.embedder, timer)
+        manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
+                                 "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, self.accounting, changes, quality, manifest, window)
+                       catalogue.frame, self.accounting, changes, quality, manifest, window, know)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), spikes["label"].tolist(),
                            scores[scores["rankable"]]["system"].tolist(), None,
-                           list(self.accounting.warnings), quality, trend)
+                           list(self.accounting.warnings), quality, trend, know.frame)
         state.record_run(as_of, generated_at, settings.digest,
                          {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
-                          "assignments": assignments,
+                          "assignments": assignments, "knowledge_snapshots": know.frame,
                           "topic_events": pd.DataFrame(result.update.events, columns=["topic_id", "event", "detail"])},
                          manifest)
         if out_dir is None:

@@ -19,6 +19,8 @@ Attribution = pd.DataFrame
 Signals = pd.DataFrame
 SystemScores = pd.DataFrame
 Trends = pd.DataFrame
+KnowledgeFrame = pd.DataFrame
+Articles = pd.DataFrame
 
 TICKETS: Mapping[str, str] = {
     "ticket_id": "unique ticket number (str)",
@@ -37,6 +39,7 @@ TICKETS: Mapping[str, str] = {
     "reassignment_count": "times reassigned (int)",
     "language": "ISO 639-1 code detected from the text, 'und' if undetermined (str)",
     "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
+    "resolution": "cleaned and redacted resolution note: ServiceNow close_notes, Jira resolution notes / last comment, Zendesk last public agent comment ('' if none)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
     "source_file": "file the row came from (str)",
@@ -124,6 +127,58 @@ TRENDS: Mapping[str, str] = {
     "today_expected": "mean tickets on the same weekday in the baseline weeks",
     "since": "first recent day at twice (and 3 above) its weekday's usual count ('' when steady or fading)",
     "lifecycle": "topics: New | Emerging | Active | Fading | Resolved; systems: ''",
+}
+
+
+KNOWLEDGE: Mapping[str, str] = {
+    "rank": "1 = saves the most (int)",
+    "topic_id": "topic number (int)",
+    "label": "topic label",
+    "kind": "howto | request: what most of its asking tickets are",
+    "top_system": "the system most of its tickets are about ('' if none dominates)",
+    "tickets": "tickets in the analysis window (int)",
+    "per_month": "tickets per month in the analysis window (float)",
+    "before": "tickets from the lookback start to the recent window (int)",
+    "recent": "tickets in the recent window (knowledge.recent_days) (int)",
+    "per_month_before": "tickets per month before the recent window",
+    "per_month_recent": "tickets per month in the recent window",
+    "trend_ratio": "per_month_recent / per_month_before (inf when nothing before)",
+    "rising": "the recent rate is a significant rise (bool)",
+    "status": "covered | covered_rising | gap; '' without a knowledge-base export",
+    "articles": "ids of the published articles that answer it, best first (list[str])",
+    "best_article": "id of the best matching article ('' if none matched)",
+    "best_title": "its title ('' if none)",
+    "best_score": "cosine similarity of the topic centroid to the nearest published or unpublished article",
+    "article_updated": "last update of the best matching article (NaT if none)",
+    "article_views": "its view count (NaN if unknown)",
+    "evidence": "covered_rising only: outdated | findability | content",
+    "evidence_text": "what points there, with dates and numbers",
+    "callers": "distinct callers in the analysis window (int)",
+    "resolve_hours": "median hours from opened to resolved of its resolved tickets in the window (NaN if none)",
+    "savings_per_month": "per_month x handling cost per ticket (score.cost)",
+    "automation": "a request asked often by many people: a form or automation candidate (bool)",
+    "new_gap": "a gap that was not one in the last run, or a topic first seen this week (bool)",
+    "question": "typical titles, as users phrase the question (list[str])",
+    "systems": "systems the tickets are about, most first (list[str])",
+    "screens": "screens and terms users name: the topic's keyphrases (list[str])",
+    "steps": "recurring steps from the resolution notes (list[str])",
+    "notes": "tickets with a resolution note (int)",
+}
+
+ARTICLES: Mapping[str, str] = {
+    "article_id": "article number / id (str)",
+    "title": "cleaned, redacted title",
+    "body": "cleaned, redacted text of the body",
+    "url": "link or path ('' if none)",
+    "category": "category / section ('' if none)",
+    "state": "workflow state, lower case ('' if none)",
+    "published": "counts as coverage: published or no state given (bool)",
+    "updated_at": "last update (datetime64, NaT if unknown)",
+    "views": "view count (float, NaN if unknown)",
+    "text": "what is embedded: title + head of the body",
+    "text_hash": "sha256 of text",
+    "source_file": "file the row came from",
+    "source_row": "1-based row (or page) number",
 }
 
 

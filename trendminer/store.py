@@ -23,13 +23,14 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
 MIGRATIONS: dict[int, str] = {
     1: "ALTER TABLE runs ADD COLUMN manifest JSON;",
     2: "",  # version 3 adds the topic registry tables; _DDL creates them
     3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
+    4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
 }
 
 _DDL = """
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
     category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
     assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
+    language VARCHAR, csat DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
     source_row BIGINT);
 CREATE TABLE IF NOT EXISTS embeddings (
     model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
@@ -59,6 +60,9 @@ CREATE TABLE IF NOT EXISTS topic_registry (
     status VARCHAR, label VARCHAR);
 CREATE TABLE IF NOT EXISTS topic_events (
     run_id INTEGER, topic_id INTEGER, event VARCHAR, detail VARCHAR);
+CREATE TABLE IF NOT EXISTS knowledge_snapshots (
+    run_id INTEGER, topic_id INTEGER, label VARCHAR, status VARCHAR, tickets INTEGER,
+    savings_per_month DOUBLE, best_article VARCHAR);
 CREATE TABLE IF NOT EXISTS assignments (
     run_id INTEGER, ticket_id VARCHAR, topic_id INTEGER);
 """
@@ -161,7 +165,7 @@ class State:
         cols = ", ".join(TICKETS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in TICKETS if c != "ticket_id")
         self.con.execute(
-            f"INSERT INTO tickets SELECT {cols} FROM incoming ON CONFLICT (ticket_id) DO UPDATE "
+            f"INSERT INTO tickets ({cols}) SELECT {cols} FROM incoming ON CONFLICT (ticket_id) DO UPDATE "
             f"SET {updates} WHERE excluded.updated_at IS NULL OR tickets.updated_at IS NULL "
             "OR excluded.updated_at >= tickets.updated_at")
         self.con.unregister("incoming")
@@ -271,11 +275,12 @@ class State:
 
     def previous_run(self, as_of: pd.Timestamp) -> dict[str, Any] | None:
         """The latest committed run before ``as_of``, or None."""
-        row = self.con.execute(
+        rows = self.con.execute(   # fetchall: a half-read result blocks register() on this connection
             "SELECT run_id, as_of, summary FROM runs WHERE as_of < ? ORDER BY as_of DESC, run_id DESC "
-            "LIMIT 1", [as_of.date()]).fetchone()
-        if row is None:
+            "LIMIT 1", [as_of.date()]).fetchall()
+        if not rows:
             return None
+        row = rows[0]
         return {"run_id": row[0], "as_of": pd.Timestamp(row[1]), "summary": json.loads(row[2])}
 
     def snapshot(self, table: str, run_id: int) -> pd.DataFrame:

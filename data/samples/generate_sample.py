@@ -19,6 +19,8 @@ import unicodedata
 
 import numpy as np
 
+import generate_knowledge as knowledge
+
 SEED = 20261031
 START, END = dt.date(2026, 6, 1), dt.date(2026, 10, 31)
 AS_OF = dt.datetime(2026, 10, 31, 23, 59, 59)
@@ -30,6 +32,7 @@ OUTAGE_END = dt.datetime(2026, 10, 29, 12, 40)
 OUTAGE_TICKETS = {dt.date(2026, 10, 28): 57, dt.date(2026, 10, 29): 26}
 NO_SYSTEM_RATE = 1.15                       # tickets/weekday about no catalogued system
 N_EXACT_DUPS, N_REEXPORT = 40, 30
+KNOWLEDGE_SEED = SEED + 15       # issue 15: the KB export, close notes and post-release how-to questions
 OUT = pathlib.Path(__file__).resolve().parent
 MAIL_DOMAIN = "corp-example.com"
 
@@ -299,7 +302,7 @@ HOSTILE = [("Outlook", "<script>alert(1)</script>", "Hi,\nOutlook freezes every 
            ("Salesforce", "Salesforce dashboard shows broken image",
             "Hello,\nthe pipeline dashboard in Salesforce shows a broken image instead of the chart. The page source has <img src=x onerror=alert(2)> in it.\nRegards")]
 COLUMNS = ["number", "opened_at", "resolved_at", "sys_updated_on", "short_description", "description", "cmdb_ci", "category", "subcategory", "priority", "impact",
-           "urgency", "state", "caller_id", "assignment_group", "reopen_count", "reassignment_count"]
+           "urgency", "state", "caller_id", "assignment_group", "reopen_count", "reassignment_count", "close_notes"]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -544,7 +547,11 @@ def build_rows(rng, tickets, callers, cweights):
         t["subcategory"] = SUBCAT_NOSYS[t["ptype"][0]] if system is None else SYS[system][8]
         t["priority"], t["impact"], t["urgency"] = priority_of(rng, t)
         t.update(lifecycle(rng, t))
-    for system, title, body in HOSTILE:   # overwrite the text of three closed failure tickets that have a cmdb_ci
+
+
+def plant_hostile(rng, tickets):
+    """Overwrite the text of three closed failure tickets that have a cmdb_ci."""
+    for system, title, body in HOSTILE:
         cand = [t for t in tickets if t["system"] == system and t["kind"] == "failure" and t["state"] == "Closed" and not t["ci_empty"]]
         cand[int(rng.integers(len(cand)))].update(title=title, body=body, hostile=True)
 
@@ -553,10 +560,11 @@ def row_of(t, **over):
     return dict(dict(number=t["number"], opened_at=fmt(t["opened"]), resolved_at=fmt(t["resolved"]), sys_updated_on=fmt(t["updated"]),
                      short_description=t["title"], description=t["body"], cmdb_ci="" if t["ci_empty"] else t["system"], category=t["category"],
                      subcategory=t["subcategory"], priority=t["priority"], impact=t["impact"], urgency=t["urgency"], state=t["state"],
-                     caller_id=t["caller"], assignment_group=t["group"], reopen_count=t["reopen"], reassignment_count=t["reassign"]), **over)
+                     caller_id=t["caller"], assignment_group=t["group"], reopen_count=t["reopen"], reassignment_count=t["reassign"],
+                     close_notes=t.get("close_notes", "") if t["resolved"] else ""), **over)
 
 
-def with_duplicates(rng, tickets):
+def with_duplicates(rng, tickets, extra=()):
     """Main export (one row per ticket) + a later re-export tail: exact duplicate rows and stale/updated versions."""
     done = [i for i, t in enumerate(tickets) if t["state"] in ("Resolved", "Closed") and not t.get("hostile")]
     reexp = sorted(int(i) for i in rng.choice(done, size=N_REEXPORT, replace=False))
@@ -567,7 +575,7 @@ def with_duplicates(rng, tickets):
             stale = row_of(t, state="Resolved", sys_updated_on=fmt(t["resolved"]))
         else:
             upd = (t["opened"] + (t["resolved"] - t["opened"]) * float(rng.uniform(0.1, 0.9))).replace(microsecond=0)
-            stale = row_of(t, state=pick(rng, ["In Progress", "On Hold"], [0.75, 0.25]), resolved_at="", sys_updated_on=fmt(upd))
+            stale = row_of(t, state=pick(rng, ["In Progress", "On Hold"], [0.75, 0.25]), resolved_at="", sys_updated_on=fmt(upd), close_notes="")
         t["stale"], t["stale_first"] = stale, j % 2 == 0   # half: stale row in the main body, updated row in the tail; half reversed
     main, tail = [], []
     for i, t in enumerate(tickets):
@@ -578,7 +586,7 @@ def with_duplicates(rng, tickets):
             main.append(row_of(t))
             if i in dups:    # 60% right after the original, 40% in the tail
                 (main if rng.random() < 0.6 else tail).append(row_of(t))
-    return main + sorted(tail, key=lambda r: r["number"])
+    return main + [row_of(t) for t in extra] + sorted(tail, key=lambda r: r["number"])
 
 
 def report(tickets, rows):
@@ -639,7 +647,13 @@ def main():
     callers, cweights = build_callers(rng)
     tickets = plan(rng)
     build_rows(rng, tickets, callers, cweights)
-    rows = with_duplicates(rng, tickets)
+    plant_hostile(rng, tickets)
+    # Knowledge truths (issue 15) draw from their own generator, so everything above is unchanged.
+    krng = np.random.default_rng(KNOWLEDGE_SEED)
+    extra = knowledge.extra_tickets(krng, office_time)
+    build_rows(krng, extra, callers, cweights)
+    knowledge.add_close_notes(krng, tickets + extra, callers)
+    rows = with_duplicates(rng, tickets, extra)
     with open(OUT / "servicenow_incidents.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
@@ -648,7 +662,10 @@ def main():
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["name", "aliases", "vendor", "owner_team", "lifecycle", "user_count", "criticality"])
         w.writerows(s[:7] for s in SYSTEMS)
-    report(tickets, rows)
+    knowledge.write_kb(OUT / "kb_knowledge.csv")
+    knowledge.write_labels(OUT / "knowledge_labels.csv", tickets + extra)
+    report(tickets + extra, rows)
+    knowledge.report(tickets, extra)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,18 @@ HOSTILE_SYSTEMS = [
 ]
 
 
+#: Knowledge-base articles (a generic CSV export) with payloads in titles and bodies; the first
+#: answers the corpus's how-to topic, so its title and body excerpt are shown on knowledge.html.
+HOSTILE_ARTICLES = [
+    ("KB-X1", 'How do I export the report <img src=x onerror="window.__xss=1;alert(30)">',
+     '<p>Export the report: &lt;script&gt;window.__xss=1&lt;/script&gt; <script>window.__xss=1;alert(31)</script> '
+     'from the menu. <a href="javascript:alert(32)">guide</a></p>'),
+    ("KB-X2", "</title><script>window.__xss=1;alert(33)</script>Unused article",
+     '<iframe src="javascript:alert(34)"></iframe><svg onload=alert(35)>nothing to see'),
+    ("KB-X3", '=HYPERLINK("https://evil.example","kb")', "<img src=x onerror=alert(36)>spreadsheet"),
+]
+
+
 def kmeans_clusterer(n_clusters: int = 40, random_state: int = 0):  # noqa: ANN201 - a Clusterer
     """A small KMeans clusterer for the tests (stands in for trendminer.cluster)."""
     from sklearn.cluster import MiniBatchKMeans
@@ -118,7 +130,7 @@ def _run(inputs: list[Path], config: Path, out: Path, clusterer: str, as_of: pd.
 
 
 def build_sample(out: Path, clusterer: str = "auto", as_of: pd.Timestamp = AS_OF) -> Path:
-    """The bundled ServiceNow sample; returns the folder holding the four pages."""
+    """The bundled ServiceNow sample; returns the folder holding the five pages."""
     return _run([SAMPLE / "servicenow_incidents.csv"], SAMPLE / "trendminer.toml", Path(out), clusterer,
                 pd.Timestamp(as_of))
 
@@ -163,6 +175,19 @@ def hostile_rows(seed: int = 7) -> list[dict[str, str]]:
                 "state": "Closed", "caller_id": f"Mallory User{n % 9}",
                 "assignment_group": f"Group {p}", "reopen_count": str(int(rng.random() < 0.2)),
                 "reassignment_count": str(int(rng.integers(0, 3)))})
+    ask = np.random.default_rng(seed + 1)      # how-to questions for knowledge.html (own seed: rows above unchanged)
+    for k in range(48):
+        p = PAYLOADS[int(ask.integers(len(PAYLOADS)))]
+        opened = start + dt.timedelta(days=22 + k, minutes=int(ask.integers(0, 480)))
+        rows.append({
+            "number": f"INC8{k:06d}", "opened_at": f"{opened:%Y-%m-%d %H:%M:%S}",
+            "resolved_at": f"{opened + dt.timedelta(hours=2):%Y-%m-%d %H:%M:%S}",
+            "sys_updated_on": f"{opened + dt.timedelta(hours=3):%Y-%m-%d %H:%M:%S}",
+            "short_description": f"how do I export the report to Excel? {p}",
+            "description": f"Where is the export of the report? {p}", "cmdb_ci": names[2],
+            "category": "Inquiry / Help", "subcategory": p, "priority": "4 - Low", "impact": "3 - Low",
+            "urgency": "3 - Low", "state": "Closed", "caller_id": f"Mallory Asker{k % 12}",
+            "assignment_group": "Service Desk", "reopen_count": "0", "reassignment_count": "0"})
     for k, p in enumerate(PAYLOADS[:6]):       # rejected rows: bad date, empty text
         rows.append({c: "" for c in COLUMNS} | {"number": f"BAD{k}{p}", "opened_at": f"not a date {p}",
                                                  "short_description": p})
@@ -170,7 +195,7 @@ def hostile_rows(seed: int = 7) -> list[dict[str, str]]:
 
 
 def build_hostile(out: Path, clusterer: str = "kmeans") -> Path:
-    """The XSS corpus; returns the folder holding the four pages."""
+    """The XSS corpus; returns the folder holding the five pages."""
     out = Path(out)
     src = out / "hostile-input"
     src.mkdir(parents=True, exist_ok=True)
@@ -182,7 +207,12 @@ def build_hostile(out: Path, clusterer: str = "kmeans") -> Path:
         w = csv.writer(fh)
         w.writerow(["name", "aliases", "vendor", "owner_team", "lifecycle", "user_count", "criticality"])
         w.writerows(HOSTILE_SYSTEMS)
-    (src / "trendminer.toml").write_text('[systems]\ncatalogue = "systems.csv"\n', encoding="utf-8")
+    with open(src / "kb.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "title", "body", "url", "updated"])
+        w.writerows([(i, t, b, f"kb/{i}", "2026-08-01") for i, t, b in HOSTILE_ARTICLES])
+    (src / "trendminer.toml").write_text('[systems]\ncatalogue = "systems.csv"\n[knowledge]\narticles = "kb.csv"\n',
+                                         encoding="utf-8")
     return _run([src / "tickets.csv"], src / "trendminer.toml", out / "hostile", clusterer)
 
 

@@ -20,7 +20,8 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 
-const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html'];
+const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html', 'knowledge.html'];
+const NARROW = 420; // px: a phone held upright
 const CHROMIUM = process.env.TRENDMINER_CHROMIUM || '/usr/bin/chromium';
 // Flags from the machine notes: without the background-networking ones Chromium tries to
 // reach Google's hosts at start, which this closed network refuses.
@@ -40,7 +41,7 @@ function parseArgs(argv) {
     else if (a === '--no-axe') opts.axe = false;
     else if (a === '--no-hostile-pass') opts.hostilePass = false;
     else if (existsSync(a) && statSync(a).isDirectory()) {
-      // a report folder: its four pages, in navigation order
+      // a report folder: its five pages, in navigation order
       for (const name of PAGES) opts.files.push(path.resolve(a, name));
     } else opts.files.push(path.resolve(a));
   }
@@ -93,6 +94,11 @@ function measureScroll() {
       out.overflowing.push(`${el.tagName.toLowerCase()}${id} right=${Math.round(r.right)}`);
       if (out.overflowing.length >= 8) break;
     }
+  }
+  // the smallest text a reader has to read (SVG chart labels scale with the chart; not counted)
+  out.minFontPx = 1000;
+  for (const el of document.body.querySelectorAll('p, li, td, th, h1, h2, h3, h4, q, a, span, strong')) {
+    if (el.textContent.trim() && !el.closest('svg')) out.minFontPx = Math.min(out.minFontPx, parseFloat(getComputedStyle(el).fontSize));
   }
   return out;
 }

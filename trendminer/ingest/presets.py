@@ -21,7 +21,7 @@ from ..config import default_dict
 from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
-EXTRA_FIELDS = ("subcategory", "csat", "channel")
+EXTRA_FIELDS = ("subcategory", "csat", "channel", "resolution")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "subcategory": ("subcategory",), "priority": ("priority",),
             "state": ("incident_state", "state"), "caller": ("caller_id",),
             "assignment_group": ("assignment_group",), "reopen_count": ("reopen_count",),
-            "reassignment_count": ("reassignment_count",), "channel": ("contact_type",)},
+            "reassignment_count": ("reassignment_count",), "channel": ("contact_type",),
+            "resolution": ("close_notes",)},
            rename={"ident_state": "incident_state", "category.1": "subcategory"},
            missing=("?",), version="sys_mod_count",
            title_from=("category", "subcategory", "u_symptom")),
@@ -87,7 +88,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("assignment_group",), "reopen_count": ("reopen_count",),
             "reassignment_count": ("reassignment_count",),
             "csat": ("u_satisfaction", "satisfaction", "survey_score", "u_csat"),
-            "channel": ("contact_type", "channel")},
+            "channel": ("contact_type", "channel"),
+            "resolution": ("close_notes", "resolution_notes", "u_resolution_notes")},
            rename={"opened": "opened_at"}),
     Preset("jira", "Jira Service Management CSV",
            ("issue_key", "summary", "created"),
@@ -99,7 +101,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "priority": ("priority",), "state": ("status",), "caller": ("reporter",),
             "assignment_group": ("custom_field_(team)", "team"),
             "csat": ("satisfaction_rating", "custom_field_(satisfaction_rating)", "satisfaction"),
-            "channel": ("custom_field_(source)", "source")},
+            "channel": ("custom_field_(source)", "source"),
+            "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment")},
            multi=("Component/s", "Labels")),
     Preset("zendesk", "Zendesk tickets (JSON / JSON Lines)",
            ("id", "subject", "created_at", "status"),
@@ -112,7 +115,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("group.name", "group_name", "group_id"),
             "reopen_count": ("metric_set.reopens",),
             "reassignment_count": ("metric_set.group_stations",),
-            "csat": ("satisfaction_rating.score",), "channel": ("via.channel",)}),
+            "csat": ("satisfaction_rating.score",), "channel": ("via.channel",),
+            "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution")}),
 )}
 NAMES = ("auto", "generic", *PRESETS)
 

@@ -1,4 +1,4 @@
-"""Machine-readable exports for BI tools: CSV, JSON and Parquet of the same four tables.
+"""Machine-readable exports for BI tools: CSV, JSON and Parquet of the same five tables.
 
 ``topics``, ``systems``, ``trends`` and ``assignments`` (ticket -> topic, system, signals)
 are written as ``<table>.csv`` and ``<table>.parquet``, and together as one
@@ -19,15 +19,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..schema import KNOWLEDGE
 from .phrases import reasons_text
 
 #: version of the JSON document and of the Parquet metadata; raised when a column is removed
 #: or changes meaning (``schema_version`` in the JSON Schema)
 EXPORT_SCHEMA_VERSION = 1
 #: the tables of every export format, in this order
-TABLES = ("topics", "systems", "trends", "assignments")
+TABLES = ("topics", "systems", "trends", "assignments", "knowledge")
 #: columns holding lists of strings
-LIST_COLUMNS = ("keyphrases", "representatives", "reasons")
+LIST_COLUMNS = ("keyphrases", "representatives", "reasons", "articles", "question", "systems", "screens", "steps")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -57,7 +58,7 @@ def safe_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, avoids an import cycle
-    """The four export tables of one run, shared by the CSV, JSON and Parquet writers.
+    """The five export tables of one run, shared by the CSV, JSON and Parquet writers.
 
     Parameters
     ----------
@@ -69,27 +70,32 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
     dict of str to DataFrame
         ``topics`` (TOPIC_INFO), ``systems`` (SYSTEM_SCORES without ``rankable``),
         ``trends`` (TRENDS) and ``assignments`` (ticket id, opened, title, topic, system,
-        attribution source and confidence, kind, irritation, text irritation, irritated), keyed in :data:`TABLES` order.
+        attribution source and confidence, kind, irritation, text irritation, irritated) and
+        ``knowledge`` (KNOWLEDGE: how-to and request topics, coverage, savings, outline), keyed in
+        :data:`TABLES` order.
     """
     assign = data.tickets[["ticket_id", "opened_at", "title"]].merge(data.assignments, on="ticket_id")
     assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[["ticket_id", "kind", "irritation", "text_irritation", "irritated"]], on="ticket_id")
     systems = data.scores[[c for c in data.scores.columns if c != "rankable"]].copy()
     systems["reasons"] = [reasons_text(r) for r in systems["reasons"]]
     topics, trends = data.info.copy(), data.trends.copy()
+    know = (data.knowledge.frame.copy() if data.knowledge is not None
+            else pd.DataFrame({c: pd.Series(dtype=object) for c in KNOWLEDGE}))
     window = data.window
     if window is not None:
         assign["in_window"] = window.contains(assign["opened_at"], "analysis")
         counts = assign.loc[assign["in_window"], "topic_id"].value_counts()
         topics["tickets_in_window"] = topics["topic_id"].map(counts).fillna(0).astype(int)
         w = window.describe()
-        for frame in (topics, systems, assign):
+        for frame in (topics, systems, assign, know):
             frame["window_from"], frame["window_to"] = w["analysis_from"], w["analysis_to"]
         trends["recent_from"], trends["recent_to"] = w["recent_from"], w["as_of"]
         trends["baseline_from"], trends["baseline_to"] = w["baseline_from"], w["baseline_to"]
     return {"topics": topics,
             "systems": systems,
             "trends": trends,
-            "assignments": assign}
+            "assignments": assign,
+            "knowledge": know}
 
 
 def export_schema() -> dict:
@@ -142,7 +148,7 @@ def write_parquet(frame: pd.DataFrame, path: Path, as_of: str | None = None, win
 
 
 def write_exports(data, folder: Path) -> None:  # noqa: ANN001 - RunData, avoids an import cycle
-    """``<table>.csv`` and ``<table>.parquet`` per table, and ``trendminer.json`` with all four.
+    """``<table>.csv`` and ``<table>.parquet`` per table, and ``trendminer.json`` with all five.
 
     The tables are those of :func:`export_tables`; only the CSV files are formula-neutralised.
     """

@@ -121,6 +121,7 @@ class PainPoint:
     tasks: list[tuple[str, int]] = field(default_factory=list)   # task or screen, tickets naming it
     other_language: int = 0
     other_language_tickets: list[Ticket] = field(default_factory=list)
+    knowledge: list[str] = field(default_factory=list)   # "users ask X ..." (the knowledge stage)
 
 
 @dataclass
@@ -159,6 +160,7 @@ class Digest:
     provenance: list[tuple[str, str]]
     themes: list[Theme]
     all_topics: list[TopicRow]
+    knowledge: list[str] = field(default_factory=list)   # new gaps this week
 
 
 @dataclass
@@ -236,3 +238,4 @@ class RunData:
     quality: dict[str, float] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     window: Window | None = None   # the night's window; exports state it in every table
+    knowledge: object = None   # trendminer.knowledge.KnowledgeRun (None in reports built without it)

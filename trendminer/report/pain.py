@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .cards import own_topics, share_text
+from .knowledge import system_lines
 from .models import PainPoint, PainPoints, slug
 
 if TYPE_CHECKING:
@@ -110,7 +111,8 @@ def brief(b: Builder, row: pd.Series, n_quotes: int) -> PainPoint:
     return PainPoint(name, f"system-{slug(name)}", int(row["tickets"]), f"{row['howto'] / row['tickets']:.0%}",
                      f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
                      share_text(row), themes, [b.ticket(r) for _, r in quotes.iterrows()], questions,
-                     found, len(other), [b.ticket(r) for _, r in other.head(5).iterrows()])
+                     found, len(other), [b.ticket(r) for _, r in other.head(5).iterrows()],
+                     system_lines(b.d.knowledge, name))
 
 
 def pain_points(b: Builder) -> PainPoints:

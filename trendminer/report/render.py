@@ -33,11 +33,11 @@ def environment() -> jinja2.Environment:
 
 
 PAGES = {"index.html": "index", "digest.html": "digest", "systems.html": "systems",
-         "pain-points.html": "pain_points"}
+         "pain-points.html": "pain_points", "knowledge.html": "knowledge"}
 
 
 def render_pages(builder: Builder) -> dict[str, str]:
-    """Render the four briefs; returns ``{file name: html}``."""
+    """Render the five pages; returns ``{file name: html}``."""
     env = environment()
     return {name: env.get_template(name).render(view=getattr(builder, method)())
             for name, method in PAGES.items()}

@@ -15,6 +15,7 @@ import pandas as pd
 from ..config import Settings
 from ..window import Window
 from . import cards, pain, series
+from . import knowledge as kview
 from .headline import findings
 from .models import (
     Digest, Drill, Flag, Headline, Index, Page, PainPoints, RunData, SystemCard, SystemsReport, Theme, Ticket,
@@ -23,7 +24,7 @@ from .models import (
 from .phrases import change_text, finding_text
 
 NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"),
-       ("systems.html", "Systems report"), ("pain-points.html", "Pain points")]
+       ("systems.html", "Systems report"), ("pain-points.html", "Pain points"), ("knowledge.html", "Knowledge")]
 #: tickets listed in a drill-down ``<details>`` (the count says how many there are in all)
 DRILL_CAP = 25
 
@@ -119,7 +120,8 @@ class Builder:
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
-                      self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()])
+                      self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()],
+                      kview.digest_lines(self.d.knowledge))
 
     def themes(self) -> list[Theme]:
         """Themes, most tickets in the window first, each with its three biggest topics."""
@@ -165,8 +167,21 @@ class Builder:
     def pain_points(self) -> PainPoints:
         return pain.pain_points(self)
 
+    def knowledge(self) -> kview.KnowledgePage:
+        """knowledge.html; a run built without the knowledge stage gets an empty candidate list."""
+        from ..knowledge import no_articles, summarise
+        from ..schema import KNOWLEDGE
+
+        run = self.d.knowledge
+        if run is None:
+            run = summarise(pd.DataFrame(columns=list(KNOWLEDGE)), no_articles(), None, threshold=float("nan"),
+                            window_tickets=len(self.d.tickets), embedder="")
+        return kview.knowledge_page(run, self.page("Knowledge brief"), self.window,
+                                    self.settings["score"]["cost"]["currency"])
+
     def index(self) -> Index:
         pages = [("digest.html", "Nightly digest", "For the desk lead: what changed, spikes, top problems, data quality."),
                  ("systems.html", "Systems report", "For architects: systems ranked by failures and irritation, with recommendations."),
-                 ("pain-points.html", "Pain-point briefs", "For design teams: why a system is hard to use, with user quotes.")]
+                 ("pain-points.html", "Pain-point briefs", "For design teams: why a system is hard to use, with user quotes."),
+                 ("knowledge.html", "Knowledge brief", "For the knowledge manager: questions no article answers, articles that do not stop the tickets, automation candidates.")]
         return Index(self.page("trendminer overview"), pages, self.headline())
