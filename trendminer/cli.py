@@ -5,68 +5,17 @@ to fix); 2 a usage error (unknown option, bad date).
 """
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import sys
-import warnings
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import click
 import pandas as pd
 
 from . import __version__
+from .cli_common import _as_of, _setup_logging, as_of_option, config_option, set_option, user_errors
+from .cli_eval import eval_group
 from .config import load_settings
-from .errors import TrendminerError
-
-log = logging.getLogger("trendminer")
-
-
-def _as_of(value: str | None) -> pd.Timestamp:
-    if value is None:
-        return pd.Timestamp(datetime.now().date())
-    try:
-        return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
-
-
-def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a :class:`TrendminerError` raised by the library into ``Error: <message>`` and exit 1."""
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TrendminerError as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
-
-
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return json.dumps({"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                           "logger": record.name, "message": record.getMessage()})
-
-
-def _setup_logging(quiet: bool, log_format: str = "text") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_JsonFormatter() if log_format == "json" else
-                         logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=[handler], force=True)
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "httpx", "spacy"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
-
-
-config_option = click.option("--config", "config", type=click.Path(dir_okay=False),
-                             help="TOML config (column map, catalogue, thresholds).")
-set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                          help="Override one config key, e.g. --set embed.backend=tfidf (repeatable).")
-as_of_option = click.option("--as-of", "as_of", metavar="DATE",
-                            help="Last day the run covers, YYYY-MM-DD. Default: today.")
-
 
 @click.group()
 @click.version_option(__version__, prog_name="trendminer")
@@ -229,187 +178,7 @@ def doctor(config: str | None, state_path: str, out_dir: str) -> None:
         raise click.ClickException(f"{failed} check(s) failed; see the lines marked FAIL.")
 
 
-@cli.group("eval")
-def eval_group() -> None:
-    """Measure trendminer's own quality on labelled data.
-
-    Example:
-
-        trendminer eval redaction
-    """
-
-
-@eval_group.command("topics")
-@click.argument("path", type=click.Path())
-@click.option("--text-col", default="text", show_default=True, help="Column with the texts.")
-@click.option("--label-col", default="category", show_default=True, help="Column with the true labels.")
-@click.option("--backend", type=click.Choice(["sentence-transformers", "tfidf"]), default=None,
-              help="Embedding backend (default: the config's).")
-@click.option("--cache", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file to cache the embeddings in between evaluations.")
-@config_option
-@set_option
-@user_errors
-def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, cache: str | None,
-                config: str | None, overrides: tuple[str, ...]) -> None:
-    """Score the topic stage on a labelled CSV: one JSON line on stdout.
-
-    Prints nmi, ari, acc (Hungarian-matched accuracy), n_topics, remainder_share and
-    seconds. Runs the nightly code path: cleaning, embedding, clustering.
-
-    Example:
-
-        trendminer eval topics ../shared/data/banking77/test.csv --text-col text --label-col category
-    """
-    from .eval.topics import evaluate_topics
-
-    _setup_logging(quiet=True)
-    extra = [f"embed.backend={json.dumps(backend)}"] if backend else []
-    scores = evaluate_topics(path, text_col, label_col, load_settings(config, [*overrides, *extra]),
-                             cache=cache)
-    click.echo(json.dumps(scores))
-
-
-@eval_group.command("redaction")
-@click.option("--tickets", "n_tickets", default=150, show_default=True,
-              help="Generated tickets (about 2.6 planted personal-data strings each).")
-@click.option("--seed", default=0, show_default=True, help="Random seed of the generator.")
-@click.option("--show-misses", is_flag=True, help="Print each planted string that was not redacted.")
-@config_option
-@set_option
-@user_errors
-def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | None,
-                   overrides: tuple[str, ...]) -> None:
-    """Print recall and precision of the redaction on a seeded, labelled test set.
-
-    Plants e-mails, phones, IPs, the caller's name, the full names of colleagues who call
-    the desk too, and employee ids (clean.id_patterns) in realistic ticket text next to
-    look-alikes that must survive.
-
-    Example:
-
-        trendminer eval redaction --tickets 300 --seed 1
-    """
-    from .eval.redaction import evaluate, generate_cases
-
-    settings = load_settings(config, overrides)
-    score = evaluate(generate_cases(n_tickets, seed), tuple(settings["clean"]["id_patterns"]))
-    click.echo("\n".join(score.lines()))
-    for miss in score.misses if show_misses else []:
-        click.echo(f"  missed {miss}")
-
-
-@eval_group.command("sentiment")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False),
-              help="Folder holding senti4sd/. Default: ../shared/data.")
-@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False),
-              help="Cache the test-split embeddings here. Default: a folder in the system temp dir.")
-@config_option
-@set_option
-@user_errors
-def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | None,
-                   overrides: tuple[str, ...]) -> None:
-    """Print the sentiment model's macro-F1 (and per class) on the Senti4SD test split.
-
-    Senti4SD is not shipped; without it the command says so and exits 0.
-
-    Example:
-
-        trendminer eval sentiment --data ../shared/data
-    """
-    import tempfile
-    from pathlib import Path
-
-    from .embed import make_embedder
-    from .eval.data import NO_SHARED_DATA, _data_candidates, shared_data_dir
-    from .eval.sentiment import sentiment_scores
-
-    _setup_logging(quiet=True)
-    found = shared_data_dir(data_dir)
-    if found is None:
-        places = ", ".join(str(p) for p in _data_candidates(data_dir))
-        click.echo("skipped: " + NO_SHARED_DATA.format(places=places), err=True)
-        return
-    embedder = make_embedder(load_settings(config, overrides), progress=False)
-    scores = sentiment_scores(found, embedder.encode, embedder.name,
-                              cache_dir or Path(tempfile.gettempdir()) / "trendminer-senti4sd")
-    click.echo("sentiment, Senti4SD test split: " + "\n".join(scores.lines()))
-
-
-@eval_group.command("irritation")
-@click.argument("path", required=False, type=click.Path())
-@click.option("--text-col", default="text", show_default=True, help="Column with the texts (with PATH).")
-@click.option("--label-col", default="label", show_default=True, help="Column with the labels (with PATH).")
-@click.option("--irritated-labels", default="irritated,1,true,yes", show_default=True, help="Irritated label values.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder holding goemotions/ and senti4sd/.")
-@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="Embedding cache folder.")
-@config_option
-@set_option
-def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_labels: str, data_dir: str | None,
-                    cache_dir: str | None, config: str | None, overrides: tuple[str, ...]) -> None:
-    """AUC, macro-F1 and ECE of the irritation score on PATH (labelled CSV), else GoEmotions + Senti4SD test.
-
-    Example:
-
-        trendminer eval irritation complaints.csv --text-col body --label-col rating --irritated-labels 1,2
-    """
-    from .eval.irritation import irritation_command
-    _setup_logging(quiet=True)
-    try:
-        lines, notes = irritation_command(load_settings(config, overrides), path, text_col, label_col,
-                                          irritated_labels.split(","), data_dir, cache_dir)
-    except TrendminerError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo("\n".join(lines))
-    click.echo("\n".join(notes), err=True)
-
-
-@eval_group.command("attribution")
-@click.option("--show-errors", is_flag=True, help="Print each wrongly attributed or missed ticket.")
-@config_option
-@set_option
-@user_errors
-def eval_attribution(show_errors: bool, config: str | None, overrides: tuple[str, ...]) -> None:
-    """Print precision and recall of system attribution on the hand-labelled sample slice.
-
-    precision = correct attributions / tickets attributed to a catalogued system;
-    recall = correct attributions / tickets whose true system is catalogued.
-    Labels: data/samples/attribution_labels.csv (350 tickets, 200 with an empty cmdb_ci).
-
-    Example:
-
-        trendminer eval attribution
-    """
-    from .eval.attribution import attribution_eval
-
-    _setup_logging(quiet=True)
-    scores = attribution_eval(load_settings(config, overrides))
-    click.echo("\n".join(scores.lines()))
-    for ticket, truth, got in scores.errors if show_errors else []:
-        click.echo(f"  {ticket}: labelled {truth!r}, attributed {got!r}")
-
-
-@eval_group.command("knowledge")
-@config_option
-@set_option
-@user_errors
-def eval_knowledge(config: str | None, overrides: tuple[str, ...]) -> None:
-    """Print precision and recall of the topic-article match on the labelled sample.
-
-    Every how-to / request ticket of the sample is labelled with the published article that
-    answers it (data/samples/knowledge_labels.csv). Each labelled group is cut into topic-sized
-    chunks (10, 20, 40 tickets); every chunk x published article pair is a match or not.
-    Prints the configured threshold's figures, the sweep, and held-out figures (threshold
-    chosen on one half of the chunks, scored on the other).
-
-    Example:
-
-        trendminer eval knowledge --set embed.backend=tfidf
-    """
-    from .knowledge.evaluation import evaluate
-
-    _setup_logging(quiet=True)
-    click.echo(evaluate(load_settings(config, overrides)).render())
+cli.add_command(eval_group)
 
 
 @cli.group("systems")

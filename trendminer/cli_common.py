@@ -1,0 +1,65 @@
+"""What every command shares: the error decorator, logging set-up, common options, --as-of.
+
+Imported by :mod:`trendminer.cli` and :mod:`trendminer.cli_eval`; imports no command.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+import pandas as pd
+
+from .errors import TrendminerError
+
+log = logging.getLogger("trendminer")
+
+
+def _as_of(value: str | None) -> pd.Timestamp:
+    if value is None:
+        return pd.Timestamp(datetime.now().date())
+    try:
+        return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a :class:`TrendminerError` raised by the library into ``Error: <message>`` and exit 1."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TrendminerError as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+                           "logger": record.name, "message": record.getMessage()})
+
+
+def _setup_logging(quiet: bool, log_format: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if log_format == "json" else
+                         logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=[handler], force=True)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "httpx", "spacy"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+config_option = click.option("--config", "config", type=click.Path(dir_okay=False),
+                             help="TOML config (column map, catalogue, thresholds).")
+set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                          help="Override one config key, e.g. --set embed.backend=tfidf (repeatable).")
+as_of_option = click.option("--as-of", "as_of", metavar="DATE",
+                            help="Last day the run covers, YYYY-MM-DD. Default: today.")
