@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from ..score import PARTS
 from . import charts, timecharts
@@ -157,9 +158,17 @@ def systems_report(b: Builder) -> SystemsReport:
                          "Failure tickets per system, with cumulative share", cumulative=True)
     unattributed = int((b.t["system"] == b.settings["systems"]["unattributed"]).sum())
     owner_sections, unowned = owners(b)
+    t = b.t_all
+    week_starts = b.weekly(t["system"] == "")[0]
+    steps = {r["system"]: (pd.Timestamp(r["step_week"]).date(), "change") for _, r in ranked.iterrows()
+             if any(x["rule"] == "upgrade" for x in r["reasons"])}
+    weekly = timecharts.weekly_multiples(
+        {s: b.weekly((t["system"] == s) & t["kind"].eq("failure"))[1] for s in ranked["system"].head(12)},
+        week_starts, "Failures per week of the ranked systems", marks=steps, unit="failures per week") \
+        if len(ranked) else Markup("")
     cost = b.settings["score"]["cost"]
     return SystemsReport(b.page("Systems report"), pareto, cards_, works, unranked, unattributed,
-                         cost["currency"], owner_sections, unowned, int(b.settings["score"]["min_tickets"]),
+                         cost["currency"], owner_sections, unowned, weekly, int(b.settings["score"]["min_tickets"]),
                          f"{float(cost['handle_hours']):g}", f"{float(cost['hourly_rate']):g}",
                          f"{float(b.settings['signals']['irritated_threshold']):g}",
                          f"{float(b.settings['score']['irritation_text_share']):.0%}")

@@ -29,7 +29,7 @@ def _spike(row: pd.Series, opened: pd.Series, window: Window, main_topic: str) -
     peak_day = daily.idxmax() if len(daily) and daily.max() > 0 else window.as_of
     last = int(daily.iloc[-1]) if len(daily) else 0
     since = pd.Timestamp(row["since"]) if row["since"] else window.recent_start
-    return {"finding": "spike", "entity_type": row["entity_type"], "name": row["label"],
+    return {"finding": "spike", "entity_type": row["entity_type"], "entity": row["entity"], "name": row["label"],
             "anchor": row["anchor"], "since": since, "tickets": int(opened[opened >= since].count()),
             "recent": int(row["recent"]), "expected": float(row["expected"]), "ratio": float(row["ratio"]),
             "peak": int(daily.max()) if len(daily) else 0, "peak_day": peak_day, "last": last,
@@ -79,7 +79,7 @@ def findings(data: RunData, window: Window, limit: int = 6) -> list[Finding]:
     for _, row in data.scores.iterrows():
         for reason in row["reasons"]:
             if reason["rule"] == "upgrade":
-                out.append({"finding": "step", "name": row["system"], "anchor": "systems.html#system-" + slug(row["system"]),
+                out.append({"finding": "step", "entity_type": "system", "entity": row["system"], "name": row["system"], "anchor": "systems.html#system-" + slug(row["system"]),
                             "week": pd.Timestamp(reason["week"]), "before": reason["before"], "after": reason["after"],
                             "weeks": reason["weeks"], "elevated": reason["elevated"]})
 

@@ -70,6 +70,7 @@ class TopicRow:
 class Headline:
     text: str
     href: str
+    chart: Markup = Markup("")   # the finding over time (daily for a spike, weekly for a step)
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Digest:
     provenance: list[tuple[str, str]]
     themes: list[Theme]
     all_topics: list[TopicRow]
+    topics_chart: Markup = Markup("")   # weekly tickets of the biggest topics
     knowledge: list[str] = field(default_factory=list)   # new gaps this week
 
 
@@ -200,6 +202,7 @@ class SystemsReport:
     currency: str
     owners: list[OwnerSection] = field(default_factory=list)
     unowned: str = ""     # e.g. "3 systems name no owner team in the catalogue: A, B, C"
+    weekly: Markup = Markup("")   # weekly failures of the ranked systems on one scale, steps marked
     min_tickets: int = 10         # the glossary's numbers (score.min_tickets, score.cost)
     handle_hours: str = ""
     hourly_rate: str = ""

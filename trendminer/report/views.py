@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from ..config import Settings
 from ..window import Window
-from . import cards, pain, series
+from . import cards, pain, series, timecharts
 from . import knowledge as kview
 from .headline import findings
 from .models import (
@@ -96,9 +97,34 @@ class Builder:
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
 
-    def headline(self) -> list[Headline]:
-        """The night in 1-6 sentences, most important first, each linking to its evidence."""
-        return [Headline(finding_text(f), f["anchor"]) for f in findings(self.d, self.window)]
+    def headline(self, charts: bool = False) -> list[Headline]:
+        """The night in 1-6 sentences, most important first, each linking to its evidence
+        (and, with ``charts``, the finding over time)."""
+        return [Headline(finding_text(f), f["anchor"], self.finding_chart(f) if charts else Markup(""))
+                for f in findings(self.d, self.window)]
+
+    def _opened(self, entity_type: str, entity: str) -> pd.Series:
+        t = self.t_all
+        mask = t["system"] == entity if entity_type == "system" else t["topic_id"] == int(entity)
+        return t.loc[mask, "opened_at"]
+
+    def finding_chart(self, f: dict) -> Markup:
+        """Daily tickets of the last six weeks for a spike (expected per weekday, start marked);
+        weekly failures since the data starts for a step change (the change week marked)."""
+        w = self.window
+        if f["finding"] == "spike":
+            days, counts = series.daily_counts(self._opened(f["entity_type"], f["entity"]),
+                                               w.end - pd.Timedelta(days=42), w.end)
+            expected = series.weekday_expected(days, counts, w.baseline_start, w.recent_start)
+            return timecharts.daily_chart(days, counts, f"{f['name']}: tickets per day", expected=expected,
+                                          marks=[(f["since"].date(), f"since {f['since'].day} {f['since']:%b}")])
+        if f["finding"] == "step":
+            t = self.t_all
+            week_starts, counts = self.weekly((t["system"] == f["entity"]) & t["kind"].eq("failure"))
+            return timecharts.weekly_multiples({f["name"]: counts}, week_starts, f"{f['name']}: failures per week",
+                                               marks={f["name"]: (f["week"].date(), "change")},
+                                               unit="failures per week")
+        return Markup("")
 
     def digest(self) -> Digest:
         acc = self.d.accounting
@@ -114,7 +140,12 @@ class Builder:
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
                    ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
-        return Digest(self.page("Nightly digest"), self.headline(), [change_text(c) for c in self.d.changes],
+        big = top.head(8)
+        week_starts = self.weekly(self.t_all["topic_id"] == -2)[0]
+        topics_chart = timecharts.topics_over_time(
+            {str(r["label"]): self.weekly(self.t_all["topic_id"] == int(r["topic_id"]))[1] for _, r in big.iterrows()},
+            week_starts, "Weekly tickets of the biggest topics") if len(big) else Markup("")
+        return Digest(self.page("Nightly digest"), self.headline(charts=True), [change_text(c) for c in self.d.changes],
                       self.flags(), [self.topic_row(r) for _, r in top.iterrows()],
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
