@@ -76,8 +76,42 @@ OUTPUT_UNWRITABLE = (
     "--out to another folder, then run again."
 )
 
+PUBLISH_FAILED = (
+    "The state was updated ({committed}), but the new reports could not be put in place at "
+    "{folder}: {reason}. The previous reports of that night (if any) are still there; the new "
+    "ones are in {tmp}.\n"
+    "Fix: make {folder} replaceable (free disk space, fix its permissions), then run again with "
+    "--as-of {as_of}: the rerun replaces the night's results and writes the reports."
+)
+
+STATE_FOREIGN = (
+    "The state file {path} is a DuckDB database, but not trendminer's: it has tables "
+    "trendminer did not create ({tables}) and no trendminer marker. Nothing was written to it.\n"
+    "Fix: pass --state a new file name (trendminer creates it) or the state file of earlier "
+    "runs; never another program's database."
+)
+
+STATE_NOT_A_FILE = (
+    "The state file {path} is {what}, not a trendminer state (DuckDB) file. Nothing was "
+    "written to it.\n"
+    "Fix: pass --state a new file name (trendminer creates it) or the state file of earlier runs."
+)
+
+STATE_FOLDER = (
+    "Cannot use the state file at {folder}: {reason}.\n"
+    "Nothing was changed. Fix: make the folder exist and be readable and writable by this "
+    "user (or pass --state a file in another folder), then run again."
+)
+
+STATE_COMMIT_FAILED = (
+    "Could not write the night's results to the state file {path}: {reason}.\n"
+    "DuckDB rolled the run back, so the state holds what it held before this run and the "
+    "reports were not replaced. Fix: free disk space where the state file lives (its "
+    "write-ahead log {path}.wal needs room too), then run again."
+)
+
 STATE_DAMAGED = (
-    "The state file {path} cannot be opened: {reason}.\n"
+    "The state file {path} cannot be opened: {reason}. Nothing was written to it.\n"
     "Fix: restore it from a backup, or move it away to start a new history "
     "(the next run rebuilds it from the input files)."
 )

@@ -307,5 +307,8 @@ class _Night:
         else:
             builder = Builder(data, settings, as_of, generated_at)
             with timer("report"):
-                report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
+                note = (f"{stored['new']} new and {stored['updated']} updated tickets, {n_embedded} new "
+                        f"embeddings and the run of {as_of.date()} were committed to {state.path}")
+                report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit,
+                                                  committed_note=note)
         return report

@@ -1,0 +1,240 @@
+"""The hostile-input suite (issue 17): what a real user may feed trendminer, night after night.
+
+Every case starts from a site after one good night (2026-10-30: export, state, reports),
+runs one command through the CLI in this process, and checks three things: the exit code,
+the message (what went wrong, where, how to fix it; never a traceback), and, after a failed
+run, that the state file and the previous reports are byte-identical to before.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import make_export
+from trendminer.cli import cli
+
+FAST = ("--set", "embed.backend=tfidf", "--set", "score.min_tickets=1", "--quiet")
+SYSTEMS = ("Outlook", "GlobalProtect VPN", "SAP ERP")
+FIRST_NIGHT, NIGHT = "2026-10-30", "2026-10-31"
+
+
+def ticket_rows(n: int = 40, systems: tuple[str, ...] = SYSTEMS, **fields: str) -> list[dict]:
+    """``n`` October tickets cycling through ``systems``; ``fields`` override every row."""
+    return [{"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 29:02d} 09:00:00",
+             "short_description": f"{systems[i % len(systems)]} problem number {i % 5}",
+             "description": "it fails again", "cmdb_ci": systems[i % len(systems)], **fields}
+            for i in range(n)]
+
+
+@dataclass
+class Site:
+    """A site folder: ``export.csv``, ``state.duckdb`` and ``reports/`` after one good night."""
+
+    root: Path
+
+    @property
+    def export(self) -> Path:
+        return self.root / "export.csv"
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state.duckdb"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "reports"
+
+    def invoke(self, *args: str) -> Result:
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=True)
+
+    def run(self, *inputs: str | Path, extra: tuple[str, ...] = (), as_of: str = NIGHT,
+            state: str | Path | None = None) -> Result:
+        return self.invoke("run", *(inputs or (self.export,)), *FAST, *extra, "--as-of", as_of,
+                           "--state", state or self.state, "--out", self.out)
+
+    def validate(self, *inputs: str | Path, extra: tuple[str, ...] = (), as_of: str = NIGHT) -> Result:
+        return self.invoke("validate", *(inputs or (self.export,)), *extra, "--as-of", as_of)
+
+    def write(self, name: str, content: str | bytes) -> Path:
+        path = self.root / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every byte of the state (and its WAL, lock) and of every file under the reports."""
+        files = {p: p for p in (self.state, self.state.with_name(self.state.name + ".wal"),
+                                self.state.with_name(self.state.name + ".lock")) if p.exists()}
+        files.update({p: p for p in self.out.rglob("*") if p.is_file()} if self.out.exists() else {})
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(files)}
+
+
+@pytest.fixture(scope="module")
+def first_night(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    make_export(root / "export.csv", ticket_rows())
+    site = Site(root)
+    result = site.run(as_of=FIRST_NIGHT)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def site(first_night, tmp_path) -> Site:
+    root = tmp_path / "site"
+    shutil.copytree(first_night, root, symlinks=True)
+    return Site(root)
+
+
+def no_traceback(result: Result) -> None:
+    """The command ended through click (an exit code), not through an unhandled exception."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+def fails(result: Result, code: int, *phrases: str) -> None:
+    no_traceback(result)
+    assert result.exit_code == code, result.output
+    for phrase in phrases:
+        assert phrase in result.output, f"{phrase!r} not in:\n{result.output}"
+
+
+def refused(site: Site, command: Callable[[], Result], *phrases: str, code: int = 1) -> Result:
+    """Run ``command``; it must fail with ``code`` and ``phrases``, changing no byte of the site."""
+    before = site.snapshot()
+    result = command()
+    fails(result, code, *phrases)
+    assert site.snapshot() == before, "a failed run changed the state or the previous reports"
+    return result
+
+
+# --- 1. every "nothing changed" is true ------------------------------------------------------
+
+def _failing_rename(monkeypatch, which: Callable[[str, str], bool]) -> None:
+    import trendminer.report.render as render
+
+    real = os.rename
+
+    def rename(src, dst):
+        if which(str(src), str(dst)):
+            raise OSError(16, "Device or resource busy")
+        return real(src, dst)
+    monkeypatch.setattr(render.os, "rename", rename)
+
+
+def test_hostile_01_previous_night_folder_cannot_be_moved_aside_changes_nothing(site, monkeypatch):
+    assert site.run(as_of=NIGHT).exit_code == 0
+    _failing_rename(monkeypatch, lambda src, dst: dst.endswith(f".{NIGHT}.old"))
+    refused(site, lambda: site.run(as_of=NIGHT), f"Cannot write the reports to {site.out}",
+            "Device or resource busy", "The state was not changed", "then run again")
+
+
+def test_hostile_02_publish_failing_after_the_commit_says_what_was_committed(site, monkeypatch):
+    assert site.run(as_of=NIGHT).exit_code == 0
+    before = {k: v for k, v in site.snapshot().items() if k.startswith("reports/2")}
+    _failing_rename(monkeypatch, lambda src, dst: dst.endswith(NIGHT) and ".tmp-" in src)
+    result = site.run(as_of=NIGHT)
+    fails(result, 1, "The state was updated (0 new and 0 updated tickets", f"the run of {NIGHT} were committed",
+          f"could not be put in place at {site.out / NIGHT}", f"run again with --as-of {NIGHT}")
+    assert "not changed" not in result.output
+    after = {k: v for k, v in site.snapshot().items() if k.startswith("reports/2")}
+    assert after == before   # the previous reports of the night are back in place
+    assert len(list(site.out.glob(f".{NIGHT}.tmp-*/digest.html"))) == 1   # the new ones, as the message says
+    monkeypatch.undo()
+    assert site.run(as_of=NIGHT).exit_code == 0   # the rerun finishes the night
+    assert not [p for p in site.out.iterdir() if p.name.startswith(".")]
+
+
+def test_hostile_03_disk_full_while_committing_keeps_the_state(site, monkeypatch):
+    import duckdb
+
+    import trendminer.store as store
+
+    real = store.State.commit
+
+    def full(self):
+        real_commit = self.con.commit
+
+        class Con:   # the connection, with a commit that hits a full disk
+            def __getattr__(self, name):
+                return getattr(con, name)
+
+            def commit(self):
+                raise duckdb.TransactionException(
+                    "TransactionContext Error: Failed to commit: could not write: No space left on device")
+        con = self.con
+        self.con = Con()
+        try:
+            real(self)
+        finally:
+            self.con = con
+        del real_commit
+    monkeypatch.setattr(store.State, "commit", full)
+    refused(site, lambda: site.run(), "Could not write the night's results to the state file",
+            "No space left on device", "DuckDB rolled the run back", "free disk space")
+
+
+# --- 2. foreign state files -----------------------------------------------------------------
+
+def _duckdb_file(path: Path, sql: str) -> Path:
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute(sql)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("sql, table", [
+    ("CREATE TABLE customers (id INTEGER, name VARCHAR); INSERT INTO customers VALUES (1, 'ACME')", "customers"),
+    ("CREATE TABLE tickets (id INTEGER, subject VARCHAR); INSERT INTO tickets VALUES (1, 'x')", "tickets"),
+    ("CREATE TABLE meta (key VARCHAR, value VARCHAR); INSERT INTO meta VALUES ('schema_version', '4');"
+     "CREATE TABLE orders (id INTEGER)", "orders"),
+])
+def test_hostile_04_foreign_duckdb_state_is_refused_untouched(site, sql, table):
+    foreign = _duckdb_file(site.root / "crm.duckdb", sql)
+    before = foreign.read_bytes()
+    refused(site, lambda: site.run(state=foreign), f"The state file {foreign} is a DuckDB database, but not "
+            f"trendminer's", table, "Nothing was written to it", "pass --state a new file name")
+    assert foreign.read_bytes() == before
+
+
+def test_hostile_05_sqlite_state_is_refused_without_loading_an_extension(site):
+    import sqlite3
+
+    path = site.root / "app.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE tickets (id INTEGER)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    refused(site, lambda: site.run(state=path), f"The state file {path} is an SQLite database, not a trendminer "
+            "state", "Nothing was written to it")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content, phrase", [
+    (b"", "an empty file (0 bytes)"),
+    (b"id,subject\n1,VPN down\n", "does not start like a DuckDB database"),
+])
+def test_hostile_06_state_that_is_no_database_is_refused(site, content, phrase):
+    path = site.write("state-copy.duckdb", content)
+    refused(site, lambda: site.run(state=path), phrase, "Nothing was written to it")
+    assert path.read_bytes() == content
+
+
+def test_hostile_07_duckdb_extension_autoload_is_off():
+    from trendminer.store import State
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, State(Path(tmp) / "s.duckdb") as state:
+        settings = dict(state.con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name LIKE 'auto%known_extensions'").fetchall())
+    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
