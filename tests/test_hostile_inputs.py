@@ -238,3 +238,77 @@ def test_hostile_07_duckdb_extension_autoload_is_off():
         settings = dict(state.con.execute(
             "SELECT name, value FROM duckdb_settings() WHERE name LIKE 'auto%known_extensions'").fetchall())
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+
+
+# --- 4. the catalogue, checked before any work ---------------------------------------------
+
+CATALOGUE_HEADER = "name,aliases,vendor,owner_team,lifecycle,user_count,criticality\n"
+
+
+@pytest.mark.parametrize("body, phrases", [
+    ("Outlook,,MS,Mail,active,1200,\nSAP ERP,,SAP,Fin,active,300,\nOutlook,,MS,Mail,active,1200,\n",
+     ["row 4, column 'name'", "'Outlook' is listed twice (also row 2)", "keep one row per system"]),
+    ("Outlook,mail;owa,MS,Mail,active,1200,\nOWA Portal,owa,MS,Web,active,300,\n",
+     ["row 3, column 'aliases'", "'owa' already names 'Outlook' (row 2, column 'aliases')",
+      "each name and alias may belong to one system only"]),
+    ("Outlook,,MS,Mail,active,1200,\nSAP ERP,outlook,SAP,Fin,active,300,\n",
+     ["row 3, column 'aliases'", "'outlook' already names 'Outlook' (row 2, column 'name')"]),
+    ("Outlook,,MS,Mail,active,1200.7,\n", ["row 2, column 'user_count'", "'1200.7' is not a positive whole number"]),
+    ("Outlook,,MS,Mail,active,1e30,\n", ["row 2, column 'user_count'", "'1e30' is not a positive whole number"]),
+    ("Outlook,,MS,Mail,active,inf,\n", ["'inf' is not a positive whole number", "or leave it empty"]),
+    ("Outlook,,MS,Mail,active,-1200,\n", ["'-1200' is not a positive whole number"]),
+    ("Outlook,,MS,Mail,active,0,\n", ["row 2, column 'user_count'", "'0' is not a positive whole number"]),
+    ("Outlook,,MS,Mail,active,1200,,extra,values\n", ["has a row with more values than the header",
+                                                      "quote values that contain commas"]),
+])
+def test_hostile_08_bad_catalogue_is_refused_up_front(site, body, phrases):
+    path = site.write("systems.csv", CATALOGUE_HEADER + body)
+    extra = ("--set", f"systems.catalogue={str(path)!r}")
+    refused(site, lambda: site.run(extra=extra), f"System catalogue {path}", *phrases,
+            "(config key systems.catalogue)")
+    fails(site.validate(extra=extra), 1, f"System catalogue {path}", *phrases)
+
+
+def test_hostile_09_catalogue_that_is_a_folder(site):
+    folder = site.root / "catalogue"
+    folder.mkdir()
+    refused(site, lambda: site.run(extra=("--set", f"systems.catalogue={str(folder)!r}")),
+            f"System catalogue {folder}: is a folder, not a CSV file", "point systems.catalogue at the CSV file")
+
+
+# --- 5. config values checked for meaning, in run and validate alike --------------------------
+
+@pytest.mark.parametrize("override, phrases", [
+    ("topics.min_topic_size=0", ["'topics.min_topic_size' = 0", "a whole number of 2 or more"]),
+    ("ingest.read.delimiter=''", ["'ingest.read.delimiter' = ''", "exactly one character"]),
+    ("ingest.read.delimiter=';;'", ["'ingest.read.delimiter' = ';;'", "exactly one character"]),
+    ("clean.id_patterns=['E(\\d+']", ["'clean.id_patterns[0]'", "does not compile: missing )"]),
+    ("ingest.read.encoding='utf-42'", ["'ingest.read.encoding' = 'utf-42'", "an encoding Python knows"]),
+    ("ingest.read.timezone='Mars/Olympus'", ["'ingest.read.timezone' = 'Mars/Olympus'", "an IANA time zone"]),
+    ("embed.max_chars=0", ["'embed.max_chars' = 0", "a whole number above 0"]),
+    ("topics.lookback_days=-30", ["'topics.lookback_days' = -30", "days above 0"]),
+    ("score.window_days=-1", ["'score.window_days' = -1"]),
+    ("score.weights.failures=-0.4", ["'score.weights.failures' = -0.4", "a finite number of 0 or more"]),
+    ("signals.weights.frustration=-1.0", ["'signals.weights.frustration' = -1.0"]),
+    ("ingest.read.date_order='ymd'", ["'ingest.read.date_order' = 'ymd'", "\"auto\", \"dmy\" or \"mdy\""]),
+    ("ingest.main_language='klingon'", ["'ingest.main_language' = 'klingon'", "a two-letter language code"]),
+])
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_hostile_10_config_values_are_checked_for_meaning(site, override, phrases, command):
+    go = site.run if command == "run" else site.validate
+    refused(site, lambda: go(extra=("--set", override)), "cannot be used: allowed is", *phrases,
+            "Fix: change it in your config file or on the command line")
+
+
+def test_hostile_11_utf16_config_file_is_read(site):
+    config = site.root / "site.toml"
+    config.write_bytes('[topics]\nmin_topic_size = 0\n'.encode("utf-16"))   # Notepad's "Unicode"
+    refused(site, lambda: site.run(extra=("--config", str(config))), "'topics.min_topic_size' = 0")
+    config.write_bytes('[topics]\nmin_topic_size = 4\n'.encode("utf-16"))
+    assert site.run(extra=("--config", str(config))).exit_code == 0
+
+
+def test_hostile_12_config_in_another_encoding_says_so(site):
+    config = site.write("site.toml", '[score.cost]\ncurrency = "€"\n'.encode("cp1252"))
+    refused(site, lambda: site.validate(extra=("--config", str(config))), f"{config}: the config file is not "
+            "UTF-8 text", "save it as UTF-8")

@@ -127,13 +127,16 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
 
         trendminer validate export.csv --config trendminer.toml
     """
+    from .catalogue import load_catalogue
     from .clean import clean_tickets
     from .ingest import read_exports
 
     _setup_logging(quiet=True)
-    settings = load_settings(config, overrides)
+    when = _as_of(as_of)
     try:
-        result = read_exports(list(inputs), settings, _as_of(as_of))
+        settings = load_settings(config, overrides)
+        load_catalogue(settings["systems"]["catalogue"])
+        result = read_exports(list(inputs), settings, when)
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
     acc = result.accounting

@@ -187,3 +187,15 @@ PRESET_MISSING_COLUMN = (
     "Fix: export that column too, or set ingest.preset = \"generic\" and map it with "
     "ingest.columns.{key} = \"<column name>\"."
 )
+
+CATALOGUE_PROBLEM = "System catalogue {where}: {problem}.\nFix: {fix} (config key systems.catalogue)."
+
+BAD_CONFIG_VALUE = (
+    "Config key {key!r} = {value!r} cannot be used: allowed is {allowed}.\n"
+    "Fix: change it in your config file or on the command line (--set {key}=...)."
+)
+
+CONFIG_NOT_UTF8 = (
+    "{path}: the config file is not UTF-8 text ({reason}).\n"
+    "Fix: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
+)

@@ -171,6 +171,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     """
     as_of = pd.Timestamp(as_of).normalize()
     timer = StageTimer()
+    catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
     with timer("ingest"):
         ingested = read_exports(inputs, settings, as_of)
     if strict and ingested.accounting.rejected:
@@ -180,7 +181,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with timer("clean"):
         cleaned = clean_tickets(ingested.raw, settings)
         ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
-    night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
+    night = _Night(settings, inputs, ingested.accounting, catalogue,
                    embedder or make_embedder(settings, progress=progress), clusterer, timer)
     with RunLock(state_path), State(state_path) as state:
         return night.run(state, cleaned, as_of, generated_at, out_dir, rebuild_topics)
