@@ -70,7 +70,7 @@ class Site:
     def snapshot(self) -> dict[str, bytes]:
         """Every byte of the state (and its WAL, lock) and of every file under the reports."""
         files = {p: p for p in (self.state, self.state.with_name(self.state.name + ".wal"),
-                                self.state.with_name(self.state.name + ".lock")) if p.exists()}
+                                self.state.with_name(self.state.name + ".lock")) if p.is_file()}
         files.update({p: p for p in self.out.rglob("*") if p.is_file()} if self.out.exists() else {})
         return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(files)}
 
@@ -312,3 +312,127 @@ def test_hostile_12_config_in_another_encoding_says_so(site):
     config = site.write("site.toml", '[score.cost]\ncurrency = "€"\n'.encode("cp1252"))
     refused(site, lambda: site.validate(extra=("--config", str(config))), f"{config}: the config file is not "
             "UTF-8 text", "save it as UTF-8")
+
+
+# --- 8. environment problems: exit 1 with what and how, never a traceback ----------------------
+
+def test_hostile_13_symlink_loop_as_input(site):
+    (site.root / "a.csv").symlink_to(site.root / "b.csv")
+    (site.root / "b.csv").symlink_to(site.root / "a.csv")
+    loop = site.root / "a.csv"
+    for command in (lambda: site.run(loop), lambda: site.validate(loop)):
+        refused(site, command, f"{loop}: cannot be opened (Too many levels of symbolic links)",
+                "point it at the real export")
+
+
+def test_hostile_14_state_folder_that_cannot_be_made(site):
+    state = Path("/proc/self/no-such-folder/state.duckdb")   # not creatable, even for root
+    refused(site, lambda: site.run(state=state), "Cannot use the state file at /proc/self/no-such-folder",
+            "Nothing was changed", "make the folder exist and be readable and writable")
+
+
+def test_hostile_15_unreadable_state_file(site, monkeypatch):
+    import builtins
+
+    real_open = builtins.open
+
+    def deny(file, *args, **kwargs):
+        if str(file) == str(site.state):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", deny)
+    refused(site, lambda: site.run(), f"Cannot use the state file at {site.state}: Permission denied",
+            "readable and writable by this user")
+
+
+def test_hostile_16_lock_path_that_is_a_folder(site):
+    (site.root / "state.duckdb.lock").mkdir()
+    before = site.snapshot()
+    fails(site.run(), 1, f"The lock path {site.root / 'state.duckdb.lock'} of the state file", "is a folder",
+          "remove that folder")
+    assert site.snapshot() == before and (site.root / "state.duckdb.lock").is_dir()
+
+
+def test_hostile_17_file_name_that_is_not_utf8(site):
+    raw = os.path.join(os.fsencode(site.root), b"caf\xe9.csv")
+    shutil.copy(site.export, raw)
+    name = os.fsdecode(raw)
+    for command in (lambda: site.run(name), lambda: site.validate(name)):
+        refused(site, command, "caf\\\\xe9.csv' is not valid UTF-8", "rename it")
+
+
+def test_hostile_18_input_vanishing_mid_run_is_a_message(site, monkeypatch):
+    import trendminer.pipeline as pipeline
+
+    def vanished(*_args, **_kwargs):
+        raise FileNotFoundError(2, "No such file or directory", str(site.export))
+    monkeypatch.setattr(pipeline, "read_exports", vanished)
+    refused(site, lambda: site.run(), f"{site.export}: No such file or directory",
+            "the state and the reports are as they were", "restore the file")
+
+
+# --- 10. no litter ------------------------------------------------------------------------
+
+def test_hostile_19_killed_runs_temporary_folders_are_removed(site):
+    dead = site.out / f".{NIGHT}.tmp-999999999-abcd1234"
+    legacy = site.out / f".{NIGHT}.k2j4h5g6"   # mkdtemp's name before pids were in it
+    for folder in (dead, legacy):
+        folder.mkdir()
+        (folder / "digest.html").write_text("half")
+    moved = site.out / f".{FIRST_NIGHT}.old"   # a killed run had moved the night's reports aside
+    os.rename(site.out / FIRST_NIGHT, moved)
+    result = site.run()
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in site.out.iterdir()) == [FIRST_NIGHT, NIGHT]
+    assert (site.out / FIRST_NIGHT / "digest.html").exists()
+
+
+def test_hostile_20_live_runs_temporary_folder_is_kept(site):
+    live = site.out / f".{NIGHT}.tmp-{os.getppid()}-abcd1234"
+    live.mkdir()
+    assert site.run().exit_code == 0
+    assert live.is_dir()
+
+
+# --- 11. large and empty nights --------------------------------------------------------------
+
+def test_hostile_21_every_row_rejected_is_exit_1(site):
+    export = make_export(site.root / "bad.csv", ticket_rows(10, opened_at="not a date"))
+    for command in (lambda: site.run(export),):
+        refused(site, command, f"No usable tickets in {export}: all 10 rows were rejected",
+                "row 2, column 'opened_at'", "Nothing was changed", "trendminer validate lists every reason")
+
+
+def test_hostile_22_header_only_export(site):
+    export = site.write("empty.csv", "number,opened_at,short_description,description,cmdb_ci\n")
+    fails(site.validate(export), 1, f"No tickets in {export}: the export holds a header only",
+          "export the tickets again")
+    fresh = site.root / "fresh.duckdb"
+    refused(site, lambda: site.run(export, state=fresh), f"No tickets in {export}", "Nothing was changed")
+    assert not fresh.exists()
+    result = site.run(export)   # a state with earlier nights: the night runs on those, degraded
+    no_traceback(result)
+    assert result.exit_code == 3, result.output
+    assert "0 rows: 0 accepted" in result.output and (site.out / NIGHT / "digest.html").exists()
+
+
+def test_hostile_23_header_only_export_on_a_state_without_runs(site):
+    from trendminer.store import State
+
+    empty_state = site.root / "new.duckdb"
+    with State(empty_state):
+        pass
+    before = empty_state.read_bytes()
+    export = site.write("empty.csv", "number,opened_at,short_description\n")
+    fails(site.run(export, state=empty_state), 1, "No tickets in", "Nothing was changed")
+    assert empty_state.read_bytes() == before
+
+
+# --- 7 (CLI part). impossible --as-of dates ---------------------------------------------------
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1900-01-01"])
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_hostile_24_as_of_outside_any_export_is_a_usage_error(site, day, command):
+    go = site.run if command == "run" else site.validate
+    refused(site, lambda: go(as_of=day), f"Invalid value for --as-of: {day} is outside the dates",
+            "1970-01-01 to 2200-12-31", code=2)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .config import load_settings
-from .errors import TrendminerError
+from .errors import OS_PROBLEM, TrendminerError
 
 log = logging.getLogger("trendminer")
 
@@ -25,9 +25,28 @@ def _as_of(value: str | None) -> pd.Timestamp:
     if value is None:
         return pd.Timestamp(datetime.now().date())
     try:
-        return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
+        day = datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"{value} is outside the dates a ticket export can hold "
+                                 f"({FIRST_DAY.date()} to {LAST_DAY.date()}).", param_hint="--as-of")
+    return pd.Timestamp(day)
+
+
+#: the range of --as-of dates (pandas timestamps end in 2262; help desks began after 1970)
+FIRST_DAY, LAST_DAY = datetime(1970, 1, 1), datetime(2200, 12, 31)
+
+
+def _os_problem(exc: OSError) -> click.ClickException:
+    """An environment problem (a file vanished, a disk filled up) as a message, not a traceback."""
+    hint = {28: "free disk space", 13: "fix the permissions", 1: "fix the permissions",
+            40: "replace the symlink loop by the real file", 2: "restore the file or pass another path",
+            21: "pass a file, not a folder", 20: "pass a folder, not a file"}.get(exc.errno or 0, "fix the cause")
+    path = exc.filename if exc.filename is not None else "trendminer"
+    if isinstance(path, bytes):
+        path = path.decode("utf-8", "backslashreplace")
+    return click.ClickException(OS_PROBLEM.format(path=path, reason=exc.strerror or exc, hint=hint))
 
 
 class _JsonFormatter(logging.Formatter):
@@ -102,6 +121,8 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
                               rebuild_topics=rebuild_topics, strict=strict)
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise _os_problem(exc) from None
     if log_format == "json":
         click.echo(json.dumps({"summary": report.summary(), "exit_code": report.return_code}), err=True)
     else:
@@ -129,6 +150,7 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
     """
     from .catalogue import load_catalogue
     from .clean import clean_tickets
+    from .guards import check_inputs, no_tickets_message
     from .ingest import read_exports
 
     _setup_logging(quiet=True)
@@ -136,11 +158,14 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
     try:
         settings = load_settings(config, overrides)
         load_catalogue(settings["systems"]["catalogue"])
+        check_inputs(inputs)
         result = read_exports(list(inputs), settings, when)
+        acc = result.accounting
+        acc.count_languages(clean_tickets(result.raw, settings)["language"], settings["ingest"]["main_language"])
     except TrendminerError as exc:
         raise click.ClickException(str(exc)) from None
-    acc = result.accounting
-    acc.count_languages(clean_tickets(result.raw, settings)["language"], settings["ingest"]["main_language"])
+    except OSError as exc:
+        raise _os_problem(exc) from None
     click.echo(acc.summary())
     for reason, n in acc.reasons.most_common():
         click.echo(f"  rejected {n}: {reason}")
@@ -150,6 +175,9 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
         click.echo(f"  warning: {warning}")
     for line in acc.details():
         click.echo(f"  {line}")
+    empty = no_tickets_message(acc.rows, acc.rejected, inputs, acc.examples)
+    if empty:
+        raise click.ClickException(empty.replace(" Nothing was changed.", ""))
     if strict and acc.rejected:
         raise click.ClickException(f"{acc.rejected} rows rejected and --strict is set.")
 

@@ -199,3 +199,37 @@ CONFIG_NOT_UTF8 = (
     "{path}: the config file is not UTF-8 text ({reason}).\n"
     "Fix: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
 )
+
+BAD_FILE_NAME = (
+    "The {what} name {path!r} is not valid UTF-8 (it was written in another encoding).\n"
+    "Nothing was changed. Fix: rename it with plain letters (e.g. mv it to export.csv), then run again."
+)
+
+INPUT_UNREADABLE = (
+    "{path}: cannot be opened ({reason}).\n"
+    "Nothing was changed. Fix: {hint}, then run again."
+)
+
+NO_TICKETS = (
+    "No tickets in {files}: the export holds a header only (0 rows).\n"
+    "The export job probably produced nothing tonight. Nothing was changed. Fix: check the "
+    "export job (its filter, its log) and export the tickets again."
+)
+
+ALL_REJECTED = (
+    "No usable tickets in {files}: all {rows} rows were rejected, for example:\n{examples}\n"
+    "Nothing was changed. Fix: correct the column map or the rows named above (trendminer "
+    "validate lists every reason), then run again."
+)
+
+OS_PROBLEM = (
+    "{path}: {reason}.\n"
+    "trendminer stopped before committing anything: the state and the reports are as they "
+    "were. Fix: {hint}, then run again."
+)
+
+LOCK_IS_FOLDER = (
+    "The lock path {lock} of the state file {state} is a folder.\n"
+    "Nothing was changed. Fix: remove that folder (trendminer keeps a small lock file there "
+    "while it runs), or pass --state a file in another place, then run again."
+)

@@ -20,6 +20,7 @@ from .clean import clean_tickets
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError
+from .guards import check_inputs, check_name, no_tickets_message
 from .ingest import Accounting, read_exports
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
@@ -58,11 +59,12 @@ class RunReport:
 
     @property
     def return_code(self) -> int:
-        """The exit code policy: 0 all good; 3 reports written but degraded (rows rejected).
+        """The exit code policy: 0 all good; 3 reports written but degraded (rows rejected, or
+        no tickets tonight: the reports are of the earlier nights' tickets).
 
         (1 and 2 are errors raised before a report exists; see :mod:`trendminer.cli`.)
         """
-        return 3 if self.accounting.rejected else 0
+        return 3 if self.accounting.rejected or not self.accounting.rows else 0
 
     def summary(self) -> str:
         """One line for the scheduler's log."""
@@ -171,9 +173,11 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     """
     as_of = pd.Timestamp(as_of).normalize()
     timer = StageTimer()
+    _check_paths(inputs, state_path, out_dir)
     catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
     with timer("ingest"):
         ingested = read_exports(inputs, settings, as_of)
+    _refuse_all_rejected(ingested.accounting, inputs)
     if strict and ingested.accounting.rejected:
         examples = "\n".join(f"  {e}" for e in ingested.accounting.examples[:10])
         raise InputError(f"--strict: {ingested.accounting.summary()}; nothing was changed.\n{examples}\n"
@@ -181,6 +185,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with timer("clean"):
         cleaned = clean_tickets(ingested.raw, settings)
         ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
+    if cleaned.empty and not Path(state_path).exists():
+        raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
     night = _Night(settings, inputs, ingested.accounting, catalogue,
                    embedder or make_embedder(settings, progress=progress), clusterer, timer)
     with RunLock(state_path), State(state_path) as state:
@@ -206,7 +212,9 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     if end < start:
         raise InputError(f"--to {end.date()} is before --from {start.date()}.")
     timer = StageTimer()
+    _check_paths(inputs, state_path, out_dir)
     ingested = read_exports(inputs, settings, end)
+    _refuse_all_rejected(ingested.accounting, inputs)
     cleaned = clean_tickets(ingested.raw, settings)
     ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
     night = _Night(settings, inputs, ingested.accounting, load_catalogue(settings["systems"]["catalogue"]),
@@ -219,6 +227,19 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
             with State(state_path) as state:
                 reports.append(night.run(state, visible, day, generated_at, out_dir if day == end else None))
     return reports
+
+
+def _check_paths(inputs: Sequence[str | Path], state_path: str | Path, out_dir: str | Path | None) -> None:
+    check_inputs(inputs)
+    check_name(state_path, "state file")
+    if out_dir is not None:
+        check_name(out_dir, "output folder")
+
+
+def _refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) -> None:
+    """Every row rejected: refuse (exit 1). A header-only export is decided with the state."""
+    if accounting.rows and accounting.rejected == accounting.rows:
+        raise InputError(no_tickets_message(accounting.rows, accounting.rejected, inputs, accounting.examples))
 
 
 @dataclass
@@ -256,6 +277,8 @@ class _Night:
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
         settings, timer, catalogue = self.settings, self.timer, self.catalogue
         end = window_end(as_of)
+        if cleaned.empty and state.previous_run(as_of + pd.Timedelta(days=1)) is None:
+            raise InputError(no_tickets_message(0, 0, self.inputs, []))   # nothing to analyse at all
         with timer("store"):
             stored = state.upsert_tickets(cleaned)
             start = end - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))

@@ -368,9 +368,10 @@ class State:
         """The latest committed run before ``as_of``, or None."""
         row = self.con.execute(
             "SELECT run_id, as_of, summary FROM runs WHERE as_of < ? ORDER BY as_of DESC, run_id DESC "
-            "LIMIT 1", [as_of.date()]).fetchone()
-        if row is None:
+            "LIMIT 1", [as_of.date()]).fetchall()   # fetchall: no unfinished result left behind
+        if not row:
             return None
+        row = row[0]
         return {"run_id": row[0], "as_of": pd.Timestamp(row[1]), "summary": json.loads(row[2])}
 
     def snapshot(self, table: str, run_id: int) -> pd.DataFrame:
