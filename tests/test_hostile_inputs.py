@@ -436,3 +436,27 @@ def test_hostile_24_as_of_outside_any_export_is_a_usage_error(site, day, command
     go = site.run if command == "run" else site.validate
     refused(site, lambda: go(as_of=day), f"Invalid value for --as-of: {day} is outside the dates",
             "1970-01-01 to 2200-12-31", code=2)
+
+
+def test_hostile_25_many_small_systems_are_summarised_not_carded(site):
+    import re
+
+    names = [f"App{i:04d}" for i in range(300)]
+    export = make_export(site.root / "many.csv", ticket_rows(300, systems=tuple(names)))
+    result = site.invoke("run", export, "--set", "embed.backend=tfidf", "--quiet", "--as-of", NIGHT,
+                         "--state", site.root / "many.duckdb", "--out", site.root / "many")
+    assert result.exit_code == 0, result.output
+    page = (site.root / "many" / NIGHT / "systems.html").read_text()
+    assert page.count('<section class="card"') == 100   # MAX_UNRANKED_CARDS
+    assert page.count("<tr id=\"system-app") == 200 and "More systems with too few tickets to rank" in page
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
+def test_hostile_26_system_anchors_are_unique_and_non_latin_names_distinct():
+    from trendminer.report.views import system_anchors
+
+    anchors = system_anchors(["SAP ERP", "sap-erp", "SAP/ERP", "Пульс", "会計", "Outlook"])
+    assert len(set(anchors.values())) == 6
+    assert anchors["SAP ERP"] == "system-sap-erp" and anchors["Outlook"] == "system-outlook"
+    assert anchors["Пульс"] != anchors["会計"] and "system-x" not in anchors.values()

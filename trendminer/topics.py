@@ -58,7 +58,9 @@ def _unique_labels(ids: list[int], systems: list[str], phrases: list[list[str]],
     labels: list[str] = []
     seen: set[tuple[str, frozenset]] = set()
     for topic_id, system, words in zip(ids, systems, phrases):
-        for k in range(n, len(words) + 1):
+        k = min(n, len(words))   # a topic may have fewer key phrases than n (tiny, uniform titles)
+        key = (system, frozenset(words[:k]))
+        for k in range(k, len(words) + 1):
             key = (system, frozenset(words[:k]))
             if key not in seen:
                 break

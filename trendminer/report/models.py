@@ -169,6 +169,8 @@ class SystemsReport:
     currency: str
     owners: list[OwnerSection] = field(default_factory=list)
     unowned: str = ""     # e.g. "3 systems name no owner team in the catalogue: A, B, C"
+    unranked_listed: list[tuple[str, str, int]] = field(default_factory=list)  # (name, anchor, tickets) past the cards
+    unranked_more: int = 0   # too-few-to-rank systems neither carded nor listed (all are in systems.csv)
 
 
 @dataclass

@@ -4,6 +4,8 @@ Every number is computed and formatted here; templates only loop and branch.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +34,40 @@ def _snippet(text: str, n: int = 220) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
+#: systems too small to rank get a full scorecard up to this many (most tickets first) ...
+MAX_UNRANKED_CARDS = 100
+#: ... then one line each up to this many; the rest are counted (all are in systems.csv)
+MAX_UNRANKED_LISTED = 1000
+
+
+def system_anchors(names: list[str]) -> dict[str, str]:
+    """A unique, stable HTML id per system name.
+
+    Names that slug alike ("SAP ERP", "sap-erp", "SAP/ERP") get ``-2``, ``-3`` ... in sorted
+    order; a name without Latin letters or digits ("Пульс", "会計") gets a short hash of
+    itself, so it never collides with another such name.
+
+    Examples
+    --------
+    >>> system_anchors(["SAP ERP", "SAP/ERP", "sap-erp"])
+    {'SAP ERP': 'system-sap-erp', 'SAP/ERP': 'system-sap-erp-2', 'sap-erp': 'system-sap-erp-3'}
+    """
+    import hashlib
+
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        base = slug(name)
+        if base == "x" and not re.search(r"[A-Za-z0-9]", name):
+            base = "u" + hashlib.sha256(name.encode()).hexdigest()[:10]
+        anchor, n = f"system-{base}", 2
+        while anchor in used:
+            anchor, n = f"system-{base}-{n}", n + 1
+        used.add(anchor)
+        out[name] = anchor
+    return out
+
+
 class Builder:
     """Turns one run's frames into the view models of the four pages."""
 
@@ -47,6 +83,19 @@ class Builder:
         self.info_by_id = data.info.set_index("topic_id", drop=False)
         self.by_id = t.set_index("ticket_id")
         self._cards: dict[str, SystemCard] = {}
+        self._of_system = {name: part for name, part in t.groupby("system", sort=False)}
+        self._empty = t.iloc[0:0]
+        self.anchors = system_anchors(data.scores["system"].tolist() if len(data.scores) else [])
+        cat = data.catalogue
+        self._owner = dict(zip(cat["name"], cat["owner_team"])) if len(cat) else {}
+
+    def tickets_of(self, name: str) -> pd.DataFrame:
+        """The tickets attributed to one system (grouped once, not filtered per system)."""
+        return self._of_system.get(name, self._empty)
+
+    def anchor(self, name: str) -> str:
+        """The unique HTML id of a system's scorecard."""
+        return self.anchors.get(name) or f"system-{slug(name)}"
 
     def page(self, title: str) -> Page:
         return Page(title, str(self.as_of.date()), self.generated_at.strftime("%Y-%m-%d %H:%M"), NAV)
@@ -56,6 +105,13 @@ class Builder:
                       _snippet(row["description"]), row["kind"], _fmt(row["irritation"]))
 
     def topic_row(self, info_row: pd.Series) -> TopicRow:
+        """The row of one topic (built once per topic)."""
+        cache = self.__dict__.setdefault("_topic_rows", {})
+        if info_row["topic_id"] not in cache:
+            cache[info_row["topic_id"]] = self._topic_row(info_row)
+        return cache[info_row["topic_id"]]
+
+    def _topic_row(self, info_row: pd.Series) -> TopicRow:
         key = str(info_row["topic_id"])
         trend = self.topic_trend.loc[key] if key in self.topic_trend.index else None
         reps = self.by_id.reindex(info_row["representatives"])["title"].dropna()
@@ -68,7 +124,7 @@ class Builder:
     def flags(self) -> list[Flag]:
         out = []
         for _, r in self.d.trends[self.d.trends["flag"] != "steady"].iterrows():
-            anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else f"system-{slug(r['entity'])}"
+            anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else self.anchor(r["entity"])
             out.append(Flag(r["entity_type"], r["label"], anchor, r["flag"], int(r["recent"]),
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
@@ -125,11 +181,10 @@ class Builder:
                                      for i in m["inputs"])),
                 ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
-    def _weekly(self, mask: pd.Series) -> list[int]:
+    def _weekly(self, opened: pd.Series) -> list[int]:
         end = window_end(self.as_of)
         weeks = int(self.settings["topics"]["lookback_days"]) // 7
         start = end - pd.Timedelta(weeks=weeks)
-        opened = self.t.loc[mask, "opened_at"]
         idx = ((opened - start) // pd.Timedelta(weeks=1)).astype(int)
         return np.bincount(idx[(idx >= 0) & (idx < weeks)], minlength=weeks).tolist()
 
@@ -141,25 +196,22 @@ class Builder:
 
     def _card(self, row: pd.Series) -> SystemCard:
         name = row["system"]
-        mine = self.t[self.t["system"] == name]
+        mine = self.tickets_of(name)
         n_ev = int(self.settings["report"]["evidence_tickets"])
         evidence = mine.sort_values(["irritation", "opened_at", "ticket_id"], ascending=[False, False, True]).head(n_ev)
         topic_ids = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts().head(5).index
         topics = [self.topic_row(self.info_by_id.loc[int(k)]) for k in topic_ids]
         parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
-        owner = ""
-        if len(self.d.catalogue):
-            match = self.d.catalogue.loc[self.d.catalogue["name"] == name, "owner_team"]
-            owner = match.iloc[0] if len(match) else ""
+        owner = self._owner.get(name, "")
         cur = self.settings["score"]["cost"]["currency"]
         return SystemCard(
-            int(row["rank"]), name, f"system-{slug(name)}", bool(row["rankable"]), row["lifecycle"], owner,
+            int(row["rank"]), name, self.anchor(name), bool(row["rankable"]), row["lifecycle"], owner,
             int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
             _fmt(row["failures_per_100_users"]), _fmt(row["irritation"]), int(row["recent"]),
             _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
             _fmt(row["trouble_score"]), row["recommendation"], list(row["reasons"]),
             [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
-            charts.sparkline(self._weekly(self.t["system"] == name), f"Weekly tickets of {name}"),
+            charts.sparkline(self._weekly(mine["opened_at"]), f"Weekly tickets of {name}"),
             topics, [self._ticket(r) for _, r in evidence.iterrows()])
 
     def owners(self) -> tuple[list[OwnerSection], str]:
@@ -174,11 +226,11 @@ class Builder:
         teams: dict[str, list[tuple[int, OwnerSystem]]] = {}
         unowned: list[str] = []
         for _, row in self.d.scores.iterrows():
-            c = self.card(row)
-            if not c.owner:
-                if c.tickets:
-                    unowned.append(c.name)
+            if not self._owner.get(row["system"], ""):   # no card needed to say so
+                if int(row["tickets"]):
+                    unowned.append(row["system"])
                 continue
+            c = self.card(row)
             line = OwnerSystem(c.name, c.anchor, f"#{c.rank}" if c.rankable else "too few to rank",
                                c.tickets, c.failures, c.irritation, c.recommendation,
                                c.reasons[0] if c.reasons else "", c.topics[0].label if c.topics else "–")
@@ -203,15 +255,20 @@ class Builder:
         scores = self.d.scores
         ranked = scores[scores["rankable"]]
         cards = [self.card(r) for _, r in ranked.iterrows()]
-        works = [c for c in (self.card(r) for _, r in scores.iterrows()) if c.recommendation == "keep"]
-        unranked = [self.card(r) for _, r in scores[~scores["rankable"]].iterrows()]
+        works = [self.card(r) for _, r in scores[scores["recommendation"] == "keep"].iterrows()]
+        tail = scores[~scores["rankable"]].sort_values(["tickets", "system"], ascending=[False, True], kind="stable")
+        unranked = [self.card(r) for _, r in tail.head(MAX_UNRANKED_CARDS).iterrows()]
+        rest = tail.iloc[MAX_UNRANKED_CARDS:]
+        listed = [(n, self.anchor(n), int(k)) for n, k in zip(rest["system"].head(MAX_UNRANKED_LISTED),
+                                                             rest["tickets"].head(MAX_UNRANKED_LISTED))]
         top = ranked.sort_values("failures", ascending=False)
         pareto = charts.bars(top["system"].tolist(), top["failures"].astype(float).tolist(),
                              "Failure tickets per system, with cumulative share", cumulative=True)
         unattributed = int((self.d.attribution["source"] == "none").sum())
         owners, unowned = self.owners()
         return SystemsReport(self.page("Systems report"), pareto, cards, works, unranked, unattributed,
-                             self.settings["score"]["cost"]["currency"], owners, unowned)
+                             self.settings["score"]["cost"]["currency"], owners, unowned, listed,
+                             max(len(rest) - len(listed), 0))
 
     def pain_points(self) -> PainPoints:
         """Briefs for systems with many how-to questions or irritated users, most how-to first."""
@@ -222,7 +279,7 @@ class Builder:
             if row["howto"] < min_n and row["irritation"] < 0.15:
                 continue
             name, howto = row["system"], row["howto"] / row["tickets"]
-            mine = self.t[self.t["system"] == name]
+            mine = self.tickets_of(name)
             counts = mine.loc[mine["topic_id"] >= 0, "topic_id"].value_counts()
             counts = counts[counts >= max(2, 0.1 * len(mine))].head(6)
             themes = [self.topic_row(self.info_by_id.loc[int(k)]) for k in counts.index]
@@ -235,7 +292,7 @@ class Builder:
             if row["irritation"] >= 0.15:
                 questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
             briefs.append((int(row["howto"]), PainPoint(
-                name, f"system-{slug(name)}", int(row["tickets"]), f"{howto:.0%}",
+                name, self.anchor(name), int(row["tickets"]), f"{howto:.0%}",
                 f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
                 _fmt(row["irritation"]), themes, [self._ticket(r) for _, r in quotes.iterrows()], questions)))
         briefs.sort(key=lambda b: (-b[0], b[1].name))
