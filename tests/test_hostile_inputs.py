@@ -460,3 +460,23 @@ def test_hostile_26_system_anchors_are_unique_and_non_latin_names_distinct():
     assert len(set(anchors.values())) == 6
     assert anchors["SAP ERP"] == "system-sap-erp" and anchors["Outlook"] == "system-outlook"
     assert anchors["Пульс"] != anchors["会計"] and "system-x" not in anchors.values()
+
+
+# --- 12. names of people who never call --------------------------------------------------------
+
+def test_hostile_27_names_of_non_callers_are_redacted_everywhere(site):
+    import duckdb
+
+    rows = ticket_rows(30)
+    rows[3]["description"] = "Okta Verify rejects my code. Please contact Maria Schneider in finance."
+    rows[4]["short_description"] = "SAP Concur invoice stuck with Schneider, Maria"
+    export = make_export(site.root / "names.csv", rows)
+    state = site.root / "names.duckdb"
+    result = site.invoke("run", export, *FAST, "--as-of", NIGHT, "--state", state, "--out", site.root / "n")
+    assert result.exit_code == 0, result.output
+    written = b"".join(p.read_bytes() for p in (site.root / "n").rglob("*") if p.is_file())
+    con = duckdb.connect(str(state), read_only=True)
+    stored = " ".join(" ".join(map(str, r)) for r in con.execute("SELECT title, description, text FROM tickets").fetchall())
+    con.close()
+    assert b"Schneider" not in written and "Schneider" not in stored
+    assert "Okta Verify" in stored and "SAP Concur" in stored and "[NAME]" in stored
