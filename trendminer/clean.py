@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .catalogue import normalise_name
 from .config import Settings
 from .ingest_language import UNDETERMINED, detect_languages
 from .names import find_people
@@ -332,7 +333,7 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     out["title"] = [" ".join(scrub(t, c).split()) for t, c in zip(out["title"].astype(str), callers)]
     out["description"] = [scrub(clean_text(t), c) for t, c in zip(out["description"].astype(str), callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]
-    out["system_field"] = out.pop("system").astype(str).str.strip()
+    out["system_field"] = out.pop("system").astype(str).map(normalise_name)   # "Café" typed two ways is one
     for col in ("category", "state", "assignment_group"):
         out[col] = out[col].astype(str).str.strip()
     out["text"] = [embed_text(t, d, max_chars) for t, d in zip(out["title"], out["description"])]

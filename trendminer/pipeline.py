@@ -185,6 +185,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with timer("clean"):
         cleaned = clean_tickets(ingested.raw, settings)
         ingested.accounting.count_languages(cleaned["language"], settings["ingest"]["main_language"])
+    _warn_as_of_after_every_ticket(cleaned, as_of, settings, ingested.accounting)
     if cleaned.empty and not Path(state_path).exists():
         raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
     night = _Night(settings, inputs, ingested.accounting, catalogue,
@@ -234,6 +235,21 @@ def _check_paths(inputs: Sequence[str | Path], state_path: str | Path, out_dir: 
     check_name(state_path, "state file")
     if out_dir is not None:
         check_name(out_dir, "output folder")
+
+
+def _warn_as_of_after_every_ticket(cleaned: pd.DataFrame, as_of: pd.Timestamp, settings: Settings,
+                                   accounting: Accounting) -> None:
+    """An --as-of past the analysis window of every ticket gives empty pages: say so."""
+    if cleaned.empty:
+        return
+    newest = pd.Timestamp(cleaned["opened_at"].max())
+    start = window_end(as_of) - pd.Timedelta(days=int(settings["topics"]["lookback_days"]))
+    if newest < start:
+        message = (f"--as-of {as_of.date()} is after every ticket: the newest was opened on {newest.date()}, "
+                   f"before the {settings['topics']['lookback_days']} days analysed ({start.date()} on). "
+                   "Pass the export's last day as --as-of.")
+        accounting.warnings.append(message)
+        log.warning(message)
 
 
 def _refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) -> None:
