@@ -12,12 +12,13 @@ from trendminer.eval.redaction import evaluate, generate_cases
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_redaction_recall_and_precision_on_labelled_set(seed):
-    cases = generate_cases(120, random_state=seed)
+    cases = generate_cases(140, random_state=seed)
     score = evaluate(cases)
     assert sum(score.planted.values()) >= 300
-    assert score.recall >= 0.98, score.misses[:5]
+    known = [k for k in score.planted if k != "OTHER"]   # OTHER (strangers) has its own test below
+    assert sum(score.found[k] for k in known) / sum(score.planted[k] for k in known) >= 0.98, score.misses[:5]
     assert score.precision >= 0.95
-    assert set(score.planted) == {"EMAIL", "PHONE", "IP", "NAME", "ID", "COLLEAGUE"}
+    assert set(score.planted) == {"EMAIL", "PHONE", "IP", "NAME", "ID", "COLLEAGUE", "OTHER"}
 
 
 def test_redaction_generator_is_seeded():
@@ -68,7 +69,7 @@ def test_clean_tickets_redacts_other_callers_by_full_name(known_people):
         {"ticket_id": "INC1", "caller": "Anna Berg", "title": "VPN drops", "description": "since Monday"},
         {"ticket_id": "INC2", "caller": "Jan Novak", "title": "Same VPN issue as Anna Berg",
          "description": "Approved by BERG, Anna. Ask Anna or the Berg office; Elif Ozturk too."})
-    settings = load_settings(overrides=[f"clean.redact_known_people={known_people}"])
+    settings = load_settings(overrides=[f"clean.redact_known_people={known_people}", "clean.redact_other_names=false"])
     out = clean_tickets(raw, settings).set_index("ticket_id")
     if known_people == "true":
         assert out.loc["INC2", "title"] == "Same VPN issue as [NAME]"
@@ -88,3 +89,24 @@ def test_people_are_found_only_by_two_adjacent_name_parts():
     assert people.mentioned("will it work? the berg team") == ()
     assert people.mentioned("ask anna-lena ozturk, then Will Berg!") == ("Anna-Lena Öztürk", "Will Berg")
     assert people.mentioned("Öztürk, Anna-Lena") == ("Anna-Lena Öztürk",)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_redaction_names_of_people_who_never_call(seed):
+    score = evaluate(generate_cases(300, random_state=seed))
+    assert score.planted["OTHER"] >= 40
+    assert score.found["OTHER"] / score.planted["OTHER"] >= 0.65   # 4 of the 20 given names are not in the gazetteer
+    assert score.decoys_hit == 0 and score.precision >= 0.99   # "Okta Verify", "SAP Concur" survive
+    off = evaluate(generate_cases(300, random_state=seed), others=False)
+    assert off.found["OTHER"] == 0   # without the gazetteer nothing finds them: the test can fail
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("please contact Maria Schneider about it", "please contact [NAME] about it"),
+    ("approved by Schneider, Maria", "approved by [NAME]"),
+    ("ask Jan van Dijk", "ask [NAME]"),
+    ("Okta Verify and SAP Concur fail, Microsoft Teams too", "Okta Verify and SAP Concur fail, Microsoft Teams too"),
+    ("Anna Teams meeting", "Anna Teams meeting"),
+])
+def test_redact_other_people(raw, expected):
+    assert redact(raw, others=True) == expected

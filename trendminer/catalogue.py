@@ -1,12 +1,14 @@
 """The system catalogue: the systems a site runs, their aliases, owners, lifecycle and users."""
 from __future__ import annotations
 
+import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import CATALOGUE_PROBLEM, InputError
 
 CATALOGUE_COLUMNS = ("name", "aliases", "vendor", "owner_team", "lifecycle", "user_count", "criticality")
 LIFECYCLES = ("active", "sunset", "retired")
@@ -44,30 +46,106 @@ def load_catalogue(path: str | Path | None) -> Catalogue:
     if not path:
         return Catalogue(empty)
     path = Path(path)
+    if path.is_dir():
+        raise InputError(CATALOGUE_PROBLEM.format(where=path, problem="is a folder, not a CSV file",
+                                                  fix="point systems.catalogue at the CSV file inside it"))
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        _check_ragged(path)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
     except FileNotFoundError:
         raise InputError(f"System catalogue {path} not found (config key systems.catalogue).") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except pd.errors.ParserError as exc:
+        raise InputError(CATALOGUE_PROBLEM.format(where=path, problem=f"has a row with more values than the "
+                                                  f"header ({str(exc).strip()})",
+                                                  fix="quote values that contain commas, or remove the extra "
+                                                      "values")) from None
+    except (pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         raise InputError(f"System catalogue {path}: not a readable CSV ({exc}).") from None
     if "name" not in frame.columns:
         raise InputError(f"System catalogue {path}: needs a 'name' column; it has {list(frame.columns)}.")
     for col in CATALOGUE_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
-    frame["name"] = frame["name"].str.strip()
+    frame["row"] = frame.index + 2
+    frame["name"] = frame["name"].map(normalise_name)
     frame = frame[frame["name"] != ""].reset_index(drop=True)
-    frame["aliases"] = [[a.strip() for a in s.split(";") if a.strip()] for s in frame["aliases"]]
+    frame["aliases"] = [[normalise_name(a) for a in s.split(";") if normalise_name(a)] for s in frame["aliases"]]
     frame["lifecycle"] = frame["lifecycle"].str.strip().str.lower().replace("", "active")
-    bad = ~frame["lifecycle"].isin(LIFECYCLES)
-    if bad.any():
-        row = int(bad.idxmax()) + 2
-        raise InputError(f"System catalogue {path}, row {row}: lifecycle "
-                         f"{frame.loc[bad.idxmax(), 'lifecycle']!r} is not one of {', '.join(LIFECYCLES)}.")
-    counts = pd.to_numeric(frame["user_count"].replace("", None), errors="coerce")
-    bad = counts.isna() & frame["user_count"].ne("")
-    if bad.any():
-        raise InputError(f"System catalogue {path}, row {int(bad.idxmax()) + 2}: user_count "
-                         f"{frame.loc[bad.idxmax(), 'user_count']!r} is not a number.")
-    frame["user_count"] = counts.astype("Int64")
+    for _, r in frame.iterrows():
+        if r["lifecycle"] not in LIFECYCLES:
+            raise InputError(f"System catalogue {path}, row {r['row']}: lifecycle "
+                             f"{r['lifecycle']!r} is not one of {', '.join(LIFECYCLES)}.")
+    _check_terms(frame, path)
+    frame["user_count"] = pd.array([_user_count(v, path, r) for v, r in zip(frame["user_count"], frame["row"])],
+                                   dtype="Int64")
     return Catalogue(frame[list(CATALOGUE_COLUMNS)])
+
+
+def _check_ragged(path: Path) -> None:
+    """A row with more values than the header would shift its values into wrong columns."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = csv.reader(fh)
+        header = next(rows, [])
+        for row in rows:
+            if len(row) > len(header) and any(v.strip() for v in row[len(header):]):
+                raise InputError(CATALOGUE_PROBLEM.format(
+                    where=f"{path}, row {rows.line_num}",
+                    problem=f"has a row with more values than the header ({len(row)} values, "
+                            f"{len(header)} columns)",
+                    fix="quote values that contain commas, or remove the extra values"))
+
+
+def normalise_name(name: str) -> str:
+    """A system name as compared: NFC, zero-width characters removed, spaces collapsed.
+
+    Examples
+    --------
+    >>> normalise_name("Cafe\u0301\u200b  Portal ") == "Caf\u00e9 Portal"
+    True
+    """
+    name = unicodedata.normalize("NFC", str(name)).translate(_INVISIBLE)
+    return " ".join(name.split())
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def _check_terms(frame: pd.DataFrame, path: Path) -> None:
+    """Names must be unique; an alias may name only one system."""
+    owner: dict[str, tuple[str, int, str]] = {}
+    for name, aliases, row in zip(frame["name"], frame["aliases"], frame["row"]):
+        for term, column in [(name, "name"), *((a, "aliases") for a in aliases)]:
+            key = term.casefold()
+            if key in owner and owner[key][0] != name:
+                other, other_row, other_col = owner[key]
+                raise InputError(CATALOGUE_PROBLEM.format(
+                    where=f"{path}, row {row}, column {column!r}",
+                    problem=f"{term!r} already names {other!r} (row {other_row}, column {other_col!r})",
+                    fix="each name and alias may belong to one system only; merge the rows or remove "
+                        "the alias"))
+            if key in owner and column == "name" and owner[key][2] == "name":
+                raise InputError(CATALOGUE_PROBLEM.format(
+                    where=f"{path}, row {row}, column 'name'",
+                    problem=f"the system {name!r} is listed twice (also row {owner[key][1]})",
+                    fix="keep one row per system"))
+            owner.setdefault(key, (name, row, column))
+
+
+def _user_count(value: str, path: Path, row: int) -> int | None:
+    value = value.strip().replace("_", "")
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not (number == number and 0 < number <= MAX_USERS and number == int(number)):
+        raise InputError(CATALOGUE_PROBLEM.format(
+            where=f"{path}, row {row}, column 'user_count'",
+            problem=f"{value!r} is not a positive whole number of users",
+            fix=f"write the number of people who use the system (1 to {MAX_USERS:,}), or leave it empty"))
+    return int(number)
+
+
+#: more users than this is not a count of people
+MAX_USERS = 10_000_000

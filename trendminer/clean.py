@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .catalogue import normalise_name
 from .config import Settings
 from .language import UNDETERMINED, detect_languages
+from .names import find_people
 from .schema import TICKETS, Tickets, validate
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -220,10 +222,11 @@ class People:
 
 def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
                        phones: bool = True, ips: bool = True,
-                       id_patterns: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+                       id_patterns: tuple[str, ...] = (), others: bool = False) -> list[tuple[int, int, str]]:
     """Return non-overlapping ``(start, end, label)`` spans of personal data in ``text``.
 
-    Earlier kinds win overlaps: e-mail, IP, ID pattern, phone, then names.
+    Earlier kinds win overlaps: e-mail, IP, ID pattern, phone, then names; with ``others``
+    the full names of people who are not callers too (:func:`trendminer.names.find_people`).
 
     Examples
     --------
@@ -249,6 +252,10 @@ def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool =
         add(PHONE, "PHONE", _is_phone)
     if names and _mentions(text, names):   # most texts do not name anyone: skip the regex
         add(_name_pattern(names), "NAME")
+    if others:   # full names of anyone else, by the given-name gazetteer (trendminer.names)
+        for start, end in find_people(text):
+            if not any(start < e and s < end for s, e, _ in found):
+                found.append((start, end, "NAME"))
     return sorted(found)
 
 
@@ -258,7 +265,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
-           phones: bool = True, ips: bool = True, id_patterns: tuple[str, ...] = ()) -> str:
+           phones: bool = True, ips: bool = True, id_patterns: tuple[str, ...] = (),
+           others: bool = False) -> str:
     """Replace personal data with placeholders (``[EMAIL]``, ``[PHONE]``, ``[IP]``, ``[ID]``, ``[NAME]``).
 
     Parameters
@@ -276,7 +284,7 @@ def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
     'mail [EMAIL] or call [PHONE], [NAME]'
     """
     spans = find_personal_data(text, names, emails=emails, phones=phones, ips=ips,
-                               id_patterns=id_patterns)
+                               id_patterns=id_patterns, others=others)
     for start, end, label in reversed(spans):
         text = f"{text[:start]}[{label}]{text[end:]}"
     return text
@@ -319,7 +327,7 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
         own = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
         names = own + tuple(n for n in people.mentioned(text) if n not in own)
         return redact(text, names, emails=opts["redact_emails"], phones=opts["redact_phones"],
-                      ips=opts["redact_ips"], id_patterns=ids)
+                      ips=opts["redact_ips"], id_patterns=ids, others=opts["redact_other_names"])
 
     # Titles are one-line plain text in every tool: markup in them is shown as typed, not parsed.
     out["title"] = [" ".join(scrub(t, c).split()) for t, c in zip(out["title"].astype(str), callers)]
@@ -327,7 +335,7 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     notes = out["resolution"].astype(str) if "resolution" in out else pd.Series("", index=out.index)
     out["resolution"] = [scrub(clean_text(t), c) if t else "" for t, c in zip(notes, callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]
-    out["system_field"] = out.pop("system").astype(str).str.strip()
+    out["system_field"] = out.pop("system").astype(str).map(normalise_name)   # "Café" typed two ways is one
     for col in ("category", "state", "assignment_group"):
         out[col] = out[col].astype(str).str.strip()
     out["text"] = [embed_text(t, d, max_chars) for t, d in zip(out["title"], out["description"])]

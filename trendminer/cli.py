@@ -93,10 +93,10 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
 
         trendminer validate export.csv --config trendminer.toml
     """
-    from .pipeline import load_tickets
+    from .pipeline import validate_exports
 
     _setup_logging(quiet=True)
-    acc = load_tickets(list(inputs), load_settings(config, overrides), _as_of(as_of)).accounting
+    acc = validate_exports(list(inputs), load_settings(config, overrides), _as_of(as_of)).accounting
     click.echo(acc.summary())
     for reason, n in acc.reasons.most_common():
         click.echo(f"  rejected {n}: {reason}")
@@ -106,6 +106,9 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
         click.echo(f"  warning: {warning}")
     for line in acc.details():
         click.echo(f"  {line}")
+    empty = no_tickets_message(acc.rows, acc.rejected, inputs, acc.examples)
+    if empty:
+        raise click.ClickException(empty.replace(" Nothing was changed.", ""))
     if strict and acc.rejected:
         raise click.ClickException(f"{acc.rejected} rows rejected and --strict is set.")
 

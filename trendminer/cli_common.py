@@ -16,18 +16,37 @@ from typing import Any
 import click
 import pandas as pd
 
-from .errors import TrendminerError
+from .errors import OS_PROBLEM, TrendminerError
 
 log = logging.getLogger("trendminer")
+
+
+#: the range of --as-of dates (pandas timestamps end in 2262; help desks began after 1970)
+FIRST_DAY, LAST_DAY = datetime(1970, 1, 1), datetime(2200, 12, 31)
 
 
 def _as_of(value: str | None) -> pd.Timestamp:
     if value is None:
         return pd.Timestamp(datetime.now().date())
     try:
-        return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
+        day = datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2026-10-31.", param_hint="--as-of") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"{value} is outside the dates a ticket export can hold "
+                                 f"({FIRST_DAY.date()} to {LAST_DAY.date()}).", param_hint="--as-of")
+    return pd.Timestamp(day)
+
+
+def _os_problem(exc: OSError) -> click.ClickException:
+    """An environment problem (a file vanished, a disk filled up) as a message, not a traceback."""
+    hint = {28: "free disk space", 13: "fix the permissions", 1: "fix the permissions",
+            40: "replace the symlink loop by the real file", 2: "restore the file or pass another path",
+            21: "pass a file, not a folder", 20: "pass a folder, not a file"}.get(exc.errno or 0, "fix the cause")
+    path = exc.filename if exc.filename is not None else "trendminer"
+    if isinstance(path, bytes):
+        path = path.decode("utf-8", "backslashreplace")
+    return click.ClickException(OS_PROBLEM.format(path=path, reason=exc.strerror or exc, hint=hint))
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -38,6 +57,8 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except TrendminerError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise _os_problem(exc) from None
     return wrapper
 
 

@@ -66,8 +66,8 @@ def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | N
     """Print recall and precision of the redaction on a seeded, labelled test set.
 
     Plants e-mails, phones, IPs, the caller's name, the full names of colleagues who call
-    the desk too, and employee ids (clean.id_patterns) in realistic ticket text next to
-    look-alikes that must survive.
+    the desk too, employee ids (clean.id_patterns) and (OTHER) the names of people who never
+    call, in realistic ticket text next to look-alikes (product names too) that must survive.
 
     Example:
 
@@ -76,7 +76,8 @@ def eval_redaction(n_tickets: int, seed: int, show_misses: bool, config: str | N
     from .eval.redaction import evaluate, generate_cases
 
     settings = load_settings(config, overrides)
-    score = evaluate(generate_cases(n_tickets, seed), tuple(settings["clean"]["id_patterns"]))
+    score = evaluate(generate_cases(n_tickets, seed), tuple(settings["clean"]["id_patterns"]),
+                     others=settings["clean"]["redact_other_names"])
     click.echo("\n".join(score.lines()))
     for miss in score.misses if show_misses else []:
         click.echo(f"  missed {miss}")

@@ -5,6 +5,7 @@ are refused with the key's name, so a typo never silently falls back to a defaul
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import tomllib
@@ -15,7 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import ConfigError
+from .config_check import check_meaning
+from .errors import CONFIG_NOT_UTF8, ConfigError
 
 #: keys whose values are file paths, resolved against the config file's folder
 PATH_KEYS = (("systems", "catalogue"), ("embed", "model_path"), ("topics", "curation"), ("knowledge", "articles"))
@@ -122,9 +124,15 @@ def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ())
     if path is not None:
         path = Path(path)
         try:
-            user = tomllib.loads(path.read_text("utf-8"))
+            user = tomllib.loads(_config_text(path))
         except FileNotFoundError:
             raise ConfigError(f"Config file {path} not found.") from None
+        except IsADirectoryError:
+            raise ConfigError(f"Config file {path} is a folder; pass --config the TOML file.") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(CONFIG_NOT_UTF8.format(path=path, reason=exc.reason)) from None
+        except OSError as exc:
+            raise ConfigError(f"Config file {path} cannot be read: {exc.strerror}.") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}).") from None
         _merge(data, user, "")
@@ -138,4 +146,13 @@ def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ())
         for key in reversed(keys[1:]):
             nested = {key: nested}
         _merge(data, {keys[0]: nested}, "")
+    check_meaning(data)
     return Settings(_freeze(data))
+
+
+def _config_text(path: Path) -> str:
+    """The config file's text: UTF-8 (with or without BOM), or UTF-16 with a BOM (Notepad)."""
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")

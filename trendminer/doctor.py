@@ -36,12 +36,19 @@ def checks(settings: Settings, state_path: str | Path, out_dir: str | Path) -> I
     else:
         import duckdb
 
+        from .errors import StateError
+        from .store import check_state_file
+
         try:
-            con = duckdb.connect(str(state), read_only=True)
+            check_state_file(state)
+            con = duckdb.connect(str(state), read_only=True,
+                                 config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
             version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
             runs = con.execute("SELECT count(*), max(as_of) FROM runs").fetchone()
             con.close()
             yield "state file", True, f"{state}: schema {version}, {runs[0]} runs, latest {runs[1]}"
+        except StateError as exc:
+            yield "state file", False, str(exc).replace("\n", " ")
         except duckdb.Error as exc:
             yield "state file", False, (f"{state} cannot be read ({str(exc).splitlines()[0]}); restore a backup "
                                         "or move it away to rebuild the history")

@@ -76,8 +76,42 @@ OUTPUT_UNWRITABLE = (
     "--out to another folder, then run again."
 )
 
+PUBLISH_FAILED = (
+    "The state was updated ({committed}), but the new reports could not be put in place at "
+    "{folder}: {reason}. The previous reports of that night (if any) are still there; the new "
+    "ones are in {tmp}.\n"
+    "Fix: make {folder} replaceable (free disk space, fix its permissions), then run again with "
+    "--as-of {as_of}: the rerun replaces the night's results and writes the reports."
+)
+
+STATE_FOREIGN = (
+    "The state file {path} is a DuckDB database, but not trendminer's: it has tables "
+    "trendminer did not create ({tables}) and no trendminer marker. Nothing was written to it.\n"
+    "Fix: pass --state a new file name (trendminer creates it) or the state file of earlier "
+    "runs; never another program's database."
+)
+
+STATE_NOT_A_FILE = (
+    "The state file {path} is {what}, not a trendminer state (DuckDB) file. Nothing was "
+    "written to it.\n"
+    "Fix: pass --state a new file name (trendminer creates it) or the state file of earlier runs."
+)
+
+STATE_FOLDER = (
+    "Cannot use the state file at {folder}: {reason}.\n"
+    "Nothing was changed. Fix: make the folder exist and be readable and writable by this "
+    "user (or pass --state a file in another folder), then run again."
+)
+
+STATE_COMMIT_FAILED = (
+    "Could not write the night's results to the state file {path}: {reason}.\n"
+    "DuckDB rolled the run back, so the state holds what it held before this run and the "
+    "reports were not replaced. Fix: free disk space where the state file lives (its "
+    "write-ahead log {path}.wal needs room too), then run again."
+)
+
 STATE_DAMAGED = (
-    "The state file {path} cannot be opened: {reason}.\n"
+    "The state file {path} cannot be opened: {reason}. Nothing was written to it.\n"
     "Fix: restore it from a backup, or move it away to start a new history "
     "(the next run rebuilds it from the input files)."
 )
@@ -152,4 +186,50 @@ PRESET_MISSING_COLUMN = (
     "Columns in the file: {available}.\n"
     "Fix: export that column too, or set ingest.preset = \"generic\" and map it with "
     "ingest.columns.{key} = \"<column name>\"."
+)
+
+CATALOGUE_PROBLEM = "System catalogue {where}: {problem}.\nFix: {fix} (config key systems.catalogue)."
+
+BAD_CONFIG_VALUE = (
+    "Config key {key!r} = {value!r} cannot be used: allowed is {allowed}.\n"
+    "Fix: change it in your config file or on the command line (--set {key}=...)."
+)
+
+CONFIG_NOT_UTF8 = (
+    "{path}: the config file is not UTF-8 text ({reason}).\n"
+    "Fix: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
+)
+
+BAD_FILE_NAME = (
+    "The {what} name {path!r} is not valid UTF-8 (it was written in another encoding).\n"
+    "Nothing was changed. Fix: rename it with plain letters (e.g. mv it to export.csv), then run again."
+)
+
+INPUT_UNREADABLE = (
+    "{path}: cannot be opened ({reason}).\n"
+    "Nothing was changed. Fix: {hint}, then run again."
+)
+
+NO_TICKETS = (
+    "No tickets in {files}: the export holds a header only (0 rows).\n"
+    "The export job probably produced nothing tonight. Nothing was changed. Fix: check the "
+    "export job (its filter, its log) and export the tickets again."
+)
+
+ALL_REJECTED = (
+    "No usable tickets in {files}: all {rows} rows were rejected, for example:\n{examples}\n"
+    "Nothing was changed. Fix: correct the column map or the rows named above (trendminer "
+    "validate lists every reason), then run again."
+)
+
+OS_PROBLEM = (
+    "{path}: {reason}.\n"
+    "trendminer stopped before committing anything: the state and the reports are as they "
+    "were. Fix: {hint}, then run again."
+)
+
+LOCK_IS_FOLDER = (
+    "The lock path {lock} of the state file {state} is a folder.\n"
+    "Nothing was changed. Fix: remove that folder (trendminer keeps a small lock file there "
+    "while it runs), or pass --state a file in another place, then run again."
 )

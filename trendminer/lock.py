@@ -16,7 +16,7 @@ from types import TracebackType
 
 import psutil
 
-from .errors import StateError
+from .errors import LOCK_IS_FOLDER, STATE_FOLDER, StateError
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,12 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         path = lock_path(self.state)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise StateError(LOCK_IS_FOLDER.format(lock=path, state=self.state))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(STATE_FOLDER.format(folder=path.parent, reason=exc.strerror or exc)) from None
         me = psutil.Process()
         record = {"pid": os.getpid(), "host": socket.gethostname(), "created": me.create_time(),
                   "started": datetime.now().isoformat(timespec="seconds")}
@@ -63,6 +68,8 @@ class RunLock:
             try:
                 fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
+                if path.is_dir():
+                    raise StateError(LOCK_IS_FOLDER.format(lock=path, state=self.state)) from None
                 try:
                     holder = json.loads(path.read_text("utf-8") or "{}")
                 except (OSError, json.JSONDecodeError):
@@ -73,6 +80,8 @@ class RunLock:
                 log.warning("removing stale lock %s left by pid %s (no longer running)", path, holder.get("pid"))
                 path.unlink(missing_ok=True)
                 continue
+            except OSError as exc:
+                raise StateError(STATE_FOLDER.format(folder=path.parent, reason=exc.strerror or exc)) from None
             with os.fdopen(fd, "w") as fh:
                 json.dump(record, fh)
             self.path = path

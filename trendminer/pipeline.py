@@ -27,6 +27,7 @@ from .clean import clean_tickets
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError
+from .guards import check_inputs, check_name, no_tickets_message
 from .ingest import Accounting, read_exports
 from . import knowledge as kb
 from .lock import RunLock
@@ -84,6 +85,7 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
     """
     ingested = read_exports(paths, settings, None if as_of is None else pd.Timestamp(as_of).normalize())
     acc = ingested.accounting
+    _refuse_all_rejected(acc, paths)
     if strict and acc.rejected:
         examples = "\n".join(f"  {e}" for e in acc.examples[:10])
         raise InputError(f"--strict: {acc.summary()}; nothing was changed.\n{examples}\n"
@@ -133,11 +135,12 @@ class RunReport:
 
     @property
     def return_code(self) -> int:
-        """The exit code policy: 0 all good; 3 reports written but degraded (rows rejected).
+        """The exit code policy: 0 all good; 3 reports written but degraded (rows rejected, or
+        no tickets tonight: the reports are of the earlier nights' tickets).
 
         (1 and 2 are errors raised before a report exists; see :mod:`trendminer.cli`.)
         """
-        return 3 if self.accounting.rejected else 0
+        return 3 if self.accounting.rejected or not self.accounting.rows else 0
 
     def summary(self) -> str:
         """One line for the scheduler's log."""
@@ -189,11 +192,16 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     """
     window = Window.from_settings(as_of, settings)
     timer = StageTimer()
+    _check_paths(inputs, state_path, out_dir)
+    catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
     with timer("ingest"):
         loaded = load_tickets(inputs, settings, window.as_of, strict=strict)
+    _warn_as_of_after_every_ticket(loaded, window)
+    if loaded.tickets.empty and not Path(state_path).exists():
+        raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
     with timer("knowledge-base"):
         articles = load_articles(settings, kb_export)
-    night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
+    night = _Night(settings, inputs, loaded.accounting, catalogue,
                    embedder or make_embedder(settings, progress=progress), clusterer, timer, articles)
     with RunLock(state_path), State(state_path) as state:
         return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
@@ -219,6 +227,7 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     if end < start:
         raise InputError(f"--to {end.date()} is before --from {start.date()}.")
     timer = StageTimer()
+    _check_paths(inputs, state_path, out_dir)
     loaded = load_tickets(inputs, settings, end)
     night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                    embedder or make_embedder(settings, progress=progress), clusterer, timer,
@@ -233,6 +242,50 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
                 reports.append(night.run(state, visible, window=window, generated_at=generated_at,
                                          out_dir=out_dir if day == end else None))
     return reports
+
+
+def _check_paths(inputs: Sequence[str | Path], state_path: str | Path, out_dir: str | Path | None) -> None:
+    check_inputs(inputs)
+    check_name(state_path, "state file")
+    if out_dir is not None:
+        check_name(out_dir, "output folder")
+
+
+def _warn_as_of_after_every_ticket(loaded: LoadedTickets, window: Window) -> None:
+    """An --as-of past the lookback of every ticket gives empty pages: say so."""
+    if loaded.tickets.empty:
+        return
+    newest = pd.Timestamp(loaded.tickets["opened_at"].max())
+    if newest < window.lookback_start:
+        message = (f"--as-of {window.as_of.date()} is after every ticket: the newest was opened on {newest.date()}, "
+                   f"before the {window.lookback_days} days analysed ({window.lookback_start.date()} on). "
+                   "Pass the export's last day as --as-of.")
+        loaded.accounting.warnings.append(message)
+        log.warning(message)
+
+
+def _refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) -> None:
+    """Every row rejected: refuse (exit 1). A header-only export is decided with the state."""
+    if accounting.rows and accounting.rejected == accounting.rows:
+        raise InputError(no_tickets_message(accounting.rows, accounting.rejected, inputs, accounting.examples))
+
+
+def validate_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None) -> LoadedTickets:
+    """What ``trendminer validate`` checks: the catalogue, the files, every row; changes nothing.
+
+    Raises
+    ------
+    InputError
+        Also when the exports hold no usable ticket at all (a header only, every row rejected).
+    """
+    load_catalogue(settings["systems"]["catalogue"])
+    check_inputs(paths)
+    loaded = load_tickets(paths, settings, as_of)
+    acc = loaded.accounting
+    empty = no_tickets_message(acc.rows, acc.rejected, paths, acc.examples)
+    if empty:
+        raise InputError(empty.replace(" Nothing was changed.", ""))
+    return loaded
 
 
 def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[pd.DataFrame, kb.KbAccounting | None]:
@@ -319,6 +372,8 @@ class _Night:
             out_dir: str | Path | None, rebuild_topics: bool = False) -> RunReport:
         settings, timer, catalogue = self.settings, self.timer, self.catalogue
         as_of = window.as_of
+        if cleaned.empty and state.previous_run(as_of + pd.Timedelta(days=1)) is None:
+            raise InputError(no_tickets_message(0, 0, self.inputs, []))   # nothing to analyse at all
         with timer("store"):
             stored = state.upsert_tickets(cleaned)
             tickets = state.tickets(*window.period("lookback"))
@@ -382,5 +437,8 @@ class _Night:
         else:
             builder = Builder(data, settings=settings, window=window, generated_at=generated_at)
             with timer("report"):
-                report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit)
+                note = (f"{stored['new']} new and {stored['updated']} updated tickets, {n_embedded} new "
+                        f"embeddings and the run of {as_of.date()} were committed to {state.path}")
+                report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit,
+                                                  committed_note=note)
         return report

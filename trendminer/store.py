@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .errors import STATE_DAMAGED, STATE_LOCKED, StateError
+from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_FOREIGN, STATE_LOCKED,
+                     STATE_NOT_A_FILE, StateError)
 from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,60 @@ CREATE TABLE IF NOT EXISTS assignments (
 KEEP_ASSIGNMENTS = 14
 
 
+#: what marks a DuckDB file as trendminer's (meta key 'application')
+APPLICATION = "trendminer"
+KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
+                          "trend_snapshots", "topic_registry", "topic_events", "assignments"})
+_DUCKDB_MAGIC = b"DUCK"
+_SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
+               (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def check_state_file(path: Path) -> None:
+    """Refuse a ``--state`` path that is not a DuckDB file before DuckDB touches it.
+
+    Raises
+    ------
+    StateError
+        When the path is a folder, cannot be read, or holds another kind of file (SQLite,
+        zip, text ...), which DuckDB would try to open with an extension or overwrite.
+    """
+    try:
+        if path.is_dir():
+            raise StateError(STATE_NOT_A_FILE.format(path=path, what="a folder"))
+        if not path.exists():
+            return
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StateError(STATE_FOLDER.format(folder=path, reason=exc.strerror or exc)) from None
+    if not head:
+        raise StateError(STATE_NOT_A_FILE.format(path=path, what="an empty file (0 bytes)"))
+    if head[8:12] != _DUCKDB_MAGIC:
+        what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+        if what is None:
+            raise StateError(STATE_DAMAGED.format(
+                path=path, reason="it does not start like a DuckDB database (damaged, or another program's file)"))
+        raise StateError(STATE_NOT_A_FILE.format(path=path, what=what))
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file with extension auto-install and auto-load off (never the network)."""
+    try:
+        return duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
+                                                 "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StateError(STATE_LOCKED.format(path=path)) from None
+        raise StateError(STATE_DAMAGED.format(path=path, reason=_first_line(exc))) from None
+    except duckdb.Error as exc:
+        raise StateError(STATE_DAMAGED.format(path=path, reason=_first_line(exc))) from None
+
+
 def _list_array(vectors: np.ndarray) -> pa.ListArray:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     offsets = np.arange(0, vectors.size + 1, max(vectors.shape[1], 1), dtype=np.int32)
@@ -91,23 +146,51 @@ class State:
         self.path = Path(path)
 
     def __enter__(self) -> State:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_state_file(self.path)
         try:
-            self.con = duckdb.connect(str(self.path))
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StateError(STATE_LOCKED.format(path=self.path)) from None
-            raise StateError(STATE_DAMAGED.format(path=self.path, reason=exc)) from None
-        except duckdb.Error as exc:
-            raise StateError(STATE_DAMAGED.format(path=self.path, reason=exc)) from None
-        self._migrate()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(STATE_FOLDER.format(folder=self.path.parent, reason=exc.strerror or exc)) from None
+        self.con = _connect(self.path)
+        try:
+            self._refuse_foreign()
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
         self.con.begin()
         return self
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is not None:
-            self.con.rollback()
-        self.con.close()
+        try:
+            if exc_type is not None:
+                self.con.rollback()
+        except duckdb.Error:
+            pass   # a failed commit has already ended the transaction
+        finally:
+            self.con.close()
+
+    def _refuse_foreign(self) -> None:
+        """Refuse a DuckDB file that another program owns, before anything is written to it."""
+        tables = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if not tables:
+            return   # an empty database: nothing to damage
+        marker = None
+        if "meta" in tables:
+            try:
+                row = self.con.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+                marker = row[0] if row else None
+            except duckdb.Error:
+                marker = None
+        try:
+            legacy = ("meta" in tables and tables <= KNOWN_TABLES and {"tickets", "runs"} <= tables
+                      and self._version() is not None)
+        except (duckdb.Error, ValueError):
+            legacy = False
+        if marker != APPLICATION and not (marker is None and legacy):
+            foreign = sorted(tables - KNOWN_TABLES) or sorted(tables)
+            raise StateError(STATE_FOREIGN.format(path=self.path, tables=", ".join(foreign[:8])))
 
     def _version(self) -> int | None:
         has_meta = self.con.execute(
@@ -122,6 +205,7 @@ class State:
         if version is None:
             self.con.execute(_DDL)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
             return
         if version > SCHEMA_VERSION:
             self.con.close()
@@ -135,18 +219,29 @@ class State:
             shutil.copy2(self.path, backup)
             log.warning("state %s: migrating schema %d -> %d; backup kept at %s",
                         self.path, version, SCHEMA_VERSION, backup)
-            self.con = duckdb.connect(str(self.path))
+            self.con = _connect(self.path)
             self.con.begin()
             for step in range(version, SCHEMA_VERSION):
                 if MIGRATIONS[step]:
                     self.con.execute(MIGRATIONS[step])
             self.con.execute(_DDL)
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
             self.con.commit()
 
     def commit(self) -> None:
-        """Make every write of this run durable at once."""
-        self.con.commit()
+        """Make every write of this run durable at once.
+
+        Raises
+        ------
+        StateError
+            When the write fails (disk full, the file vanished); DuckDB then keeps the state
+            as it was before the run.
+        """
+        try:
+            self.con.commit()
+        except duckdb.Error as exc:
+            raise StateError(STATE_COMMIT_FAILED.format(path=self.path, reason=_first_line(exc))) from None
         self.con.begin()
 
     # -- tickets -------------------------------------------------------------------

@@ -6,7 +6,8 @@ detected spans that overlap a planted string. Look-alikes that must survive (tic
 numbers, versions, dates, error codes, amounts, KB articles) are planted too, so false
 positives show. Planted kinds: e-mail, phone, IP, the caller's name (full, first, last,
 lower-case, "Last, First"), other people who call the desk too (a colleague's full name, in
-either order), employee ids matching ``clean.id_patterns``.
+either order), employee ids matching ``clean.id_patterns``, and (kind OTHER) the full names
+of people who never call the desk, next to product names that must survive ("Okta Verify").
 """
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ FIRST = ["Maria", "Jan", "Anna", "Ahmed", "Sofia", "Piotr", "Mei", "Lukas", "Fat
 LAST = ["Schmidt", "Novak", "Berg", "Khan", "Rossi", "Wagner", "Braun", "Yılmaz", "Carter",
         "Dubois", "Adeyemi", "Bianchi", "Lindqvist", "Haddad", "García", "Tanaka", "Öztürk",
         "Becker", "Nowak", "O'Neill"]
+#: people who never call the desk (not in the caller field of any ticket): only the
+#: gazetteer can find them. Some given names are deliberately missing from it (Siobhan, Kwame,
+#: Thandiwe, Bao) so the recall is honest about unusual names.
+STRANGERS = ["Maria Schneider", "Thomas Müller", "Priya Natarajan", "Jan van Dijk", "Claire Fontaine",
+             "Hiroshi Sato", "Agnieszka Kowalczyk", "Omar Haddad", "Lucia Romero", "Siobhan Murphy",
+             "Kwame Mensah", "Lars Eriksson", "Sophie Laurent", "Thandiwe Dlamini", "Bao Nguyen",
+             "Daniel O'Brien", "Katarzyna Wójcik", "Miguel Santos", "Elena Popescu", "Stefan Richter"]
+#: product names that look like names and must survive
+PRODUCTS = ["Okta Verify", "SAP Concur", "Microsoft Teams", "Power BI", "Adobe Acrobat", "Cisco Webex",
+            "Oracle Fusion", "Citrix Workspace"]
 DOMAINS = ["corp-example.com", "example.org", "mail.example.de", "contoso.example"]
 PHONES = ["+49 89 {a} {b}", "+1 (555) {a3}-{c}", "0151 {a}{c3}", "+44 20 {a} {c}",
           "089/{a}{c}", "(030) {a3} {c}", "+33 1 {a2} {b2} {c2} {d2}", "555-{a3}-{c}",
@@ -51,6 +62,10 @@ TEMPLATES = [
     "My colleague {colleague} has the same problem with Outlook since {x}. {first}",
     "Access to the HR portal approved by {colleague_lf} (line manager), see {x}.",
     "Please hand the new laptop to {colleague} in room 2.17. {name}, {phone}",
+    "{product} asks for a code every login since {x}. Please contact {stranger} in finance.",
+    "Invoice approval in {product} is stuck with {stranger}; she is on leave until {x}. {first}",
+    "My manager {stranger} cannot open {product} either. Reference {x}.",
+    "Access for {stranger_lf} to {product} was approved ({x}).",
 ]
 
 
@@ -99,6 +114,7 @@ def generate_cases(n_tickets: int = 150, random_state: int = 0) -> list[Case]:
     for first, last in callers:
         other = next(c for c in (callers[i] for i in rng.permutation(len(callers))) if c != (first, last)) \
             if len(set(callers)) > 1 else ("Grace", "Hopper")
+        stranger = STRANGERS[rng.integers(len(STRANGERS))]
         local = _fold(f"{first}.{last}".lower().replace("'", ""))
         values = {
             "name": (f"{first} {last}", "NAME"), "first": (first, "NAME"), "last": (last, "NAME"),
@@ -113,6 +129,9 @@ def generate_cases(n_tickets: int = 150, random_state: int = 0) -> list[Case]:
             "colleague": (f"{other[0]} {other[1]}", "COLLEAGUE"),
             "colleague_lf": (f"{other[1]}, {other[0]}", "COLLEAGUE"),
             "x": (_distractor(rng), ""),
+            "product": (PRODUCTS[rng.integers(len(PRODUCTS))], ""),
+            "stranger": (stranger, "OTHER"),
+            "stranger_lf": (", ".join(stranger.split(" ", 1)[::-1]), "OTHER"),   # van Dijk, Jan
         }
         template = TEMPLATES[rng.integers(len(TEMPLATES))]
         text, planted, decoys, pos = "", [], [], 0
@@ -164,15 +183,15 @@ class RedactionScore:
         return out
 
 
-def evaluate(cases: list[Case], id_patterns: tuple[str, ...] = ID_PATTERNS) -> RedactionScore:
-    """Run the redaction's detector on the cases and score it."""
+def evaluate(cases: list[Case], id_patterns: tuple[str, ...] = ID_PATTERNS, others: bool = True) -> RedactionScore:
+    """Run the redaction's detector on the cases and score it (``others``: clean.redact_other_names)."""
     planted, found = Counter(), Counter()
     detected = true_detected = decoys_hit = 0
     misses = []
     people = People(case.caller for case in cases)   # as clean_tickets: everyone who calls
     for case in cases:
         names = (case.caller, *(n for n in people.mentioned(case.text) if n != case.caller))
-        spans = find_personal_data(case.text, names, id_patterns=id_patterns)
+        spans = find_personal_data(case.text, names, id_patterns=id_patterns, others=others)
         covered = np.zeros(len(case.text) + 1, dtype=bool)
         for s, e, _ in spans:
             covered[s:e] = True

@@ -20,6 +20,8 @@ from .phrases import action_text, reason_text
 if TYPE_CHECKING:
     from .views import Builder
 
+#: unranked systems (too few tickets) with a full scorecard, most tickets first; then one line each
+UNRANKED_CARDS, UNRANKED_LINES = 100, 1000
 #: a topic is one of a system's problems when at least this share of its window tickets are the system's
 OWN_TOPIC_SHARE = 0.5
 
@@ -83,21 +85,18 @@ def facts(row: pd.Series, currency: str) -> list[tuple[str, str]]:
 
 def card(b: Builder, row: pd.Series) -> SystemCard:
     name = row["system"]
-    mine = b.t[b.t["system"] == name]
+    mine = b.tickets_of(name)
     n_ev = int(b.settings["report"]["evidence_tickets"])
     evidence = mine.sort_values(["text_irritation", "irritation", "opened_at", "ticket_id"],
                                 ascending=[False, False, False, True]).head(n_ev)
     topics = [b.topic_row(b.info_by_id.loc[k], mine) for k in own_topics(b, name, mine)]
     parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
-    owner = ""
-    if len(b.d.catalogue):
-        match = b.d.catalogue.loc[b.d.catalogue["name"] == name, "owner_team"]
-        owner = match.iloc[0] if len(match) else ""
+    owner = b.owner_of.get(name, "")
     cur = b.settings["score"]["cost"]["currency"]
     reasons = list(row["reasons"])
     words = [reason_text(r) for r in reasons]
     return SystemCard(
-        int(row["rank"]), name, f"system-{slug(name)}", bool(row["rankable"]), row["lifecycle"], owner,
+        int(row["rank"]), name, b.anchor(name), bool(row["rankable"]), row["lifecycle"], owner,
         int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
         _fmt(row["failures_per_100_users"]), share_text(row), int(row["recent"]),
         _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
@@ -121,11 +120,11 @@ def owners(b: Builder) -> tuple[list[OwnerSection], str]:
     teams: dict[str, list[tuple[int, OwnerSystem]]] = {}
     unowned: list[str] = []
     for _, row in b.d.scores.iterrows():
-        c = b.card(row)
-        if not c.owner:
-            if c.tickets:
-                unowned.append(c.name)
+        if not b.owner_of.get(row["system"], ""):   # no card needed to say so
+            if int(row["tickets"]):
+                unowned.append(row["system"])
             continue
+        c = b.card(row)
         line = OwnerSystem(c.name, c.anchor, f"#{c.rank}" if c.rankable else "too few to rank",
                            c.tickets, c.failures, c.irritation, c.recommendation,
                            c.action, c.topics[0].label if c.topics else "–")
@@ -151,8 +150,12 @@ def systems_report(b: Builder) -> SystemsReport:
     scores = b.d.scores
     ranked = scores[scores["rankable"]]
     cards_ = [b.card(r) for _, r in ranked.iterrows()]
-    works = [c for c in (b.card(r) for _, r in scores.iterrows()) if c.recommendation == "keep"]
-    unranked = [b.card(r) for _, r in scores[~scores["rankable"]].iterrows()]
+    works = [b.card(r) for _, r in scores[scores["recommendation"] == "keep"].iterrows()]
+    rest = scores[~scores["rankable"]].sort_values(["tickets", "system"], ascending=[False, True], kind="stable")
+    unranked = [b.card(r) for _, r in rest.head(UNRANKED_CARDS).iterrows()]
+    listed = [(r["system"], b.anchor(r["system"]), int(r["tickets"]))
+              for _, r in rest.iloc[UNRANKED_CARDS:UNRANKED_CARDS + UNRANKED_LINES].iterrows()]
+    more = max(len(rest) - UNRANKED_CARDS - UNRANKED_LINES, 0)
     top = ranked.sort_values("failures", ascending=False)
     pareto = charts.bars(top["system"].tolist(), top["failures"].astype(float).tolist(),
                          "Failure tickets per system, with cumulative share", cumulative=True)
@@ -171,4 +174,4 @@ def systems_report(b: Builder) -> SystemsReport:
                          cost["currency"], owner_sections, unowned, weekly, int(b.settings["score"]["min_tickets"]),
                          f"{float(cost['handle_hours']):g}", f"{float(cost['hourly_rate']):g}",
                          f"{float(b.settings['signals']['irritated_threshold']):g}",
-                         f"{float(b.settings['score']['irritation_text_share']):.0%}")
+                         f"{float(b.settings['score']['irritation_text_share']):.0%}", listed, more)

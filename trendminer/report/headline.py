@@ -7,6 +7,7 @@ problems, fading problems; at most ``limit``. A quiet night has one ``quiet`` fi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -37,7 +38,8 @@ def _spike(row: pd.Series, opened: pd.Series, window: Window, main_topic: str) -
             "topic": main_topic}
 
 
-def findings(data: RunData, window: Window, limit: int = 6) -> list[Finding]:
+def findings(data: RunData, window: Window, limit: int = 6,
+             anchor: Callable[[str], str] = lambda name: "system-" + slug(name)) -> list[Finding]:
     """The night's headline findings, most important first.
 
     Parameters
@@ -54,7 +56,7 @@ def findings(data: RunData, window: Window, limit: int = 6) -> list[Finding]:
         ``fading`` or ``quiet``), ``anchor`` (a page#anchor link) and its numbers.
     """
     trends = data.trends.copy()
-    trends["anchor"] = ["digest.html#topic-" + e if k == "topic" else "systems.html#system-" + slug(e)
+    trends["anchor"] = ["digest.html#topic-" + e if k == "topic" else "systems.html#" + anchor(e)
                         for k, e in zip(trends["entity_type"], trends["entity"])]
     opened = data.tickets.set_index("ticket_id")["opened_at"]
     system_of = data.attribution.set_index("ticket_id")["system"]
@@ -79,7 +81,7 @@ def findings(data: RunData, window: Window, limit: int = 6) -> list[Finding]:
     for _, row in data.scores.iterrows():
         for reason in row["reasons"]:
             if reason["rule"] == "upgrade":
-                out.append({"finding": "step", "entity_type": "system", "entity": row["system"], "name": row["system"], "anchor": "systems.html#system-" + slug(row["system"]),
+                out.append({"finding": "step", "entity_type": "system", "entity": row["system"], "name": row["system"], "anchor": "systems.html#" + anchor(row["system"]),
                             "week": pd.Timestamp(reason["week"]), "before": reason["before"], "after": reason["after"],
                             "weeks": reason["weeks"], "elevated": reason["elevated"]})
 

@@ -208,6 +208,8 @@ class SystemsReport:
     hourly_rate: str = ""
     irritated_threshold: str = "0.5"   # signals.irritated_threshold
     irritation_text_share: str = "50%"  # score.irritation_text_share: the text share's weight in the irritation part
+    unranked_listed: list[tuple[str, str, int]] = field(default_factory=list)  # (name, anchor, tickets) past the cards
+    unranked_more: int = 0   # too-few-to-rank systems neither carded nor listed (all are in systems.csv)
 
 
 @dataclass

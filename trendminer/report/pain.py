@@ -83,7 +83,7 @@ def _typical(b: Builder, topic_id: int, mine: pd.DataFrame) -> pd.DataFrame:
 
 def brief(b: Builder, row: pd.Series, n_quotes: int) -> PainPoint:
     name = row["system"]
-    mine = b.t[b.t["system"] == name]
+    mine = b.tickets_of(name)
     topic_ids = own_topics(b, name, mine, n=8)
     howto_share = {k: float(mine.loc[mine["topic_id"] == k, "kind"].eq("howto").mean()) for k in topic_ids}
     topic_ids = sorted(topic_ids, key=lambda k: -howto_share[k])[:6]   # how-to and usage topics first
@@ -108,7 +108,7 @@ def brief(b: Builder, row: pd.Series, n_quotes: int) -> PainPoint:
         questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
     main = b.settings["ingest"]["main_language"]
     other = mine[~mine["language"].isin([main, "und", ""])] if "language" in mine.columns else mine.head(0)
-    return PainPoint(name, f"system-{slug(name)}", int(row["tickets"]), f"{row['howto'] / row['tickets']:.0%}",
+    return PainPoint(name, b.anchor(name), int(row["tickets"]), f"{row['howto'] / row['tickets']:.0%}",
                      f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
                      share_text(row), themes, [b.ticket(r) for _, r in quotes.iterrows()], questions,
                      found, len(other), [b.ticket(r) for _, r in other.head(5).iterrows()],

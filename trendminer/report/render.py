@@ -7,7 +7,9 @@ sees half a report set.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -15,9 +17,11 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import OUTPUT_UNWRITABLE, TrendminerError
+from ..errors import OUTPUT_UNWRITABLE, PUBLISH_FAILED, TrendminerError
 from .export import write_exports
 from .views import Builder
+
+log = logging.getLogger(__name__)
 
 
 def environment() -> jinja2.Environment:
@@ -43,19 +47,75 @@ def render_pages(builder: Builder) -> dict[str, str]:
             for name, method in PAGES.items()}
 
 
-def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], None] = lambda: None) -> Path:
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_LITTER = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(?:tmp-(?P<pid>\d+)-.*|old|[a-z0-9_]{8})$")
+
+
+def remove_litter(out_dir: Path) -> list[Path]:
+    """Remove the hidden temporary report folders that killed runs left in ``out_dir``.
+
+    A folder ``.<date>.tmp-<pid>-*`` is removed when its process no longer runs (or is
+    this one: it writes one report set at a time and has not started this one yet); the
+    pid-less temporary folders of older versions always. A ``.<date>.old`` folder (the
+    night's previous reports, moved aside by a run killed before its commit) is moved back
+    when ``<date>`` is missing, else removed. Returns the folders removed.
+    """
+    removed = []
+    try:
+        entries = list(Path(out_dir).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _LITTER.match(entry.name)
+        if not match or not entry.is_dir() or entry.is_symlink():
+            continue
+        if match["pid"] and int(match["pid"]) != os.getpid() and _pid_alive(int(match["pid"])):
+            continue
+        home = entry.with_name(entry.name[1:-len(".old")])
+        if entry.name.endswith(".old") and not home.exists():
+            try:   # a run was killed while the night's previous reports were moved aside
+                os.rename(entry, home)
+                log.warning("restored the reports %s that a killed run had moved aside", home)
+                continue
+            except OSError:
+                pass
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    if removed:
+        log.warning("removed %d temporary report folder(s) left by killed runs in %s: %s", len(removed),
+                    out_dir, ", ".join(p.name for p in removed))
+    return removed
+
+
+def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], None] = lambda: None,
+                  committed_note: str = "") -> Path:
     """Write briefs and exports to ``out_dir/<as-of>/``, replacing an earlier set atomically.
 
-    Everything is rendered into a temporary folder first; ``before_publish`` (the state
-    commit) runs after rendering succeeded and before the folder is renamed into place.
+    Everything is rendered into a temporary folder first and the previous folder of the
+    night is moved aside; only then does ``before_publish`` (the state commit) run, and the
+    new folder is renamed into place. A failure before the commit restores the previous
+    folder and changes nothing; a failure after it says what was committed.
+    ``committed_note`` describes what the commit wrote, for that message.
     Returns the folder written.
     """
     target = Path(out_dir) / str(builder.as_of.date())
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        remove_litter(target.parent)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     except OSError as exc:
-        raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=exc.strerror)) from None
+        raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=_reason(exc))) from None
+    old = target.with_name(f".{target.name}.old")
+    moved_aside = False
     try:
         for name, html in render_pages(builder).items():
             (tmp / name).write_text(html, encoding="utf-8")
@@ -63,19 +123,38 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
         (tmp / "manifest.json").write_text(json.dumps(builder.d.manifest, indent=2, sort_keys=True,
                                                       default=str), encoding="utf-8")
         os.chmod(tmp, 0o755)
-        before_publish()
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
+        if target.exists() or target.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
             os.rename(target, old)
-            os.rename(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, target)
-    except OSError as exc:
+            moved_aside = True
+    except BaseException as exc:
+        if moved_aside:
+            os.rename(old, target)
         shutil.rmtree(tmp, ignore_errors=True)
-        raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=exc.strerror)) from None
+        if isinstance(exc, OSError):
+            raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=_reason(exc))) from None
+        raise
+    try:
+        before_publish()
     except BaseException:
+        if moved_aside:
+            os.rename(old, target)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    try:
+        os.rename(tmp, target)
+    except OSError as exc:
+        if moved_aside:
+            try:
+                os.rename(old, target)
+            except OSError:
+                pass
+        raise TrendminerError(PUBLISH_FAILED.format(folder=target, tmp=tmp, reason=_reason(exc),
+                                                    committed=committed_note or "this night's results",
+                                                    as_of=target.name)) from None
+    shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)

@@ -7,6 +7,8 @@ otherwise ("last 7 days", "since first seen").
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +41,40 @@ def _snippet(text: str, n: int = 220) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
+#: systems too small to rank get a full scorecard up to this many (most tickets first) ...
+MAX_UNRANKED_CARDS = 100
+#: ... then one line each up to this many; the rest are counted (all are in systems.csv)
+MAX_UNRANKED_LISTED = 1000
+
+
+def system_anchors(names: list[str]) -> dict[str, str]:
+    """A unique, stable HTML id per system name.
+
+    Names that slug alike ("SAP ERP", "sap-erp", "SAP/ERP") get ``-2``, ``-3`` ... in sorted
+    order; a name without Latin letters or digits ("Пульс", "会計") gets a short hash of
+    itself, so it never collides with another such name.
+
+    Examples
+    --------
+    >>> system_anchors(["SAP ERP", "SAP/ERP", "sap-erp"])
+    {'SAP ERP': 'system-sap-erp', 'SAP/ERP': 'system-sap-erp-2', 'sap-erp': 'system-sap-erp-3'}
+    """
+    import hashlib
+
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        base = slug(name)
+        if base == "x" and not re.search(r"[A-Za-z0-9]", name):
+            base = "u" + hashlib.sha256(name.encode()).hexdigest()[:10]
+        anchor, n = f"system-{base}", 2
+        while anchor in used:
+            anchor, n = f"system-{base}-{n}", n + 1
+        used.add(anchor)
+        out[name] = anchor
+    return out
+
+
 class Builder:
     """Turns one run's frames into the view models of the pages, for one window."""
 
@@ -58,7 +94,32 @@ class Builder:
         self.info_by_id = data.info.set_index("topic_id", drop=False)
         self.by_id = t.set_index("ticket_id")
         self.in_window = self.t["topic_id"].value_counts()
+        self.anchors = system_anchors(data.scores["system"].tolist() if len(data.scores) else [])
+        self._of_system = {name: group for name, group in self.t.groupby("system", sort=False)}
+        cat = data.catalogue
+        self.owner_of = dict(zip(cat["name"], cat["owner_team"])) if len(cat) else {}
         self._cards: dict[str, SystemCard] = {}
+        self._of_system = {name: part for name, part in t.groupby("system", sort=False)}
+        self._empty = t.iloc[0:0]
+        self.anchors = system_anchors(data.scores["system"].tolist() if len(data.scores) else [])
+        cat = data.catalogue
+        self._owner = dict(zip(cat["name"], cat["owner_team"])) if len(cat) else {}
+
+    def tickets_of(self, name: str) -> pd.DataFrame:
+        """The tickets attributed to one system (grouped once, not filtered per system)."""
+        return self._of_system.get(name, self._empty)
+
+    def anchor(self, name: str) -> str:
+        """The unique HTML id of a system's scorecard."""
+        return self.anchors.get(name) or f"system-{slug(name)}"
+
+    def tickets_of(self, name: str) -> pd.DataFrame:
+        """One system's tickets in the window (grouped once, not filtered per system)."""
+        return self._of_system.get(name, self.t.head(0))
+
+    def anchor(self, name: str) -> str:
+        """The unique HTML id of a system's scorecard."""
+        return self.anchors.get(name) or f"system-{slug(name)}"
 
     def page(self, title: str) -> Page:
         w = self.window
@@ -92,7 +153,7 @@ class Builder:
     def flags(self) -> list[Flag]:
         out = []
         for _, r in self.d.trends[self.d.trends["flag"] != "steady"].iterrows():
-            anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else f"system-{slug(r['entity'])}"
+            anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else self.anchor(r["entity"])
             out.append(Flag(r["entity_type"], r["label"], anchor, r["flag"], int(r["recent"]),
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
@@ -101,7 +162,7 @@ class Builder:
         """The night in 1-6 sentences, most important first, each linking to its evidence
         (and, with ``charts``, the finding over time)."""
         return [Headline(finding_text(f), f["anchor"], self.finding_chart(f) if charts else Markup(""))
-                for f in findings(self.d, self.window)]
+                for f in findings(self.d, self.window, anchor=self.anchor)]
 
     def _opened(self, entity_type: str, entity: str) -> pd.Series:
         t = self.t_all

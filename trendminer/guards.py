@@ -1,0 +1,71 @@
+"""Checks a run makes before any work: inputs that cannot be opened, nights with no tickets.
+
+They turn environment problems (a symlink loop, a file name that is not UTF-8, a folder
+given as an export) and empty nights (an export with a header only, every row rejected)
+into :class:`~trendminer.errors.TrendminerError` messages that say what and how to fix it.
+"""
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import ALL_REJECTED, BAD_FILE_NAME, INPUT_UNREADABLE, NO_TICKETS, InputError
+
+
+def check_name(path: str | Path, what: str) -> None:
+    """Refuse a path whose name is not valid UTF-8 (Arrow, DuckDB and the reports need it).
+
+    Examples
+    --------
+    >>> check_name("export.csv", "input file")
+    """
+    raw = os.fsencode(path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        shown = raw.decode("utf-8", "backslashreplace")
+        raise InputError(BAD_FILE_NAME.format(what=what, path=shown)) from None
+
+
+def check_inputs(paths: Sequence[str | Path]) -> None:
+    """Every export can be looked at: a UTF-8 name, no symlink loop, not unreadable.
+
+    A missing file is left to the reader, which names it; this catches what would
+    otherwise end in a traceback.
+
+    Raises
+    ------
+    InputError
+    """
+    for path in paths:
+        check_name(path, "input file")
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            hint = ("the link points back to itself through other links; point it at the real export"
+                    if exc.errno == errno.ELOOP else "make the file readable by this user")
+            raise InputError(INPUT_UNREADABLE.format(path=path, reason=exc.strerror, hint=hint)) from None
+        if os.path.isfile(path) and not os.access(path, os.R_OK):
+            raise InputError(INPUT_UNREADABLE.format(path=path, reason="Permission denied",
+                                                     hint="make the file readable by this user"))
+
+
+def no_tickets_message(rows: int, rejected: int, files: Sequence[str | Path], examples: Sequence[object]) -> str | None:
+    """The message for a night without a single usable ticket, or None when there are some.
+
+    Examples
+    --------
+    >>> no_tickets_message(0, 0, ["x.csv"], []).splitlines()[0]
+    'No tickets in x.csv: the export holds a header only (0 rows).'
+    """
+    names = ", ".join(str(f) for f in files)
+    if rows == 0:
+        return NO_TICKETS.format(files=names)
+    if rejected == rows:
+        shown = "\n".join(f"  {e}" for e in list(examples)[:5])
+        return ALL_REJECTED.format(files=names, rows=rows, examples=shown)
+    return None
