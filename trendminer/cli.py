@@ -106,9 +106,6 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
         click.echo(f"  warning: {warning}")
     for line in acc.details():
         click.echo(f"  {line}")
-    empty = no_tickets_message(acc.rows, acc.rejected, inputs, acc.examples)
-    if empty:
-        raise click.ClickException(empty.replace(" Nothing was changed.", ""))
     if strict and acc.rejected:
         raise click.ClickException(f"{acc.rejected} rows rejected and --strict is set.")
 

@@ -7,11 +7,21 @@ into :class:`~trendminer.errors.TrendminerError` messages that say what and how 
 from __future__ import annotations
 
 import errno
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from .errors import ALL_REJECTED, BAD_FILE_NAME, INPUT_UNREADABLE, NO_TICKETS, InputError
+
+if TYPE_CHECKING:
+    from .ingest import Accounting
+    from .window import Window
+
+log = logging.getLogger(__name__)
 
 
 def check_name(path: str | Path, what: str) -> None:
@@ -69,3 +79,29 @@ def no_tickets_message(rows: int, rejected: int, files: Sequence[str | Path], ex
         shown = "\n".join(f"  {e}" for e in list(examples)[:5])
         return ALL_REJECTED.format(files=names, rows=rows, examples=shown)
     return None
+
+
+def check_paths(inputs: Sequence[str | Path], state_path: str | Path, out_dir: str | Path | None) -> None:
+    check_inputs(inputs)
+    check_name(state_path, "state file")
+    if out_dir is not None:
+        check_name(out_dir, "output folder")
+
+
+def warn_as_of_after_every_ticket(tickets: pd.DataFrame, accounting: Accounting, window: Window) -> None:
+    """An --as-of past the lookback of every ticket gives empty pages: say so."""
+    if tickets.empty:
+        return
+    newest = pd.Timestamp(tickets["opened_at"].max())
+    if newest < window.lookback_start:
+        message = (f"--as-of {window.as_of.date()} is after every ticket: the newest was opened on {newest.date()}, "
+                   f"before the {window.lookback_days} days analysed ({window.lookback_start.date()} on). "
+                   "Pass the export's last day as --as-of.")
+        accounting.warnings.append(message)
+        log.warning(message)
+
+
+def refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) -> None:
+    """Every row rejected: refuse (exit 1). A header-only export is decided with the state."""
+    if accounting.rows and accounting.rejected == accounting.rows:
+        raise InputError(no_tickets_message(accounting.rows, accounting.rejected, inputs, accounting.examples))

@@ -27,7 +27,7 @@ from .clean import clean_tickets
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError
-from .guards import check_inputs, check_name, no_tickets_message
+from .guards import check_inputs, check_paths, no_tickets_message, refuse_all_rejected, warn_as_of_after_every_ticket
 from .ingest import Accounting, read_exports
 from . import knowledge as kb
 from .lock import RunLock
@@ -85,7 +85,7 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
     """
     ingested = read_exports(paths, settings, None if as_of is None else pd.Timestamp(as_of).normalize())
     acc = ingested.accounting
-    _refuse_all_rejected(acc, paths)
+    refuse_all_rejected(acc, paths)
     if strict and acc.rejected:
         examples = "\n".join(f"  {e}" for e in acc.examples[:10])
         raise InputError(f"--strict: {acc.summary()}; nothing was changed.\n{examples}\n"
@@ -192,11 +192,11 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     """
     window = Window.from_settings(as_of, settings)
     timer = StageTimer()
-    _check_paths(inputs, state_path, out_dir)
+    check_paths(inputs, state_path, out_dir)
     catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
     with timer("ingest"):
         loaded = load_tickets(inputs, settings, window.as_of, strict=strict)
-    _warn_as_of_after_every_ticket(loaded, window)
+    warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
     if loaded.tickets.empty and not Path(state_path).exists():
         raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
     with timer("knowledge-base"):
@@ -227,7 +227,7 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     if end < start:
         raise InputError(f"--to {end.date()} is before --from {start.date()}.")
     timer = StageTimer()
-    _check_paths(inputs, state_path, out_dir)
+    check_paths(inputs, state_path, out_dir)
     loaded = load_tickets(inputs, settings, end)
     night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                    embedder or make_embedder(settings, progress=progress), clusterer, timer,
@@ -242,32 +242,6 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
                 reports.append(night.run(state, visible, window=window, generated_at=generated_at,
                                          out_dir=out_dir if day == end else None))
     return reports
-
-
-def _check_paths(inputs: Sequence[str | Path], state_path: str | Path, out_dir: str | Path | None) -> None:
-    check_inputs(inputs)
-    check_name(state_path, "state file")
-    if out_dir is not None:
-        check_name(out_dir, "output folder")
-
-
-def _warn_as_of_after_every_ticket(loaded: LoadedTickets, window: Window) -> None:
-    """An --as-of past the lookback of every ticket gives empty pages: say so."""
-    if loaded.tickets.empty:
-        return
-    newest = pd.Timestamp(loaded.tickets["opened_at"].max())
-    if newest < window.lookback_start:
-        message = (f"--as-of {window.as_of.date()} is after every ticket: the newest was opened on {newest.date()}, "
-                   f"before the {window.lookback_days} days analysed ({window.lookback_start.date()} on). "
-                   "Pass the export's last day as --as-of.")
-        loaded.accounting.warnings.append(message)
-        log.warning(message)
-
-
-def _refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) -> None:
-    """Every row rejected: refuse (exit 1). A header-only export is decided with the state."""
-    if accounting.rows and accounting.rejected == accounting.rows:
-        raise InputError(no_tickets_message(accounting.rows, accounting.rejected, inputs, accounting.examples))
 
 
 def validate_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None) -> LoadedTickets:
