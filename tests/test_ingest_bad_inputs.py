@@ -291,3 +291,16 @@ def test_ingest_json_lone_surrogate_escape_is_replaced_and_counted(bad, name):
     assert result.accounting.replaced_chars == 1
     assert result.raw.loc[0, "title"] == "VPN \ufffd down" and result.raw.loc[0, "description"] == "pair 😀 ok"
     assert any("broken \\u escapes" in w for w in result.accounting.warnings)
+
+
+def test_ingest_control_characters_in_utf8_text_are_text_not_binary(tmp_path):
+    """A real export with terminal junk in its text (valid UTF-8) is read, not called binary."""
+    from trendminer.config import load_settings
+    from trendminer.ingest import read_exports
+
+    junk = "\x1b[31m\x07\x08" * 40
+    path = tmp_path / "export.csv"
+    path.write_text("number,opened_at,short_description\n" + "".join(
+        f"INC{i},2026-10-0{1 + i} 09:00,VPN fails {junk}\n" for i in range(3)), encoding="utf-8")
+    acc = read_exports([path], load_settings(overrides=["ingest.detect_language=false"])).accounting
+    assert (acc.rows, acc.accepted, acc.rejected) == (3, 3, 0)

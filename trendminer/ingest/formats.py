@@ -7,6 +7,7 @@ that cannot be parsed but do not stop the run come back in :attr:`Table.rejected
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -82,9 +83,16 @@ def _check_binary(path: Path, head: bytes) -> None:
         return
     sample = head[:65536]
     controls = sum(sample.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 32)))
-    # A few control characters in a one-row export are dirty text, not a binary file: the
-    # share of controls says "binary" only over a sample of a useful size (NULs always do).
-    if sample.count(b"\x00") > 0.01 * len(sample) or (len(sample) >= 512 and controls > 0.05 * len(sample)):
+    # Control characters in valid UTF-8 are dirty text, not a binary file (binary data is almost
+    # never valid UTF-8); otherwise their share says "binary" over a sample of a useful size.
+    # NULs always do.
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        text = True
+    except UnicodeDecodeError:
+        text = False
+    if sample.count(b"\x00") > 0.01 * len(sample) or (
+            not text and len(sample) >= 512 and controls > 0.05 * len(sample)):
         raise InputError(BINARY_FILE.format(file=path, what="a binary file, not text"))
 
 

@@ -99,19 +99,6 @@ class Builder:
         cat = data.catalogue
         self.owner_of = dict(zip(cat["name"], cat["owner_team"])) if len(cat) else {}
         self._cards: dict[str, SystemCard] = {}
-        self._of_system = {name: part for name, part in t.groupby("system", sort=False)}
-        self._empty = t.iloc[0:0]
-        self.anchors = system_anchors(data.scores["system"].tolist() if len(data.scores) else [])
-        cat = data.catalogue
-        self._owner = dict(zip(cat["name"], cat["owner_team"])) if len(cat) else {}
-
-    def tickets_of(self, name: str) -> pd.DataFrame:
-        """The tickets attributed to one system (grouped once, not filtered per system)."""
-        return self._of_system.get(name, self._empty)
-
-    def anchor(self, name: str) -> str:
-        """The unique HTML id of a system's scorecard."""
-        return self.anchors.get(name) or f"system-{slug(name)}"
 
     def tickets_of(self, name: str) -> pd.DataFrame:
         """One system's tickets in the window (grouped once, not filtered per system)."""
