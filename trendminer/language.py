@@ -6,7 +6,7 @@ The model is py3langid's (naive Bayes over byte n-grams found by a finite automa
 for a million distinct tickets. :func:`classify_many` runs the same automaton over a whole
 batch at once with numpy (one step per byte position, all texts together) and scores the
 n-gram counts with one sparse matrix product. It returns ``classify``'s language for each
-text and its confidence up to float32 rounding (``tests/test_ingest_language.py`` checks both
+text and its confidence up to float32 rounding (``tests/test_language.py`` checks both
 on texts in many languages and scripts).
 """
 from __future__ import annotations

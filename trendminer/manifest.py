@@ -15,7 +15,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 
 from .config import Settings
 from .embed import Embedder, file_sha256

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 from . import nlp
 from .nlp import STOP_WORDS
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue
 from .config import Settings
 from .schema import Attribution, Tickets
-from .systems import MIN_COMPACT, compact, TermIndex, attribute, is_english_word
+from .systems import MIN_COMPACT, compact, TermIndex, is_english_word
 
 SUGGESTIONS = ("name", "tickets", "source", "example")
 _PRODUCT_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.+&]*[A-Za-z0-9+]")

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from .table import Table, unique_names
+from .table import unique_names
 
 #: rows searched for the header
 HEADER_SEARCH = 10

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .cards import own_topics, share_text
 from .knowledge import system_lines
-from .models import PainPoint, PainPoints, slug
+from .models import PainPoint, PainPoints
 
 if TYPE_CHECKING:
     from .views import Builder
