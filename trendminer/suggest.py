@@ -64,6 +64,7 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
 
     Examples
     --------
+    >>> from trendminer.catalogue import load_catalogue
     >>> from trendminer.config import load_settings
     >>> t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "system_field": ["", "", "Tableau"],
     ...                   "title": ["Power Automate flow fails", "cannot open Power Automate", "x"]})
