@@ -119,3 +119,10 @@ def test_briefs_pain_points_name_tasks_and_screens(folder):
     concur = page.split("SAP Concur", 1)[1]
     assert re.search(r"attach receipt\s*— \d+ how-to tickets", concur)
     assert "Users asked how to" in concur
+
+
+def test_briefs_digest_shows_the_topics_chart_and_the_knowledge_section(folder):
+    digest = (folder / "digest.html").read_text()
+    topics = digest.split('<h2 id="topics">', 1)[1].split("<h2", 1)[0]
+    assert "Weekly tickets of the biggest topics" in topics and "<svg" in topics
+    assert "[&#39;" not in digest and "The knowledge stage did not run." not in digest

@@ -200,7 +200,7 @@ class Builder:
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
                       self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()],
-                      kview.digest_lines(self.d.knowledge))
+                      topics_chart=topics_chart, knowledge=kview.digest_lines(self.d.knowledge))
 
     def themes(self) -> list[Theme]:
         """Themes, most tickets in the window first, each with its three biggest topics."""
