@@ -69,6 +69,8 @@ def test_architecture_no_import_cycle():
 @pytest.mark.parametrize("library,allowed", [
     ("spacy", {"trendminer.nlp"}),
     ("sentence_transformers", {"trendminer.embed"}),
+    ("distributed", {"trendminer.compute"}),
+    ("dask", {"trendminer.compute"}),
 ])
 def test_architecture_heavy_library_imported_in_one_room(library, allowed):
     users = {m for m, p in _modules().items()

@@ -308,20 +308,38 @@ def _caller_key(name: str) -> str:
     return hashlib.sha256(("trendminer:" + name.strip().lower()).encode()).hexdigest()[:16] if name.strip() else ""
 
 
-def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
+def clean_tickets(raw: pd.DataFrame, settings: Settings, *, compute: Any = None) -> Tickets:
     """Clean and redact the raw ingested frame into the canonical :data:`~schema.TICKETS`.
 
     The caller's name is replaced by a pseudonymous key; it never reaches the state. In the
     text, the caller's name and the full name of anyone else who is a caller in these
     exports (see :class:`People`) become ``[NAME]``. The input frame is not modified.
+
+    ``compute`` (a :class:`~trendminer.compute.Compute`) cleans chunks of rows on its workers;
+    every row is cleaned on its own, so the result is the same as in one piece.
     """
+    opts = settings["clean"]
+    people = People(raw["caller"].astype(str).unique() if opts["redact_known_people"] else ())
+    if compute is None or not compute.on_cluster or raw.empty:
+        out = clean_rows(raw, settings=settings, people=people)
+    else:
+        from .compute import chunk_size
+
+        step = chunk_size(len(raw), compute.workers, least=2_000, most=50_000)
+        parts = [raw.iloc[i:i + step] for i in range(0, len(raw), step)]
+        out = pd.concat(compute.map(clean_rows, parts, settings=settings, people=people))
+    return validate(out[list(TICKETS)], TICKETS, "clean")
+
+
+def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.DataFrame:
+    """:func:`clean_tickets` of some rows, ``people`` being every caller of the whole export
+    (a top-level function, so a Dask worker can run it on a chunk)."""
     opts = settings["clean"]
     max_chars = int(settings["embed"]["max_chars"])
     out = raw.copy(deep=False)   # copy-on-write: the columns replaced below are never copied
 
     ids = tuple(opts["id_patterns"]) if opts["redact_ids"] else ()
     callers = out["caller"].astype(str)
-    people = People(callers.unique() if opts["redact_known_people"] else ())
 
     def scrub(text: str, caller: str) -> str:
         own = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
@@ -342,8 +360,7 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings) -> Tickets:
     out["text_hash"] = [text_hash(t) for t in out["text"]]
     out["language"] = ticket_languages(out, settings["ingest"])
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
-    out = out.drop(columns=["caller"])
-    return validate(out[list(TICKETS)], TICKETS, "clean")
+    return out.drop(columns=["caller"])
 
 
 def ticket_languages(tickets: pd.DataFrame, ingest: Mapping[str, Any]) -> pd.Series:

@@ -13,7 +13,8 @@ import click
 import pandas as pd
 
 from . import __version__
-from .cli_common import _as_of, _setup_logging, as_of_option, config_option, set_option, user_errors
+from .cli_common import (_as_of, _setup_logging, as_of_option, config_option, scheduler_option, set_option,
+                         user_errors, with_scheduler)
 from .cli_eval import eval_group
 from .config import load_settings
 
@@ -41,10 +42,11 @@ def cli() -> None:
 @click.option("--kb", "kb_export", type=click.Path(), default=None, metavar="FILE",
               help="Knowledge-base export (ServiceNow kb_knowledge, Zendesk Help Center JSON, Confluence "
                    "export folder, or CSV id,title,body): which questions an article answers (knowledge.html).")
+@scheduler_option
 @user_errors
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
         out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool,
-        kb_export: str | None) -> None:
+        kb_export: str | None, scheduler: str | None) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
     Writes index.html, digest.html, systems.html, pain-points.html, knowledge.html, CSV exports and
@@ -63,7 +65,7 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     _setup_logging(quiet, log_format)
     when = _as_of(as_of)
     generated_at = pd.Timestamp(datetime.now()).floor("s")
-    settings = load_settings(config, overrides)
+    settings = load_settings(config, with_scheduler(overrides, scheduler))
     report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
                           state_path=state_path, out_dir=out_dir, progress=not quiet,
                           rebuild_topics=rebuild_topics, strict=strict, kb_export=kb_export)
@@ -120,9 +122,10 @@ def validate(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, 
               help="Reports of the last night go to OUT/<to>/.")
 @click.option("--state", "state_path", default="trendminer-state.duckdb", show_default=True,
               type=click.Path(dir_okay=False), help="The DuckDB state file to fill.")
+@scheduler_option
 @user_errors
 def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], start: str, end: str,
-           out_dir: str, state_path: str) -> None:
+           out_dir: str, state_path: str, scheduler: str | None) -> None:
     """Back-fill the history from one export by running night by night.
 
     Each night sees only the tickets opened up to that day, exactly like a nightly run.
@@ -137,7 +140,7 @@ def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ..
 
     _setup_logging(quiet=True)
     generated_at = pd.Timestamp(datetime.now()).floor("s")
-    reports = replay_nights(list(inputs), load_settings(config, overrides), start=_as_of(start),
+    reports = replay_nights(list(inputs), load_settings(config, with_scheduler(overrides, scheduler)), start=_as_of(start),
                             end=_as_of(end), generated_at=generated_at, state_path=state_path,
                             out_dir=out_dir, progress=True)
     for report in reports:

@@ -82,5 +82,16 @@ config_option = click.option("--config", "config", type=click.Path(dir_okay=Fals
                              help="TOML config (column map, catalogue, thresholds).")
 set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                           help="Override one config key, e.g. --set embed.backend=tfidf (repeatable).")
+scheduler_option = click.option(
+    "--scheduler", default=None, metavar="ADDRESS",
+    help="Where cleaning and embedding run: local:N (N worker processes here) or a Dask scheduler "
+         "tcp://host:8786 (needs the dask extra). Default: compute.scheduler of the config (\"\" = this process).")
+
+
+def with_scheduler(overrides: tuple[str, ...], scheduler: str | None) -> list[str]:
+    """``--set`` overrides plus ``compute.scheduler`` when ``--scheduler`` was given."""
+    return [*overrides, *([f"compute.scheduler={json.dumps(scheduler)}"] if scheduler is not None else [])]
+
+
 as_of_option = click.option("--as-of", "as_of", metavar="DATE",
                             help="Last day the run covers, YYYY-MM-DD. Default: today.")

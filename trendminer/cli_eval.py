@@ -8,7 +8,7 @@ import json
 
 import click
 
-from .cli_common import _setup_logging, config_option, set_option, user_errors
+from .cli_common import _setup_logging, config_option, scheduler_option, set_option, user_errors, with_scheduler
 from .config import load_settings
 
 
@@ -32,9 +32,10 @@ def eval_group() -> None:
               help="DuckDB file to cache the embeddings in between evaluations.")
 @config_option
 @set_option
+@scheduler_option
 @user_errors
 def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, cache: str | None,
-                config: str | None, overrides: tuple[str, ...]) -> None:
+                config: str | None, overrides: tuple[str, ...], scheduler: str | None) -> None:
     """Score the topic stage on a labelled CSV: one JSON line on stdout.
 
     Prints nmi, ari, acc (Hungarian-matched accuracy), n_topics, remainder_share and
@@ -48,7 +49,7 @@ def eval_topics(path: str, text_col: str, label_col: str, backend: str | None, c
 
     _setup_logging(quiet=True)
     extra = [f"embed.backend={json.dumps(backend)}"] if backend else []
-    scores = evaluate_topics(path, text_col, label_col, load_settings(config, [*overrides, *extra]),
+    scores = evaluate_topics(path, text_col, label_col, load_settings(config, [*with_scheduler(overrides, scheduler), *extra]),
                              cache=cache)
     click.echo(json.dumps(scores))
 

@@ -47,6 +47,14 @@ class Settings:
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 
+    def __reduce__(self) -> tuple:
+        """Pickle as a plain dict (read-only mappings do not pickle): workers get a copy."""
+        return (Settings.from_dict, (self.to_dict(),))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        return cls(_freeze(data))
+
     def to_dict(self) -> dict[str, Any]:
         """Return a mutable deep copy (for manifests and JSON)."""
         return _thaw(self.data)
@@ -54,7 +62,8 @@ class Settings:
     @property
     def digest(self) -> str:
         """A short hash of the resolved configuration, recorded with every run."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, default=str).encode()
+        analysis = {k: v for k, v in self.to_dict().items() if k != "compute"}   # where it runs changes no result
+        blob = json.dumps(analysis, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 

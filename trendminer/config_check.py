@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .compute import SCHEDULER
 from .errors import BAD_CONFIG_VALUE, ConfigError
 
 
@@ -100,6 +101,8 @@ RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
     ("report", "evidence_tickets"): (_non_negative, "0 or more"),
     ("report", "top_topics"): (_non_negative, "0 or more"),
     ("report", "quotes"): (_non_negative, "0 or more"),
+    ("compute", "scheduler"): (lambda v: bool(SCHEDULER.match(v)),
+                               "\"\" (this process), \"local:N\" (N worker processes) or \"tcp://host:port\""),
 }
 
 #: tables whose every value is a non-negative weight or target

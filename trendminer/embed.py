@@ -7,6 +7,7 @@ looks). Only this module imports sentence-transformers.
 """
 from __future__ import annotations
 
+import copy as copy_module
 import hashlib
 import logging
 import os
@@ -171,11 +172,47 @@ def make_embedder(settings: Settings, progress: bool = True) -> Embedder:
     return SentenceTransformerEmbedder(path, expected, int(opts["batch_size"]), progress)
 
 
-def embed_cached(texts: list[str], hashes: list[str], embedder: Embedder, state) -> tuple[np.ndarray, int]:  # noqa: ANN001
+#: embedders loaded in this (worker) process, by class and name: each worker loads a model once
+_WORKER_EMBEDDERS: dict[tuple[str, str], Embedder] = {}
+
+
+def encode_chunk(texts: list[str], *, embedder: Embedder) -> np.ndarray:
+    """``embedder.encode(texts)`` with the model this process has loaded already (a Dask task)."""
+    loaded = _WORKER_EMBEDDERS.setdefault((type(embedder).__qualname__, embedder.name), embedder)
+    return loaded.encode(texts)
+
+
+def _shippable(embedder: Embedder) -> Embedder:
+    """A copy without the loaded model (a worker loads its own) and without a progress bar."""
+    copy = copy_module.copy(embedder)
+    vars(copy).pop("_loaded", None)
+    if hasattr(copy, "progress"):
+        copy.progress = False
+    return copy
+
+
+def encode(texts: list[str], embedder: Embedder, compute=None) -> np.ndarray:  # noqa: ANN001
+    """``embedder.encode(texts)``, on the workers of ``compute`` when it is a cluster.
+
+    The texts go out in order in chunks and come back in order; a text's vector does not
+    depend on its chunk (to float rounding, < 1e-6).
+    """
+    if compute is None or not compute.on_cluster or not texts:
+        return embedder.encode(texts)
+    from .compute import chunk_size
+
+    step = chunk_size(len(texts), compute.workers, least=256, most=4_096)
+    parts = [texts[i:i + step] for i in range(0, len(texts), step)]
+    return np.vstack(compute.map(encode_chunk, parts, embedder=_shippable(embedder)))
+
+
+def embed_cached(texts: list[str], hashes: list[str], embedder: Embedder, state,  # noqa: ANN001
+                 compute=None) -> tuple[np.ndarray, int]:  # noqa: ANN001
     """Vectors for ``texts``, embedding only those whose hash is not cached in ``state``.
 
     Returns the ``(n, dim)`` matrix (rows in input order) and how many texts were embedded.
-    New vectors are added to the cache inside the run's transaction.
+    New vectors are added to the cache inside the run's transaction (by the driver: workers
+    of ``compute`` only encode).
     """
     cached = state.cached_vectors(embedder.name, hashes)
     missing: dict[str, str] = {}
@@ -185,7 +222,7 @@ def embed_cached(texts: list[str], hashes: list[str], embedder: Embedder, state)
     if missing:
         log.info("embedding %d new texts (%d cached)", len(missing), len(set(hashes)) - len(missing))
         keys = list(missing)
-        vectors = embedder.encode([missing[k] for k in keys])
+        vectors = encode([missing[k] for k in keys], embedder, compute)
         state.add_vectors(embedder.name, keys, vectors)
         cached.update(zip(keys, vectors))
     if not hashes:
@@ -193,5 +230,5 @@ def embed_cached(texts: list[str], hashes: list[str], embedder: Embedder, state)
     return np.stack([cached[h] for h in hashes]), len(missing)
 
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "TfidfEmbedder", "embed_cached",
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "TfidfEmbedder", "embed_cached", "encode",
            "make_embedder", "packaged_model_path"]

@@ -29,6 +29,10 @@ class ModelError(TrendminerError):
     """The embedding model is missing or its weights do not match."""
 
 
+class ComputeError(TrendminerError):
+    """The Dask scheduler named by ``[compute] scheduler`` cannot be used (see :mod:`.compute`)."""
+
+
 class SchemaError(TrendminerError):
     """A frame passed between stages lacks required columns (a programming error)."""
 
@@ -232,4 +236,28 @@ LOCK_IS_FOLDER = (
     "The lock path {lock} of the state file {state} is a folder.\n"
     "Nothing was changed. Fix: remove that folder (trendminer keeps a small lock file there "
     "while it runs), or pass --state a file in another place, then run again."
+)
+
+COMPUTE_NO_EXTRA = (
+    "compute.scheduler (or --scheduler) asks for a Dask cluster, but the optional Dask extra is "
+    "not installed.\nNothing was changed. Fix: pip install -c constraints.txt -e '.[dask]' "
+    "(in the folder of trendminer), or leave the scheduler empty to run in this process."
+)
+
+COMPUTE_UNREACHABLE = (
+    "The Dask scheduler at {address} does not answer ({reason}).\n"
+    "Nothing was changed. Fix: start it (dask scheduler, then dask worker {address} on each "
+    "machine), check the address and the firewall, or leave the scheduler empty to run in this process."
+)
+
+COMPUTE_NO_WORKERS = (
+    "The Dask scheduler at {address} answers but has no workers (waited {seconds} s).\n"
+    "Nothing was changed. Fix: start workers with dask worker {address} (each needs this "
+    "version of trendminer installed), or leave the scheduler empty to run in this process."
+)
+
+COMPUTE_LOST = (
+    "The Dask cluster at {address} failed while running {task} ({reason}).\n"
+    "Tonight's work was not committed: the state and the reports are as they were. "
+    "Fix: check the workers' logs (memory, a worker that keeps dying), then run again."
 )

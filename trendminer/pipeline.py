@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from .catalogue import Catalogue, load_catalogue
 from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
+from .compute import Compute, using
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError
@@ -32,6 +33,7 @@ from .ingest import Accounting, read_exports
 from . import knowledge as kb
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
+from .outcome import RunReport
 from .quality import run_quality
 from .report.models import RunData
 from .report.render import write_reports
@@ -57,7 +59,7 @@ class LoadedTickets:
 
 
 def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None,
-                 *, strict: bool = False) -> LoadedTickets:
+                 *, strict: bool = False, compute: Compute | None = None) -> LoadedTickets:
     """Read, check, deduplicate, clean and redact ticket exports; detect their languages.
 
     Parameters
@@ -71,6 +73,8 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         evaluation, a suggestion) accepts every date.
     strict : bool
         Raise :class:`~trendminer.errors.InputError` when any row is rejected, before cleaning.
+    compute : Compute, optional
+        Cleans chunks of rows on a cluster's workers (see :mod:`trendminer.compute`).
 
     Returns
     -------
@@ -90,7 +94,7 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         examples = "\n".join(f"  {e}" for e in acc.examples[:10])
         raise InputError(f"--strict: {acc.summary()}; nothing was changed.\n{examples}\n"
                          "Fix the rows (or run without --strict to skip them and count them in the digest).")
-    cleaned = clean_tickets(ingested.raw, settings)
+    cleaned = clean_tickets(ingested.raw, settings, compute=compute)
     acc.count_languages(cleaned["language"], settings["ingest"]["main_language"])
     return LoadedTickets(cleaned, acc)
 
@@ -114,47 +118,11 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
                    attribute(tickets, catalogue=catalogue, settings=settings))
 
 
-@dataclass
-class RunReport:
-    """What a run did, for the CLI's summary line and exit code."""
-
-    as_of: pd.Timestamp
-    accounting: Accounting
-    stored: dict[str, int]
-    analysed: int
-    embedded: int
-    n_topics: int
-    remainder: int
-    spikes: list[str]
-    top_systems: list[str]
-    report_dir: Path | None
-    warnings: list[str] = field(default_factory=list)
-    quality: dict = field(default_factory=dict)
-    trends: pd.DataFrame | None = None
-    knowledge: pd.DataFrame | None = None   # schema.KNOWLEDGE: gaps, stale articles, candidates
-
-    @property
-    def return_code(self) -> int:
-        """The exit code policy: 0 all good; 3 reports written but degraded (rows rejected, or
-        no tickets tonight: the reports are of the earlier nights' tickets).
-
-        (1 and 2 are errors raised before a report exists; see :mod:`trendminer.cli`.)
-        """
-        return 3 if self.accounting.rejected or not self.accounting.rows else 0
-
-    def summary(self) -> str:
-        """One line for the scheduler's log."""
-        spikes = ", ".join(self.spikes[:3]) or "none"
-        return (f"trendminer {self.as_of.date()}: {self.accounting.summary()}; {self.analysed} tickets "
-                f"analysed, {self.embedded} embedded, {self.n_topics} topics, {self.remainder} in remainder; "
-                f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
-
-
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
         progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
-        kb_export: str | Path | None = None) -> RunReport:
+        kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -180,6 +148,9 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         Refuse to run (InputError, nothing changed) when any input row is rejected.
     kb_export : path, optional
         Knowledge-base export (``--kb``); default ``knowledge.articles`` of the config.
+    compute : Compute, optional
+        Where cleaning and embedding run; default the ``compute.scheduler`` of the config,
+        connected before anything is read (see :mod:`trendminer.compute`).
 
     Returns
     -------
@@ -193,29 +164,33 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     window = Window.from_settings(as_of, settings)
     timer = StageTimer()
     check_paths(inputs, state_path, out_dir)
-    catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
-    with timer("ingest"):
-        loaded = load_tickets(inputs, settings, window.as_of, strict=strict)
-    warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
-    if loaded.tickets.empty and not Path(state_path).exists():
-        raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
-    with timer("knowledge-base"):
-        articles = load_articles(settings, kb_export)
-    night = _Night(settings, inputs, loaded.accounting, catalogue,
-                   embedder or make_embedder(settings, progress=progress), clusterer, timer, articles)
-    with RunLock(state_path), State(state_path) as state:
-        return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
-                         rebuild_topics=rebuild_topics)
+    with using(settings["compute"]["scheduler"], compute) as compute:   # fails before anything is read
+        catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
+        with timer("ingest"):
+            loaded = load_tickets(inputs, settings, window.as_of, strict=strict, compute=compute)
+        warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
+        if loaded.tickets.empty and not Path(state_path).exists():
+            raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
+        with timer("knowledge-base"):
+            articles = load_articles(settings, kb_export)
+        night = _Night(settings, inputs, loaded.accounting, catalogue,
+                       embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
+                       compute)
+        with RunLock(state_path), State(state_path) as state:
+            return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
+                             rebuild_topics=rebuild_topics)
 
 
 def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timestamp, end: pd.Timestamp,
            generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
            embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-           progress: bool = True) -> list[RunReport]:
+           progress: bool = True, compute: Compute | None = None) -> list[RunReport]:
     """Back-fill a history from one export by running night by night from ``start`` to ``end``.
 
     Each night sees only the tickets opened up to that day and commits on its own, exactly
     like a nightly run; reports are written for the last night only.
+
+    ``compute`` is as for :func:`run`.
 
     Returns
     -------
@@ -228,20 +203,21 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
         raise InputError(f"--to {end.date()} is before --from {start.date()}.")
     timer = StageTimer()
     check_paths(inputs, state_path, out_dir)
-    loaded = load_tickets(inputs, settings, end)
-    night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
-                   embedder or make_embedder(settings, progress=progress), clusterer, timer,
-                   load_articles(settings))
-    reports = []
-    days = pd.date_range(start, end, freq="D")
-    with RunLock(state_path):
-        for day in tqdm(days, desc="replay", unit="night", disable=not progress, file=sys.stderr):
-            window = Window.from_settings(day, settings)
-            visible = loaded.tickets[loaded.tickets["opened_at"] < window.end]
-            with State(state_path) as state:
-                reports.append(night.run(state, visible, window=window, generated_at=generated_at,
-                                         out_dir=out_dir if day == end else None))
-    return reports
+    with using(settings["compute"]["scheduler"], compute) as compute:
+        loaded = load_tickets(inputs, settings, end, compute=compute)
+        night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
+                       embedder or make_embedder(settings, progress=progress), clusterer, timer,
+                       load_articles(settings), compute)
+        reports = []
+        days = pd.date_range(start, end, freq="D")
+        with RunLock(state_path):
+            for day in tqdm(days, desc="replay", unit="night", disable=not progress, file=sys.stderr):
+                window = Window.from_settings(day, settings)
+                visible = loaded.tickets[loaded.tickets["opened_at"] < window.end]
+                with State(state_path) as state:
+                    reports.append(night.run(state, visible, window=window, generated_at=generated_at,
+                                             out_dir=out_dir if day == end else None))
+        return reports
 
 
 def validate_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None) -> LoadedTickets:
@@ -288,6 +264,7 @@ class _Night:
     clusterer: Clusterer | None
     timer: StageTimer
     kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
+    compute: Compute | None = None
 
     def _fits(self, model: object, vectors: np.ndarray) -> bool:
         """A shipped model reads this run's vectors only if it was trained on the same embedder."""
@@ -324,7 +301,7 @@ class _Night:
         articles, accounting = self.kb_articles
         if len(articles):
             article_vectors, _ = embed_cached(articles["text"].tolist(), articles["text_hash"].tolist(),
-                                              self.embedder, state)
+                                              self.embedder, state, self.compute)
         else:
             article_vectors = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 1), dtype=np.float32)
         previous = None
@@ -355,7 +332,7 @@ class _Night:
             attribution = attribute(tickets, catalogue=catalogue, settings=settings)
         with timer("embed"):
             vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
-                                               self.embedder, state)
+                                               self.embedder, state, self.compute)
         with timer("topics"):
             registry, threshold = state.registry()
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
@@ -391,6 +368,9 @@ class _Night:
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
         changes = night_changes(previous, info=info, scores=scores, trends=trend)
         manifest = build_manifest(settings, self.inputs, self.accounting, window, self.embedder, timer)
+        compute = self.compute
+        manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
+                               "workers": compute.workers if compute else 1}
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,

@@ -18,6 +18,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from ..clean import clean_text, embed_text, text_hash
 from ..config import Settings
+from ..compute import using
 from ..embed import Embedder, embed_cached, make_embedder
 from ..errors import InputError
 from .labels import label_scores
@@ -69,8 +70,9 @@ def evaluate_topics(path: str | Path, text_col: str, label_col: str, settings: S
     hashes = [text_hash(t) for t in texts]
     embedder = embedder or make_embedder(settings, progress=progress)
     with tempfile.TemporaryDirectory() as tmp:
-        with State(Path(cache) if cache else Path(tmp) / "eval.duckdb") as state:
-            vectors, _ = embed_cached(texts, hashes, embedder, state)
+        with State(Path(cache) if cache else Path(tmp) / "eval.duckdb") as state, \
+                using(settings["compute"]["scheduler"]) as compute:
+            vectors, _ = embed_cached(texts, hashes, embedder, state, compute)
             state.commit()
     opts = settings["topics"]
     start = time.perf_counter()
