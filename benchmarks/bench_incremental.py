@@ -53,6 +53,8 @@ TARGET = 0.10
 
 def _generator():  # noqa: ANN202 - the generate_sample module
     """Import ``data/samples/generate_sample.py`` (not a package) as a module."""
+    if str(SAMPLES) not in sys.path:
+        sys.path.insert(0, str(SAMPLES))   # it imports its sibling generate_knowledge
     spec = importlib.util.spec_from_file_location("generate_sample", SAMPLES / "generate_sample.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -34,11 +34,18 @@ def _pid(_item: int) -> int:
     return os.getpid()
 
 
+def _first(marker: str) -> bool:
+    """True for exactly one caller over all processes: the one that creates ``marker``."""
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
 def _die_once(item: int, *, marker: str) -> int:
     """Kill this worker process the first time any task runs; afterwards return the item."""
-    flag = Path(marker)
-    if not flag.exists():
-        flag.write_text(str(os.getpid()))
+    if _first(marker):
         os._exit(1)
     return item * 10
 
@@ -51,9 +58,7 @@ class DyingEmbedder(TfidfEmbedder):
         self.marker = marker
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        flag = Path(self.marker)
-        if not flag.exists():
-            flag.write_text(str(os.getpid()))
+        if _first(self.marker):
             os._exit(1)
         return super().encode(texts)
 
@@ -172,7 +177,7 @@ def test_lost_cluster_is_a_compute_error_not_a_traceback():
     class Gone:
         scheduler = type("S", (), {"address": "tcp://10.0.0.1:8786"})()
 
-        def scatter(self, *_a, **_k):
+        def map(self, *_a, **_k):
             raise OSError("Timed out trying to connect")
 
     with pytest.raises(ComputeError, match="tcp://10.0.0.1:8786 failed while running len"):

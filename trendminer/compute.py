@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
@@ -106,13 +107,15 @@ class DaskCompute:
         from distributed.comm.core import CommClosedError
 
         try:
-            sent = {key: self.client.scatter(value, broadcast=True, hash=False) for key, value in shared.items()}
+            # Shared values are tasks, not scattered data: a task's result can be recomputed
+            # when every worker holding it died, scattered data could not.
+            sent = {key: self.client.submit(_value, value, pure=False) for key, value in shared.items()}
             futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **sent)
             results = self.client.gather(futures)
         except (CommClosedError, OSError, TimeoutError) as exc:
             raise ComputeError(COMPUTE_LOST.format(address=self.name, task=fn.__name__, reason=exc)) from None
         except Exception as exc:
-            if type(exc).__name__ != "KilledWorker":
+            if type(exc).__name__ not in ("KilledWorker", "FutureCancelledError", "CancelledError"):
                 raise   # the function's own error, raised as in-process
             raise ComputeError(COMPUTE_LOST.format(address=self.name, task=fn.__name__, reason=exc)) from None
         del futures, sent
@@ -130,6 +133,10 @@ class DaskCompute:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _value(value: T) -> T:
+    return value
 
 
 def _distributed():  # noqa: ANN202 - the distributed module
@@ -172,7 +179,8 @@ def open_compute(scheduler: str) -> InProcess | DaskCompute:
         with dask.config.set({"distributed.nanny.pre-spawn-environ": {
                 "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
                 "TOKENIZERS_PARALLELISM": "false", "MALLOC_TRIM_THRESHOLD_": 65536},
-                "distributed.worker.daemon": False}):
+                "distributed.worker.daemon": False}), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*already in use")   # another cluster's port: any will do
             cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                dashboard_address=None, silence_logs=logging.ERROR)
         return DaskCompute(distributed.Client(cluster), cluster, scheduler)
