@@ -168,8 +168,24 @@ def _by_unique(values: pd.Series, parse) -> pd.Series:  # noqa: ANN001
     return out.where(codes >= 0) if (codes < 0).any() else out
 
 
+#: the largest count the state's INTEGER columns hold
+MAX_COUNT = 2**31 - 1
+BAD_COUNT = (f"not a count (a whole number from 0 to {MAX_COUNT:,} was expected); fix the cell "
+             "in the export or leave it empty")
+
+
 def _parse_count(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").fillna(0).clip(lower=0)
+    """A count per value: 0 when empty, NaN when it is not a whole number from 0 to MAX_COUNT.
+
+    Examples
+    --------
+    >>> _parse_count(pd.Series(["", "2", "3.0", "-2", "inf", "lots", "3000000000"])).tolist()
+    [0.0, 2.0, 3.0, nan, nan, nan, nan]
+    """
+    stripped = values.str.strip()
+    number = pd.to_numeric(stripped, errors="coerce").astype(float)
+    whole = np.isfinite(number) & (number >= 0) & (number <= MAX_COUNT) & (number % 1 == 0)
+    return number.where(whole).mask(stripped.eq(""), 0.0)
 
 
 def _parse_priority(values: pd.Series) -> pd.Series:
@@ -204,8 +220,9 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     acc.warnings.extend(report.warnings)
     for key in DATE_FIELDS:
         out[key] = parsed[key]
-    for key in COUNT_FIELDS:
-        out[key] = _by_unique(out[key].astype(str), _parse_count).fillna(0).astype(int)
+    counts = {key: _by_unique(out[key].astype(str), _parse_count) for key in COUNT_FIELDS}
+    for key in COUNT_FIELDS:   # a dirty count rejects its row below, like a bad date
+        out[key] = counts[key].fillna(0).astype(int)
     out["priority"] = _by_unique(out["priority"].astype(str), _parse_priority).astype("Int64")
     out["csat"] = _by_unique(out["csat"].astype(str), _parse_csat).astype(float)
     out["ticket_id"] = out["ticket_id"].astype(str).str.strip()
@@ -228,6 +245,7 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
            "time zone or pass a later --as-of)")]),
         (presets.is_blank(out["title"]) & presets.is_blank(out["description"]), "title",
          "no text: title and description are both empty"),
+        *[(counts[key].isna(), key, BAD_COUNT) for key in COUNT_FIELDS],
     ]
     bad = pd.Series(False, index=out.index)
     for mask, key, reason in problems:
