@@ -67,7 +67,8 @@ class Accounting:
     """Where every input row went. ``rows == accepted + duplicates + rejected`` always.
 
     Besides the counts it records, per file, the preset chosen and why, the encoding and the
-    number of replaced characters, and per accepted ticket the detected language.
+    number of replaced characters, the SHA-256 of the bytes read (``hashes``) and the zip
+    members that were not exports (``skipped``), and per accepted ticket the detected language.
     """
 
     rows: int = 0
@@ -83,6 +84,8 @@ class Accounting:
     replaced_chars: int = 0
     languages: Counter = field(default_factory=Counter)
     structured_only: int = 0
+    hashes: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1
@@ -118,6 +121,8 @@ class Accounting:
             out.append("languages: " + ", ".join(f"{k} {v}" for k, v in self.languages.most_common()))
         if self.structured_only:
             out.append(f"{self.structured_only} tickets have no free text (titles built from codes)")
+        if self.skipped:
+            out.append(f"{len(self.skipped)} zip member(s) skipped, not ticket exports")
         return out
 
 
@@ -315,6 +320,8 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
             header, presets.choose(header, ingest), ingest["columns"]))
         acc.warnings.extend(table.notes)
         acc.encodings[str(path)] = table.encoding
+        acc.hashes[str(path)] = table.sha256
+        acc.skipped += table.skipped
         acc.replaced_chars += table.replaced
         acc.rows += len(table.frame) + len(table.rejected)
         acc.files[str(path)] = len(table.frame) + len(table.rejected)
