@@ -714,3 +714,23 @@ def test_hostile_39_replay_failing_on_a_later_night_names_the_committed_nights(s
     nights = [str(d) for (d,) in con.execute("SELECT as_of FROM runs ORDER BY as_of").fetchall()]
     con.close()
     assert nights == ["2026-10-28"]   # what the message says is in the state
+
+
+def test_hostile_40_implausible_dates_are_warned_about_and_counted(site):
+    rows = ticket_rows()
+    rows[2]["opened_at"] = "1899-12-30 00:00:00"   # an empty Excel date cell
+    rows[3].update(opened_at="2026-10-04 09:00:00", resolved_at="2026-10-03 09:00:00")
+    rows[4].update(opened_at="2026-10-05 09:00:00", resolved_at="2999-01-01 00:00:00")
+    export = make_export(site.root / "odd.csv", rows)
+    out = site.validate(export).output
+    assert "40 rows: 40 accepted, 0 duplicate, 0 rejected" in out
+    for phrase in (f"{export}: 1 dates in column 'opened_at' are before 1970-01-01 (e.g. row 3: 1899-12-30",
+                   "1 dates in column 'resolved_at' are after 2200-12-31 (e.g. row 5: 2999-01-01",
+                   "1 tickets were resolved before they were opened (e.g. row 4: opened 2026-10-04 09:00:00, "
+                   "resolved 2026-10-03 09:00:00)",
+                   "tickets kept with odd dates: before 1970 1, after 2200 1, resolved before opened 1"):
+        assert phrase in out, out
+    result = site.run(export)
+    assert result.exit_code == 0, result.output
+    digest = (site.out / NIGHT / "digest.html").read_text()
+    assert "resolved before they were opened" in digest and "are before 1970-01-01" in digest

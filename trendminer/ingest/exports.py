@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
 from .formats import read_table
 from .table import Table
-from .dates import parse_date_columns
+from .dates import odd_dates, parse_date_columns
 from ..language import UNDETERMINED
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,9 @@ class Accounting:
 
     Besides the counts it records, per file, the preset chosen and why, the encoding and the
     number of replaced characters, the SHA-256 of the bytes read (``hashes``) and the zip
-    members that were not exports (``skipped``), and per accepted ticket the detected language.
+    members that were not exports (``skipped``), accepted tickets with implausible dates
+    (``odd_dates``: before 1970, after 2200, resolved before opened), and per accepted ticket
+    the detected language.
     """
 
     rows: int = 0
@@ -86,6 +88,7 @@ class Accounting:
     structured_only: int = 0
     hashes: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    odd_dates: Counter = field(default_factory=Counter)
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1
@@ -123,6 +126,8 @@ class Accounting:
             out.append(f"{self.structured_only} tickets have no free text (titles built from codes)")
         if self.skipped:
             out.append(f"{len(self.skipped)} zip member(s) skipped, not ticket exports")
+        if self.odd_dates:
+            out.append("tickets kept with odd dates: " + ", ".join(f"{k} {v}" for k, v in self.odd_dates.items()))
         return out
 
 
@@ -259,7 +264,12 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
             for row in out.loc[hit, "source_row"]:
                 acc.reject(Rejection(str(path), int(row), used.get(key, columns[key]) or key, reason))
             bad |= hit
-    return out.loc[~bad] if bad.any() else out
+    kept = out.loc[~bad] if bad.any() else out
+    for kind, n, message in odd_dates({k: kept[k] for k in DATE_FIELDS}, kept["source_row"], str(path),
+                                      {k: used.get(k, k) for k in DATE_FIELDS}):
+        acc.odd_dates[kind] += n
+        acc.warnings.append(message)
+    return kept
 
 
 def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
