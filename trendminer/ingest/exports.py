@@ -7,7 +7,6 @@ Management, Zendesk, generic column map) is detected from its header and reporte
 """
 from __future__ import annotations
 
-import csv
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -350,11 +349,3 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         raise AssertionError(f"row accounting does not add up: {acc.summary()}")
     return IngestResult(raw, acc)
 
-
-def sniff_delimiter(path: Path) -> str | None:
-    """Guess a CSV delimiter from the first line (used only to improve error messages)."""
-    try:
-        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-            return csv.Sniffer().sniff(fh.readline(), delimiters=",;\t|").delimiter
-    except (csv.Error, OSError):
-        return None

@@ -87,16 +87,20 @@ def read_source(path: Path, read: Mapping[str, Any]) -> Source:
 
 def _read_pipe(path: Path, cap: int) -> bytes:
     """A FIFO, ``<(...)`` or another stream: wait for a writer, read to the end, stop at ``cap``."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)   # opening a FIFO without a writer must not block
+    if not hasattr(select, "poll"):   # Windows: no FIFOs to wait for; read the stream as it comes
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    else:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)   # opening a FIFO without a writer must not block
     try:
-        poller = select.poll()
-        poller.register(fd, select.POLLIN | select.POLLHUP)
-        if not poller.poll(PIPE_WAIT_SECONDS * 1000):
-            raise InputError(
-                f"{path}: is a pipe (FIFO) that nothing wrote to within {PIPE_WAIT_SECONDS:g} s. "
-                "Start the program that writes the export before trendminer, or export to a file "
-                "and pass that.")
-        os.set_blocking(fd, True)
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(fd, select.POLLIN | select.POLLHUP)
+            if not poller.poll(PIPE_WAIT_SECONDS * 1000):
+                raise InputError(
+                    f"{path}: is a pipe (FIFO) that nothing wrote to within {PIPE_WAIT_SECONDS:g} s. "
+                    "Start the program that writes the export before trendminer, or export to a file "
+                    "and pass that.")
+            os.set_blocking(fd, True)
         chunks, size = [], 0
         while chunk := os.read(fd, _CHUNK):
             size += len(chunk)
