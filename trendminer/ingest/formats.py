@@ -4,6 +4,9 @@ Every value comes back as ``str`` (``""`` when missing), so the presets and the 
 step see the same thing whatever the format. Problems a user can fix raise
 :class:`~trendminer.errors.InputError` naming the file, the row or line and what to do; rows
 that cannot be parsed but do not stop the run come back in :attr:`Table.rejected`.
+
+The file is opened once, by :func:`~trendminer.ingest.source.read_source`; everything here
+parses those bytes (a zip's member too, unpacked with a cap), never the path again.
 """
 from __future__ import annotations
 
