@@ -706,7 +706,8 @@ def test_hostile_39_replay_failing_on_a_later_night_names_the_committed_nights(s
     fails(result, 1, "replay stopped at the night of 2026-10-29: the 1 night(s) before it (2026-10-28 to "
           f"2026-10-28) were already committed to the state file {state} and stay there",
           "the nights after it up to 2026-10-30 were not written", "No space left on device",
-          "run replay again with --from 2026-10-29 --to 2026-10-30")
+          "run replay again with --from 2026-10-29 --to 2026-10-30",
+          "DuckDB rolled the run back, so that night was not written")
     assert "not changed" not in result.output and "held before this run" not in result.output
     assert "Nothing was changed" not in result.output
     monkeypatch.undo()
@@ -734,3 +735,28 @@ def test_hostile_40_implausible_dates_are_warned_about_and_counted(site):
     assert result.exit_code == 0, result.output
     digest = (site.out / NIGHT / "digest.html").read_text()
     assert "resolved before they were opened" in digest and "are before 1970-01-01" in digest
+
+
+_CLAIMS = ("nothing was changed", "not changed", "as they were", "held before this run", "not committed")
+
+
+def _claiming_messages() -> list[str]:
+    """The message constants of trendminer.errors that say nothing (or nothing of tonight) was written."""
+    import trendminer.errors as errors
+
+    return sorted(n for n in dir(errors) if n.isupper() and isinstance(getattr(errors, n), str)
+                  and any(c in getattr(errors, n).lower() for c in _CLAIMS))
+
+
+@pytest.mark.parametrize("name", _claiming_messages())
+def test_hostile_41_no_message_claims_nothing_changed_after_committed_replay_nights(name):
+    from collections import defaultdict
+
+    import trendminer.errors as errors
+    from trendminer.guards import replay_stopped
+
+    message = getattr(errors, name).format_map(defaultdict(lambda: "X"))
+    night = pd.Timestamp("2026-10-29")
+    said = str(replay_stopped(errors.StateError(message), [night - pd.Timedelta(days=1)], night, night, "s.duckdb"))
+    assert "were already committed to the state file s.duckdb" in said
+    assert not [c for c in _CLAIMS if c in said.lower()], said

@@ -111,9 +111,10 @@ def refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) ->
 
 #: what a failed night's message says about the state, false once earlier nights of a replay are in
 _NOTHING_CHANGED = re.compile(
-    r"Nothing was changed\.|The state was not changed\.|nothing was changed|"
-    r"trendminer stopped before committing anything: the state and the reports are as they were\.|"
-    r"so the state holds what it held before this run")
+    r"Nothing was changed\.|The state was not changed\.|"
+    r"(?:trendminer stopped before committing anything|Tonight's work was not committed): the state "
+    r"and the reports are as they were\.")
+_NOTHING_CHANGED_MIDWAY = re.compile(r"nothing was changed|the state holds what it held before this run")
 
 
 def replay_stopped(exc: Exception, committed: Sequence[pd.Timestamp], failed: pd.Timestamp,
@@ -134,8 +135,8 @@ def replay_stopped(exc: Exception, committed: Sequence[pd.Timestamp], failed: pd
     if not committed:
         return exc
     reason = str(exc) if isinstance(exc, TrendminerError) else f"{exc.filename or 'trendminer'}: {exc}"
-    reason = _NOTHING_CHANGED.sub("That night was not written.", reason).replace(
-        "So That night", "So that night")
+    reason = _NOTHING_CHANGED.sub("That night was not written.", reason)
+    reason = _NOTHING_CHANGED_MIDWAY.sub("that night was not written", reason)
     kind = type(exc) if isinstance(exc, TrendminerError) else StateError
     return kind(REPLAY_STOPPED.format(failed=failed.date(), n=len(committed), first=committed[0].date(),
                                       last=committed[-1].date(), state=state_path, end=end.date(),
