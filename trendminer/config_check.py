@@ -71,6 +71,8 @@ RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
     ("ingest.read", "timezone"): (_timezone, "an IANA time zone name, e.g. \"UTC\" or \"Europe/Berlin\""),
     ("ingest.read", "date_order"): (lambda v: v in ("auto", "dmy", "mdy"), "\"auto\", \"dmy\" or \"mdy\""),
     ("ingest.read", "max_text_chars"): (_positive, "a whole number above 0"),
+    ("ingest.read", "max_stream_mb"): (_positive, "a whole number of MB above 0"),
+    ("ingest.read", "max_zip_ratio"): (_positive, "a ratio above 0"),
     ("ingest", "main_language"): (_language, "a two-letter language code the detector knows, e.g. \"en\", \"de\""),
     ("embed", "backend"): (lambda v: v in ("sentence-transformers", "tfidf"),
                            "\"sentence-transformers\" or \"tfidf\""),

@@ -261,3 +261,12 @@ COMPUTE_LOST = (
     "Tonight's work was not committed: the state and the reports are as they were. "
     "Fix: check the workers' logs (memory, a worker that keeps dying), then run again."
 )
+
+REPLAY_STOPPED = (
+    "replay stopped at the night of {failed}: the {n} night(s) before it ({first} to {last}) "
+    "were already committed to the state file {state} and stay there; the night of {failed} "
+    "and the nights after it up to {end} were not written.\n"
+    "What went wrong on {failed}: {reason}\n"
+    "Fix the cause, then run replay again with --from {failed} --to {end} (the committed "
+    "nights need not be replayed again)."
+)

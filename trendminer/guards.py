@@ -9,13 +9,15 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import ALL_REJECTED, BAD_FILE_NAME, INPUT_UNREADABLE, NO_TICKETS, InputError
+from .errors import (ALL_REJECTED, BAD_FILE_NAME, INPUT_UNREADABLE, NO_TICKETS, REPLAY_STOPPED, InputError,
+                     StateError, TrendminerError)
 
 if TYPE_CHECKING:
     from .ingest import Accounting
@@ -105,3 +107,37 @@ def refuse_all_rejected(accounting: Accounting, inputs: Sequence[str | Path]) ->
     """Every row rejected: refuse (exit 1). A header-only export is decided with the state."""
     if accounting.rows and accounting.rejected == accounting.rows:
         raise InputError(no_tickets_message(accounting.rows, accounting.rejected, inputs, accounting.examples))
+
+
+#: what a failed night's message says about the state, false once earlier nights of a replay are in
+_NOTHING_CHANGED = re.compile(
+    r"Nothing was changed\.|The state was not changed\.|"
+    r"(?:trendminer stopped before committing anything|Tonight's work was not committed): the state "
+    r"and the reports are as they were\.")
+_NOTHING_CHANGED_MIDWAY = re.compile(r"nothing was changed|the state holds what it held before this run")
+
+
+def replay_stopped(exc: Exception, committed: Sequence[pd.Timestamp], failed: pd.Timestamp,
+                   end: pd.Timestamp, state_path: str | Path) -> Exception:
+    """The error of a replay night after ``committed`` nights: it says which nights are in the
+    state (``exc`` itself when none are: then its "nothing was changed" is true).
+
+    Examples
+    --------
+    >>> days = list(pd.date_range("2026-10-28", periods=2))
+    >>> print(replay_stopped(InputError("x.csv: gone. Nothing was changed."), days,
+    ...                      pd.Timestamp("2026-10-30"), pd.Timestamp("2026-10-31"), "s.duckdb"))
+    ... # doctest: +ELLIPSIS
+    replay stopped at the night of 2026-10-30: the 2 night(s) before it (2026-10-28 to 2026-10-29) were ...
+    What went wrong on 2026-10-30: x.csv: gone. That night was not written.
+    Fix the cause, then run replay again with --from 2026-10-30 --to 2026-10-31 (...).
+    """
+    if not committed:
+        return exc
+    reason = str(exc) if isinstance(exc, TrendminerError) else f"{exc.filename or 'trendminer'}: {exc}"
+    reason = _NOTHING_CHANGED.sub("That night was not written.", reason)
+    reason = _NOTHING_CHANGED_MIDWAY.sub("that night was not written", reason)
+    kind = type(exc) if isinstance(exc, TrendminerError) else StateError
+    return kind(REPLAY_STOPPED.format(failed=failed.date(), n=len(committed), first=committed[0].date(),
+                                      last=committed[-1].date(), state=state_path, end=end.date(),
+                                      reason=reason))

@@ -1,8 +1,9 @@
 """The run manifest: what produced these reports, recorded with every run.
 
-Versions, model and weights hash, the resolved config and its hash, input file hashes and
-row counts, ``as_of``, ``random_state``, per-stage timings and peak memory. Written to
-``manifest.json`` beside the briefs and into the state's run history.
+Versions, model and weights hash, the resolved config and its hash, input file hashes (of the
+bytes ingest parsed, taken while reading: the path is not opened again) and row counts,
+``as_of``, ``random_state``, per-stage timings and peak memory. Written to ``manifest.json``
+beside the briefs and into the state's run history.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 
 
 from .config import Settings
-from .embed import Embedder, file_sha256
+from .embed import Embedder
 from .ingest import Accounting
 from .window import Window
 
@@ -70,7 +71,7 @@ def build_manifest(settings: Settings, inputs: Sequence[str | Path], accounting:
         "model": {"name": embedder.name, "weights_sha256": getattr(embedder, "weights_sha256", "")},
         "config_hash": settings.digest,
         "config": settings.to_dict(),
-        "inputs": [{"file": str(p), "sha256": file_sha256(Path(p)), "rows": accounting.files.get(str(p), 0)}
+        "inputs": [{"file": str(p), "sha256": accounting.hashes.get(str(p), ""), "rows": accounting.files.get(str(p), 0)}
                    for p in inputs],
         "accounting": {"rows": accounting.rows, "accepted": accounting.accepted,
                        "duplicates": accounting.duplicates, "rejected": accounting.rejected},

@@ -27,8 +27,9 @@ from .clean import clean_tickets
 from .compute import Compute, using
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
-from .errors import InputError
-from .guards import check_inputs, check_paths, no_tickets_message, refuse_all_rejected, warn_as_of_after_every_ticket
+from .errors import InputError, TrendminerError
+from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
+                     warn_as_of_after_every_ticket)
 from .ingest import Accounting, read_exports
 from . import knowledge as kb
 from .lock import RunLock
@@ -208,15 +209,18 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
         night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
                        load_articles(settings), compute)
-        reports = []
+        reports: list[RunReport] = []
         days = pd.date_range(start, end, freq="D")
         with RunLock(state_path):
             for day in tqdm(days, desc="replay", unit="night", disable=not progress, file=sys.stderr):
                 window = Window.from_settings(day, settings)
                 visible = loaded.tickets[loaded.tickets["opened_at"] < window.end]
-                with State(state_path) as state:
-                    reports.append(night.run(state, visible, window=window, generated_at=generated_at,
-                                             out_dir=out_dir if day == end else None))
+                try:
+                    with State(state_path) as state:
+                        reports.append(night.run(state, visible, window=window, generated_at=generated_at,
+                                                 out_dir=out_dir if day == end else None))
+                except (TrendminerError, OSError) as exc:   # say which nights before it are committed
+                    raise replay_stopped(exc, [r.as_of for r in reports], day, end, state_path) from None
         return reports
 
 

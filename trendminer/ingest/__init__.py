@@ -3,6 +3,7 @@
 Rooms, bottom to top (each imports only those below it):
 
 - ``table``   -- :class:`Table`, one file read into strings; header name helpers.
+- ``source``  -- opens an input once (file, FIFO, pipe) and unpacks zip members with a cap.
 - ``json``, ``excel`` -- readers of JSON / JSON Lines and ``.xlsx`` files into a Table.
 - ``formats`` -- detects a file's format and encoding and reads CSV, Parquet, zip members.
 - ``dates``   -- date parsing (ISO fast path, day/month order, time zones).

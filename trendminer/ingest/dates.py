@@ -170,3 +170,55 @@ def parse_date_columns(columns: Mapping[str, pd.Series], file: str, read: Mappin
         if not values.empty:
             parsed[key] = parsed[key].fillna(_by_formats(values, report.order))
     return parsed, report
+
+
+#: dates a ticket may plausibly carry (the range ``--as-of`` accepts); others are kept, with a warning
+PLAUSIBLE = (pd.Timestamp("1970-01-01"), pd.Timestamp("2201-01-01"))
+
+
+def odd_dates(dates: Mapping[str, pd.Series], rows: pd.Series, file: str,
+              names: Mapping[str, str]) -> list[tuple[str, int, str]]:
+    """Dates that are read but suspicious: before 1970, after 2200, resolved before opened.
+
+    Parameters
+    ----------
+    dates : mapping of str to Series of datetime64
+        ``opened_at``, ``resolved_at``, ``updated_at`` of the accepted rows.
+    rows : Series of int
+        Their row numbers in the file, for the examples.
+    file : str
+    names : mapping of str to str
+        Canonical field -> the file's column name, for the messages.
+
+    Returns
+    -------
+    list of (kind, count, message)
+        ``kind`` is ``before 1970``, ``after 2200`` or ``resolved before opened``.
+
+    Examples
+    --------
+    >>> d = {"opened_at": pd.Series(pd.to_datetime(["1899-12-30 00:00", "2026-10-02 10:00"])),
+    ...      "resolved_at": pd.Series(pd.to_datetime(["2026-10-01 00:00", "2026-10-02 09:00"]))}
+    >>> [(k, n) for k, n, _ in odd_dates(d, pd.Series([1, 2]), "x.csv", {})]
+    [('before 1970', 1), ('resolved before opened', 1)]
+    """
+    found = []
+    first, last = PLAUSIBLE
+    for key, values in dates.items():
+        for mask, kind, what in ((values < first, "before 1970", "before 1970-01-01"),
+                                 (values >= last, "after 2200", "after 2200-12-31")):
+            if mask.any():
+                at, n = int(mask.to_numpy().argmax()), int(mask.sum())
+                found.append((kind, n, f"{file}: {n} dates in column {names.get(key, key)!r} are {what} "
+                                       f"(e.g. row {rows.iloc[at]}: {values.iloc[at]}); the tickets are kept, "
+                                       "but check the export (an empty Excel date cell reads as 1899-12-30)"))
+    if "opened_at" in dates and "resolved_at" in dates:
+        early = dates["resolved_at"] < dates["opened_at"]
+        if early.any():
+            at, n = int(early.to_numpy().argmax()), int(early.sum())
+            found.append(("resolved before opened", n, (
+                f"{file}: {n} tickets were resolved before they were opened (e.g. row {rows.iloc[at]}: opened "
+                f"{dates['opened_at'].iloc[at]}, resolved {dates['resolved_at'].iloc[at]}); they are kept, but "
+                f"their time to resolve is negative: check the columns {names.get('opened_at', 'opened_at')!r} "
+                f"and {names.get('resolved_at', 'resolved_at')!r} and their time zones")))
+    return found

@@ -32,8 +32,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read the first sheet; return the frame and notes about what was adjusted.
+def read_xlsx(path: Path, data: bytes | bytearray) -> tuple[pd.DataFrame, list[str]]:
+    """Read the first sheet of the workbook ``data`` (read from ``path``); return the frame and
+    notes about what was adjusted.
 
     The header is the first of the top rows with the most non-empty cells, so merged
     title rows above it (``"Incident report - June"`` spanning all columns) are skipped.
@@ -47,7 +48,7 @@ def read_xlsx(path: Path) -> tuple[pd.DataFrame, list[str]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:   # a file object, so a workbook saved as .csv is read too
-        book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"{path}: not a readable .xlsx workbook ({exc}). Open it in Excel and "
                          "save it again as .xlsx, or export the tickets as CSV.") from None

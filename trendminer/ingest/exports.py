@@ -7,7 +7,6 @@ Management, Zendesk, generic column map) is detected from its header and reporte
 """
 from __future__ import annotations
 
-import csv
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,7 @@ from ..config import Settings
 from ..errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
 from .formats import read_table
 from .table import Table
-from .dates import parse_date_columns
+from .dates import odd_dates, parse_date_columns
 from ..language import UNDETERMINED
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,10 @@ class Accounting:
     """Where every input row went. ``rows == accepted + duplicates + rejected`` always.
 
     Besides the counts it records, per file, the preset chosen and why, the encoding and the
-    number of replaced characters, and per accepted ticket the detected language.
+    number of replaced characters, the SHA-256 of the bytes read (``hashes``) and the zip
+    members that were not exports (``skipped``), accepted tickets with implausible dates
+    (``odd_dates``: before 1970, after 2200, resolved before opened), and per accepted ticket
+    the detected language.
     """
 
     rows: int = 0
@@ -83,6 +85,9 @@ class Accounting:
     replaced_chars: int = 0
     languages: Counter = field(default_factory=Counter)
     structured_only: int = 0
+    hashes: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    odd_dates: Counter = field(default_factory=Counter)
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1
@@ -118,6 +123,10 @@ class Accounting:
             out.append("languages: " + ", ".join(f"{k} {v}" for k, v in self.languages.most_common()))
         if self.structured_only:
             out.append(f"{self.structured_only} tickets have no free text (titles built from codes)")
+        if self.skipped:
+            out.append(f"{len(self.skipped)} zip member(s) skipped, not ticket exports")
+        if self.odd_dates:
+            out.append("tickets kept with odd dates: " + ", ".join(f"{k} {v}" for k, v in self.odd_dates.items()))
         return out
 
 
@@ -168,8 +177,24 @@ def _by_unique(values: pd.Series, parse) -> pd.Series:  # noqa: ANN001
     return out.where(codes >= 0) if (codes < 0).any() else out
 
 
+#: the largest count the state's INTEGER columns hold
+MAX_COUNT = 2**31 - 1
+BAD_COUNT = (f"not a count (a whole number from 0 to {MAX_COUNT:,} was expected); fix the cell "
+             "in the export or leave it empty")
+
+
 def _parse_count(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").fillna(0).clip(lower=0)
+    """A count per value: 0 when empty, NaN when it is not a whole number from 0 to MAX_COUNT.
+
+    Examples
+    --------
+    >>> _parse_count(pd.Series(["", "2", "3.0", "-2", "inf", "lots", "3000000000"])).tolist()
+    [0.0, 2.0, 3.0, nan, nan, nan, nan]
+    """
+    stripped = values.str.strip()
+    number = pd.to_numeric(stripped, errors="coerce").astype(float)
+    whole = np.isfinite(number) & (number >= 0) & (number <= MAX_COUNT) & (number % 1 == 0)
+    return number.where(whole).mask(stripped.eq(""), 0.0)
 
 
 def _parse_priority(values: pd.Series) -> pd.Series:
@@ -204,8 +229,9 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     acc.warnings.extend(report.warnings)
     for key in DATE_FIELDS:
         out[key] = parsed[key]
-    for key in COUNT_FIELDS:
-        out[key] = _by_unique(out[key].astype(str), _parse_count).fillna(0).astype(int)
+    counts = {key: _by_unique(out[key].astype(str), _parse_count) for key in COUNT_FIELDS}
+    for key in COUNT_FIELDS:   # a dirty count rejects its row below, like a bad date
+        out[key] = counts[key].fillna(0).astype(int)
     out["priority"] = _by_unique(out["priority"].astype(str), _parse_priority).astype("Int64")
     out["csat"] = _by_unique(out["csat"].astype(str), _parse_csat).astype(float)
     out["ticket_id"] = out["ticket_id"].astype(str).str.strip()
@@ -228,6 +254,7 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
            "time zone or pass a later --as-of)")]),
         (presets.is_blank(out["title"]) & presets.is_blank(out["description"]), "title",
          "no text: title and description are both empty"),
+        *[(counts[key].isna(), key, BAD_COUNT) for key in COUNT_FIELDS],
     ]
     bad = pd.Series(False, index=out.index)
     for mask, key, reason in problems:
@@ -236,7 +263,12 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
             for row in out.loc[hit, "source_row"]:
                 acc.reject(Rejection(str(path), int(row), used.get(key, columns[key]) or key, reason))
             bad |= hit
-    return out.loc[~bad] if bad.any() else out
+    kept = out.loc[~bad] if bad.any() else out
+    for kind, n, message in odd_dates({k: kept[k] for k in DATE_FIELDS}, kept["source_row"], str(path),
+                                      {k: used.get(k, k) for k in DATE_FIELDS}):
+        acc.odd_dates[kind] += n
+        acc.warnings.append(message)
+    return kept
 
 
 def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
@@ -297,6 +329,8 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
             header, presets.choose(header, ingest), ingest["columns"]))
         acc.warnings.extend(table.notes)
         acc.encodings[str(path)] = table.encoding
+        acc.hashes[str(path)] = table.sha256
+        acc.skipped += table.skipped
         acc.replaced_chars += table.replaced
         acc.rows += len(table.frame) + len(table.rejected)
         acc.files[str(path)] = len(table.frame) + len(table.rejected)
@@ -315,11 +349,3 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         raise AssertionError(f"row accounting does not add up: {acc.summary()}")
     return IngestResult(raw, acc)
 
-
-def sniff_delimiter(path: Path) -> str | None:
-    """Guess a CSV delimiter from the first line (used only to improve error messages)."""
-    try:
-        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-            return csv.Sniffer().sniff(fh.readline(), delimiters=",;\t|").delimiter
-    except (csv.Error, OSError):
-        return None

@@ -4,6 +4,9 @@ Every value comes back as ``str`` (``""`` when missing), so the presets and the 
 step see the same thing whatever the format. Problems a user can fix raise
 :class:`~trendminer.errors.InputError` naming the file, the row or line and what to do; rows
 that cannot be parsed but do not stop the run come back in :attr:`Table.rejected`.
+
+The file is opened once, by :func:`~trendminer.ingest.source.read_source`; everything here
+parses those bytes (a zip's member too, unpacked with a cap), never the path again.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from ..errors import (BINARY_FILE, EMPTY_FILE, UNBALANCED_QUOTE,
                      WRONG_DELIMITER, InputError)
 from .excel import read_xlsx
 from .json import read_json, read_jsonl
+from .source import read_source, unzip_member
 from .table import Select, Table, unique_names
 
 log = logging.getLogger(__name__)
@@ -94,7 +98,7 @@ def _check_binary(path: Path, head: bytes) -> None:
         raise InputError(BINARY_FILE.format(file=path, what="a binary file, not text"))
 
 
-def decode(path: Path, data: bytes, read: Mapping[str, Any]) -> tuple[str, str, int]:
+def decode(path: Path, data: bytes | bytearray, read: Mapping[str, Any]) -> tuple[str, str, int]:
     """Decode bytes with the configured encoding, else a detected one.
 
     Returns the text, the encoding used and the number of replaced characters
@@ -132,13 +136,15 @@ def decode(path: Path, data: bytes, read: Mapping[str, Any]) -> tuple[str, str, 
 
 
 def read_table(path: str | Path, read: Mapping[str, Any], select: Select | None = None) -> Table:
-    """Read one export file of any supported format.
+    """Read one export file of any supported format, opening it once.
 
     Parameters
     ----------
     path : path
+        A file, a FIFO or a ``<(...)`` pipe.
     read : mapping
-        The ``ingest.read`` settings (delimiter, encoding, detect_encoding, sniff_delimiter).
+        The ``ingest.read`` settings (delimiter, encoding, detect_encoding, sniff_delimiter,
+        timezone, max_stream_mb, max_zip_ratio).
     select : callable, optional
         Given the file's column names, the ones to read; a CSV's other columns are only
         checked for their count, not converted (``Table.header`` still lists them).
@@ -146,6 +152,7 @@ def read_table(path: str | Path, read: Mapping[str, Any], select: Select | None 
     Returns
     -------
     Table
+        With ``sha256`` of the bytes that were parsed.
 
     Raises
     ------
@@ -153,37 +160,37 @@ def read_table(path: str | Path, read: Mapping[str, Any], select: Select | None 
         Missing, empty, binary or malformed files, with the place and the fix.
     """
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(65536)
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found. Check the path you passed to trendminer.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; pass the export file(s) inside it.") from None
+    source = read_source(path, read)
+    table = parse(path, source.data, read, select)
+    table.sha256 = source.sha256
+    return table
+
+
+def parse(path: Path, data: bytes | bytearray, read: Mapping[str, Any], select: Select | None = None) -> Table:
+    """Parse the bytes of one export (``path`` names it in messages; it is not opened)."""
+    head = bytes(data[:65536])
     if not head.strip(b" \t\r\n\xef\xbb\xbf\x00"):
         raise InputError(EMPTY_FILE.format(file=path))
     fmt = _format_of(path, head)
     if fmt == "zip":
-        return _read_zip(path, read, select)
+        return _read_zip(path, data, read, select)
     if fmt == "xlsx":
-        frame, notes = read_xlsx(path)
+        frame, notes = read_xlsx(path, data)
         return Table(frame, "xlsx", notes=notes)
     if fmt == "parquet":
-        return _read_parquet(path)
+        return _read_parquet(path, data, read)
     _check_binary(path, head)
-    utf8 = str(read["encoding"]).lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
-    fast = fmt == "csv" and utf8 and b"\x00" not in head and not head.startswith(b"\xff\xfe")
-    return _read_text(path, None if fast else path.read_bytes(), fmt, read, select)
+    return _read_text(path, data, fmt, read, select, fast=_fast(fmt, head, read))
 
 
-def _read_text(path: Path, data: bytes | None, fmt: str, read: Mapping[str, Any],
-               select: Select | None = None) -> Table:
-    """Decode and parse a text file; ``data=None`` lets a UTF-8 CSV stream from disk."""
-    if data is None:
+def _read_text(path: Path, data: bytes | bytearray, fmt: str, read: Mapping[str, Any],
+               select: Select | None = None, *, fast: bool = False) -> Table:
+    """Decode and parse a text file; ``fast`` lets Arrow parse UTF-8 CSV bytes undecoded."""
+    if fast:
         try:
-            return _read_csv(path, path, read, select)
+            return _read_csv(path, data, read, select)
         except _NotUtf8:
-            data = path.read_bytes()
+            pass
     text, encoding, replaced = decode(path, data, read)
     if fmt == "csv":
         table = _read_csv(path, text, read, select)
@@ -205,37 +212,67 @@ class _NotUtf8(Exception):
     """The fast path met bytes that are not UTF-8."""
 
 
-def _read_zip(path: Path, read: Mapping[str, Any], select: Select | None) -> Table:
+#: zip members that may hold the export (a .txt only when nothing else does)
+_EXPORT_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson")
+
+
+def _read_zip(path: Path, data: bytes | bytearray, read: Mapping[str, Any], select: Select | None) -> Table:
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            names = [i.filename for i in infos]
             if "[Content_Types].xml" in names:
-                frame, notes = read_xlsx(path)
+                frame, notes = read_xlsx(path, data)
                 return Table(frame, "xlsx", notes=notes)
-            data_files = [n for n in names if Path(n).suffix.lower() in
-                          (".csv", ".json", ".jsonl", ".ndjson", ".txt")]
-            if len(data_files) != 1:
-                raise InputError(f"{path}: a zip archive with {len(data_files)} export files "
-                                 f"({', '.join(data_files[:5]) or 'none'}); it must hold exactly one. "
+            exports = [i for i in infos if Path(i.filename).suffix.lower() in _EXPORT_SUFFIXES
+                       and not _is_litter(i.filename)]
+            exports = exports or [i for i in infos if Path(i.filename).suffix.lower() == ".txt"
+                                  and not _is_litter(i.filename)]
+            if len(exports) != 1:
+                shown = ", ".join(i.filename for i in exports[:5]) or f"none among {', '.join(names[:5])}"
+                raise InputError(f"{path}: a zip archive with {len(exports)} export files "
+                                 f"({shown}); it must hold exactly one. "
                                  "Unpack it and pass the files one by one.")
-            data = zf.read(data_files[0])
+            member = exports[0]
+            skipped = [n for n in names if n != member.filename]
+            unpacked = unzip_member(path, zf, member, read)
     except zipfile.BadZipFile:
         raise InputError(BINARY_FILE.format(file=path, what="a damaged zip archive")) from None
-    inner = Path(data_files[0])
-    return _read_text(path, data, _format_of(inner, data[:65536]), read, select)
+    head = bytes(unpacked[:65536])
+    fmt = _format_of(Path(member.filename), head)
+    table = _read_text(path, unpacked, fmt, read, select, fast=_fast(fmt, head, read))
+    table.skipped = [f"{path}: {name}" for name in skipped]
+    table.notes += [f"{path}: zip member {name}: skipped, not a ticket export" for name in skipped[:10]]
+    if len(skipped) > 10:
+        table.notes.append(f"{path}: {len(skipped) - 10} more zip members skipped, not ticket exports")
+    return table
 
 
-def _read_parquet(path: Path) -> Table:
+def _is_litter(name: str) -> bool:
+    """Files an archiver or an OS adds: ``__MACOSX/...``, ``.DS_Store``, ``._export.csv``."""
+    return name.startswith("__MACOSX/") or Path(name).name.startswith(".")
+
+
+def _fast(fmt: str, head: bytes, read: Mapping[str, Any]) -> bool:
+    """Whether Arrow may parse the CSV bytes undecoded (UTF-8 configured, no NUL, not UTF-16)."""
+    utf8 = str(read["encoding"]).lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+    return fmt == "csv" and utf8 and b"\x00" not in head and not head.startswith(b"\xff\xfe")
+
+
+def _read_parquet(path: Path, data: bytes | bytearray, read: Mapping[str, Any]) -> Table:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path).flatten()
+        table = pq.read_table(pa.BufferReader(data)).flatten()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc}). Export it again.") from None
     names, dups = unique_names(table.column_names)
     frame = table.rename_columns(names).to_pandas()
+    zone = str(read.get("timezone", "UTC"))
     for col in frame.columns:
         if frame[col].dtype.kind == "M":
+            if getattr(frame[col].dt, "tz", None) is not None:   # like a CSV date with an offset
+                frame[col] = frame[col].dt.tz_convert(zone).dt.tz_localize(None)
             frame[col] = frame[col].dt.strftime("%Y-%m-%d %H:%M:%S")
         frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     return Table(frame, "parquet", duplicated=dups)
@@ -253,13 +290,11 @@ def _line_of(text: str, snippet: str) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
 
 
-def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any], select: Select | None = None) -> Table:
-    """Parse CSV from decoded text, or stream a UTF-8 file (``source`` is then its path)."""
-    if isinstance(source, Path):
-        with source.open("rb") as fh:
-            text = fh.read(400_000).decode("utf-8-sig", errors="ignore")
-    else:
-        text = source
+def _read_csv(path: Path, source: str | bytes | bytearray, read: Mapping[str, Any],
+              select: Select | None = None) -> Table:
+    """Parse CSV from decoded text, or from UTF-8 bytes that Arrow reads undecoded."""
+    raw = not isinstance(source, str)
+    text = bytes(source[:400_000]).decode("utf-8-sig", errors="ignore") if raw else source
     notes: list[str] = []
     delimiter = str(read["delimiter"])
     header = _header(text, delimiter)
@@ -280,12 +315,12 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any], select: S
         invalid.append((row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
-    data = source if isinstance(source, Path) else io.BytesIO(text.encode("utf-8"))
+    data = source if raw else text.encode("utf-8")
     block = 1 << 22
     while True:
         try:
             table = pacsv.read_csv(
-                str(data) if isinstance(data, Path) else io.BytesIO(data.getvalue()),
+                pa.BufferReader(data),
                 read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid),
@@ -295,7 +330,7 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any], select: S
                     quoted_strings_can_be_null=False))
             break
         except pa.ArrowInvalid as exc:
-            if isinstance(source, Path) and "UTF8" in str(exc):
+            if raw and "UTF8" in str(exc):
                 raise _NotUtf8 from None
             if "straddling" in str(exc) and block < 1 << 30:
                 block *= 8
@@ -303,9 +338,9 @@ def _read_csv(path: Path, source: str | Path, read: Mapping[str, Any], select: S
                 continue
             raise InputError(f"{path}: malformed CSV ({exc}). Check for unbalanced quotes or a "
                              "wrong delimiter (ingest.read.delimiter).") from None
+    if invalid and raw:
+        text = bytes(source).decode("utf-8-sig", errors="replace")
     del data
-    if invalid and isinstance(source, Path):
-        text = source.read_bytes().decode("utf-8-sig", errors="replace")
     rejected = []
     for expected, actual, row_text in invalid:
         line = _line_of(text, row_text)

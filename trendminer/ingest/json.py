@@ -34,6 +34,8 @@ def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
             out[name] = ""
         elif isinstance(value, bool):
             out[name] = str(value).lower()
+        elif isinstance(value, float) and value.is_integer():
+            out[name] = str(int(value))   # 7.0 is the number 7, as a CSV export would write it
         else:
             out[name] = str(value)
     return out

@@ -181,16 +181,24 @@ def choose(frame_columns: list[str], settings_ingest: Mapping[str, Any]) -> Choi
                         f"map is used{near}")
 
 
+#: a value made only of these is blank: white space, format characters (zero-width space and
+#: joiners, word joiner, BOM, soft hyphen, direction marks) and the fillers that render as nothing
+_INVISIBLE = (r"^[\s\p{Z}\p{Cf}\x{0B}\x{1C}-\x{1F}\x{85}\x{034F}\x{115F}\x{1160}\x{180E}"
+              r"\x{2800}\x{3164}\x{FFA0}]*$")
+
+
 def is_blank(values: pd.Series) -> pd.Series:
-    """True where a string is empty or only white space (no copy of the strings is made).
+    """True where a string is empty or only white space or invisible characters (zero-width
+    space, word joiner, BOM ...); no copy of the strings is made.
 
     Examples
     --------
-    >>> is_blank(pd.Series(["", " \t", "x"])).tolist()
-    [True, True, False]
+    >>> is_blank(pd.Series(["", " \t", "x", "\u200b\u2060", "\ufeff x"])).tolist()
+    [True, True, False, True, False]
     """
     arr = pa.array(values.astype(str), type=pa.large_string())
-    blank = pc.or_(pc.equal(arr, ""), pc.utf8_is_space(arr))   # Python's str.isspace set
+    blank = pc.or_(pc.utf8_is_space(arr),   # Python's str.isspace set, the common case
+                   pc.match_substring_regex(arr, _INVISIBLE))
     return pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 

@@ -33,6 +33,10 @@ class Table:
         Column names that occurred more than once (later copies are renamed ``name.1`` ...).
     header : list of str
         Every column of the file, also those not read into ``frame``.
+    sha256 : str
+        Of the bytes that were parsed (the file as read, a zip archive whole).
+    skipped : list of str
+        ``archive: member`` for each zip member that is not a ticket export.
     """
 
     frame: pd.DataFrame
@@ -43,6 +47,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     duplicated: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    sha256: str = ""
+    skipped: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.header = self.header or list(self.frame.columns)
