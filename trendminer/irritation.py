@@ -93,8 +93,18 @@ class IrritationModel:
         """``(n, len(vocabulary))`` sublinear tf-idf rows, L2-normalised (sparse)."""
         return sublinear_tfidf(texts, self.vocabulary, self.idf, TOKEN_PATTERN)
 
-    def raw_probability(self, vectors: np.ndarray, texts: Sequence[str], cues: np.ndarray) -> np.ndarray:
-        """Uncalibrated probabilities, ``(n,)``.
+    def word_logits(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n,)`` the words block's share of the logit (zeros without a vocabulary); each
+        text's value depends on that text alone, so it can be cached per text."""
+        n_words = len(self.vocabulary)
+        if not n_words or not len(texts):
+            return np.zeros(len(texts), dtype=np.float64)
+        return np.asarray(self.text_features(texts) @ self.coef[:n_words]).ravel()
+
+    def raw_probability(self, vectors: np.ndarray, texts: Sequence[str] | None, cues: np.ndarray,
+                        words: np.ndarray | None = None) -> np.ndarray:
+        """Uncalibrated probabilities, ``(n,)``; ``words`` = :meth:`word_logits` of the texts,
+        when cached, stands in for ``texts`` (same result).
 
         Raises
         ------
@@ -102,6 +112,7 @@ class IrritationModel:
             If the shapes of ``vectors``, ``texts`` and ``cues`` do not fit the model. A
             model without an embedding block (``dim`` 0) ignores ``vectors``.
         """
+        texts = texts if words is None else [""] * len(words)
         x = np.asarray(vectors, dtype=np.float64) if self.dim else np.zeros((len(texts), 0))
         c = np.asarray(cues, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.dim:
@@ -112,7 +123,7 @@ class IrritationModel:
         logit = (self.embed_weight * x @ self.coef[n_words:n_words + self.dim]
                  + self.cue_weight * c @ self.coef[n_words + self.dim:] + self.intercept)
         if n_words and len(x):
-            logit = logit + np.asarray(self.text_features(texts) @ self.coef[:n_words]).ravel()
+            logit = logit + (self.word_logits(texts) if words is None else np.asarray(words, dtype=np.float64))
         return expit(logit)
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
@@ -130,9 +141,10 @@ class IrritationModel:
             return raw
         return np.interp(raw, self.calibration_x, self.calibration_y)
 
-    def probability(self, vectors: np.ndarray, texts: Sequence[str], cues: np.ndarray) -> np.ndarray:
+    def probability(self, vectors: np.ndarray, texts: Sequence[str] | None, cues: np.ndarray,
+                    words: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probability that a reader calls each text irritated, ``(n,)``."""
-        return self.calibrate(self.raw_probability(vectors, texts, cues))
+        return self.calibrate(self.raw_probability(vectors, texts, cues, words))
 
     def to_dict(self, decimals: int = 6) -> dict:
         """JSON-ready form (floats rounded to ``decimals``)."""
@@ -197,9 +209,14 @@ def load_model(path: str | Path | None = None, words_only: bool = False) -> Irri
 def model_for(embedder: str, dim: int) -> IrritationModel:
     """The shipped model that fits vectors of this embedder and length: the full model for the
     packaged all-MiniLM-L6-v2, else the words + cues model."""
+    return load_model(model_path_for(embedder, dim))
+
+
+def model_path_for(embedder: str, dim: int) -> Path:
+    """The file of :func:`model_for`'s model."""
     model = load_model()
     fits = (not model.embedder or embedder.startswith(model.embedder)) and dim == model.dim
-    return model if fits else load_model(words_only=True)
+    return default_model_path() if fits else MODEL_DIR / WORDS_MODEL_FILE
 
 
 @lru_cache(maxsize=4)
@@ -329,8 +346,7 @@ def text_irritation(vectors: np.ndarray, texts: Sequence[str], model: Irritation
         return np.zeros(0, dtype=np.float64)
     cues = text_cues(texts) if cues is None else np.asarray(cues, dtype=np.float64)
     out = model.probability(vectors, texts, cues)
-    split = {i: segs for i, t in enumerate(texts)
-             if _may_be_multi(t) and (segs := customer_segments(t)) != [t.strip()]}
+    split = split_messages(texts)
     if split:
         owners = [i for i, segs in split.items() for _ in segs]
         segments = [s for segs in split.values() for s in segs]
@@ -342,6 +358,11 @@ def text_irritation(vectors: np.ndarray, texts: Sequence[str], model: Irritation
         for owner, p in best.items():
             out[owner] = p
     return out
+
+
+def split_messages(texts: Sequence[str]) -> dict[int, list[str]]:
+    """``{i: customer segments}`` of the texts that hold more than one message or agent text."""
+    return {i: segs for i, t in enumerate(texts) if _may_be_multi(t) and (segs := customer_segments(t)) != [t.strip()]}
 
 
 def _may_be_multi(text: str) -> bool:
@@ -384,4 +405,4 @@ def wilson_interval(k: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[
 
 
 __all__ = ["CUES", "IrritationModel", "customer_segments", "cue_matrix", "default_model_path",
-           "load_model", "model_for", "text_cues", "ticket_texts", "text_irritation", "wilson_interval"]
+           "load_model", "model_for", "model_path_for", "split_messages", "text_cues", "ticket_texts", "text_irritation", "wilson_interval"]

@@ -112,6 +112,18 @@ def docs(texts: Iterable[str], batch_size: int = 512) -> Iterator[Doc]:
         yield doc
 
 
+def parse(texts: Iterable[str], batch_size: int = 512) -> Iterator[Doc]:
+    """Parse lower-cased ``texts`` like :func:`docs`, without the memo (for one-off batches,
+    such as the per-text features of texts not seen before, which no later stage re-reads).
+
+    Examples
+    --------
+    >>> [doc[0].lemma_ for doc in parse(["Printers crash"])]
+    ['printer']
+    """
+    return english().pipe((t.lower() for t in texts), batch_size=batch_size)
+
+
 #: words that name no problem: time units, ordinals, vague nouns
 _FILLER = {"second", "minute", "hour", "day", "week", "month", "year", "time", "first", "third",
            "thing", "lot", "bit", "way", "something", "anything", "everything", "nothing", "anymore",
@@ -150,6 +162,26 @@ def term_forms(doc: Doc) -> list[tuple[str, str]]:
     bigrams = [(f"{a[0]} {b[0]}", f"{a[1]} {b[1]}") for a, b in zip(words, words[1:])
                if a and b and a[0] != b[0]]
     return [w for w in words if w] + bigrams
+
+
+def pack_terms(forms: Sequence[tuple[str, str]]) -> str:
+    """:func:`term_forms` as one string (for the state); :func:`unpack_terms` reverses it.
+
+    Terms and surfaces are letters and spaces only, so two control characters separate them.
+
+    Examples
+    --------
+    >>> unpack_terms(pack_terms([("crosse", "crosses"), ("red crosse", "red crosses")]))
+    [('crosse', 'crosses'), ('red crosse', 'red crosses')]
+    >>> unpack_terms(pack_terms([]))
+    []
+    """
+    return "\x1e".join(f"{term}\x1f{surface}" for term, surface in forms)
+
+
+def unpack_terms(packed: str) -> list[tuple[str, str]]:
+    """The ``(term, surface)`` pairs of :func:`pack_terms`."""
+    return [tuple(item.split("\x1f", 1)) for item in packed.split("\x1e")] if packed else []
 
 
 def content_terms(doc: Doc) -> list[str]:

@@ -2,8 +2,8 @@
 
 :func:`load_tickets` is how anything gets cleaned tickets and their row accounting (run,
 replay, validate, suggest and every evaluation); :func:`run` and :func:`replay` are the
-nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> systems ->
-embed (cached) -> topics -> signals -> trends -> score -> report, all for one
+nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> embed (cached)
+-> per-text features (cached) -> systems -> topics -> signals -> trends -> score -> report, all for one
 :class:`~trendminer.window.Window`. All state writes happen in one transaction, committed only
 after the reports are rendered; the report folder is renamed into place after the commit.
 
@@ -28,6 +28,7 @@ from .compute import Compute, using
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
+from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
 from .ingest import Accounting, read_exports
@@ -256,6 +257,11 @@ def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[p
     return kb.read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
 
 
+def _compute_features(missing: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
+    """The per-text features of the texts not cached yet: one call on all of them."""
+    return text_features(missing, spec)
+
+
 @dataclass
 class _Night:
     """Everything a night's analysis needs besides the state and the tickets."""
@@ -288,14 +294,6 @@ class _Night:
 
         model = load_model()
         return negativity(vectors, tickets["text"].tolist(), model=model) if self._fits(model, vectors) else None
-
-    def _text_irritation(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray:
-        """Calibrated text irritation over this run's vectors (the words + cues model when the
-        shipped full model was trained on another embedder)."""
-        from .irritation import model_for, text_irritation, ticket_texts
-
-        model = model_for(self.embedder.name, vectors.shape[1])
-        return text_irritation(vectors, ticket_texts(tickets["title"], tickets["description"]), model)
 
     def _knowledge(self, state: State, tickets: Tickets, vectors: np.ndarray, assignments: pd.DataFrame,
                    info: pd.DataFrame, sig: pd.DataFrame, attribution: pd.DataFrame, scores: pd.DataFrame,
@@ -332,16 +330,20 @@ class _Night:
         with timer("store"):
             stored = state.upsert_tickets(cleaned)
             tickets = state.tickets(*window.period("lookback"))
-        with timer("systems"):
-            attribution = attribute(tickets, catalogue=catalogue, settings=settings)
         with timer("embed"):
             vectors, n_embedded = embed_cached(tickets["text"].tolist(), tickets["text_hash"].tolist(),
                                                self.embedder, state, self.compute)
+        with timer("features"):   # per-text NLP, cached in the state: only new texts are parsed
+            spec = feature_spec(catalogue, settings, self.embedder.name, vectors.shape[1])
+            feats, _ = night_features(state, feature_inputs(tickets, catalogue, settings), spec, _compute_features)
+        with timer("systems"):
+            attribution = attribute(tickets, catalogue=catalogue, settings=settings, matches=matches_of(feats))
         with timer("topics"):
             registry, threshold = state.registry()
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
                             registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
-                            rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]))
+                            rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]),
+                            term_forms=feats["term_forms"].tolist())
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
             # A topic is as old as its registry entry or its oldest ticket, whichever is earlier
@@ -353,7 +355,7 @@ class _Night:
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=self._text_irritation(vectors, tickets))
+                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings, first_seen=first_seen)

@@ -33,6 +33,8 @@ from .window import Window
 
 #: text cues kept as columns (the learned model reads them as features)
 TEXT_CUES = ("frustration", "repetition", "shouting", "urgency", "sentiment")
+#: lexicon labels a ticket's text is counted for (signals' columns and the irritation model's cues)
+CUE_LABELS = ("frustration", "repetition", "urgency", "escalation")
 #: process components, each 0..1, from the ticket's fields
 PROCESS = ("reopens", "reassignments", "repeat_contacts", "resolve_time", "low_csat", "escalations")
 COMPONENTS = ("text_irritation", *TEXT_CUES, *PROCESS)
@@ -66,17 +68,34 @@ def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
     >>> kind_and_source("the thing on my desk")
     ('failure', 'default')
     """
-    failure = bool(_FAILURE_HINT.search(text))
-    if _HOWTO.search(text) and not failure:
-        return "howto", "rule"
-    if _REQUEST.search(text) and not failure:
-        return "request", "rule"
+    return kind_from(text_rule(text), category)
+
+
+def text_rule(text: str) -> str:
+    """What the text alone says a ticket is: ``failure``, ``howto``, ``request``, or "" (no rule).
+
+    Examples
+    --------
+    >>> text_rule("How do I fix error 500?"), text_rule("the thing on my desk")
+    ('failure', '')
+    """
+    if _FAILURE_HINT.search(text):
+        return "failure"
+    if _HOWTO.search(text):
+        return "howto"
+    return "request" if _REQUEST.search(text) else ""
+
+
+def kind_from(rule: str, category: str = "") -> tuple[str, str]:
+    """:func:`kind_and_source` from the text's :func:`text_rule` and the category."""
+    if rule:
+        return rule, "rule"
     cat = category.lower()
-    if not failure and ("inquiry" in cat or "how" in cat or "question" in cat):
+    if "inquiry" in cat or "how" in cat or "question" in cat:
         return "howto", "category"
-    if not failure and ("access" in cat or "request" in cat):
+    if "access" in cat or "request" in cat:
         return "request", "category"
-    return "failure", "rule" if failure else "default"
+    return "failure", "default"
 
 
 def ticket_kind(text: str, category: str = "") -> str:
@@ -95,18 +114,20 @@ def ticket_kind(text: str, category: str = "") -> str:
 
 
 def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndarray | None = None,
-                 min_probability: float = 0.9) -> tuple[list[str], list[str]]:
+                 min_probability: float = 0.9, rules: list[str] | None = None) -> tuple[list[str], list[str]]:
     """Kinds and their sources for many tickets: rules and the category first; where neither
     decides, the embedding classifier's answer if it is at least ``min_probability`` sure
     (source ``classifier``), else ``failure`` (source ``default``).
 
-    ``probabilities`` has columns in the order of :data:`trendminer.kind.KINDS`.
+    ``probabilities`` has columns in the order of :data:`trendminer.kind.KINDS`; ``rules``,
+    when given, are the texts' :func:`text_rule` (cached per text), and ``texts`` is not read.
     """
     from .kind import KINDS
 
+    rules = [text_rule(t) for t in texts] if rules is None else rules
     kinds, sources = [], []
-    for i, (text, category) in enumerate(zip(texts, categories)):
-        kind, source = kind_and_source(text, category)
+    for i, (rule, category) in enumerate(zip(rules, categories)):
+        kind, source = kind_from(rule, category)
         if source == "default" and probabilities is not None and probabilities[i].max() >= min_probability:
             kind, source = KINDS[int(probabilities[i].argmax())], "classifier"
         kinds.append(kind)
@@ -227,7 +248,8 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
 
 def signals(tickets: Tickets, *, attribution: Attribution | None = None, window: Window | None = None,
             settings: Settings, negativity: np.ndarray | None = None,
-            kind_probabilities: np.ndarray | None = None, text_irritation: np.ndarray | None = None) -> Signals:
+            kind_probabilities: np.ndarray | None = None, text_irritation: np.ndarray | None = None,
+            features: pd.DataFrame | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
@@ -251,6 +273,10 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     text_irritation : ndarray, optional
         Calibrated text irritation per ticket from :func:`trendminer.irritation.text_irritation`
         over the run's vectors; without it the shipped words + cues model scores the text.
+    features : DataFrame, optional
+        One row per ticket from :func:`trendminer.features.text_features` (the per-text
+        cache): its ``kind_rule``, ``cue_*`` and ``shouting`` columns stand in for parsing
+        the texts, with the same results.
 
     Returns
     -------
@@ -264,13 +290,20 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     validate(tickets, TICKETS, "signals")
     opts = settings["signals"]
     weights = opts["weights"]
-    raw_text = (tickets["title"] + "\n" + tickets["description"]).tolist()
-    kinds, kind_sources = ticket_kinds(raw_text, tickets["category"].tolist(), kind_probabilities,
-                                       float(opts["kind_min_probability"]))
-    parsed = [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])]
-    cues = [nlp.cue_counts(doc) for doc in nlp.docs(parsed)]
-    shouts = [shouting(t) for t in raw_text]
+    if features is None:
+        raw_text = (tickets["title"] + "\n" + tickets["description"]).tolist()
+        rules = [text_rule(t) for t in raw_text]
+        parsed = [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])]
+        cues = [nlp.cue_counts(doc) for doc in nlp.docs(parsed)]
+        shouts = [shouting(t) for t in raw_text]
+    else:
+        rules, shouts = features["kind_rule"].tolist(), features["shouting"].tolist()
+        cues = [dict(zip(CUE_LABELS, row)) for row in
+                zip(*(features[f"cue_{label}"].tolist() for label in CUE_LABELS))]
+    kinds, kind_sources = ticket_kinds([], tickets["category"].tolist(), kind_probabilities,
+                                       float(opts["kind_min_probability"]), rules)
     if text_irritation is None:
+        parsed = [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])]
         text_irritation = load_model(words_only=True).probability(
             np.zeros((len(parsed), 0)), parsed, cue_matrix(cues, shouts)) if len(parsed) else np.zeros(0)
     end = window.end if window is not None else _data_end(tickets)

@@ -24,7 +24,7 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
 MIGRATIONS: dict[int, str] = {
@@ -32,6 +32,7 @@ MIGRATIONS: dict[int, str] = {
     2: "",  # version 3 adds the topic registry tables; _DDL creates them
     3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
+    5: "",  # version 6 adds the per-text feature cache; _DDL creates it
 }
 
 _DDL = """
@@ -66,6 +67,12 @@ CREATE TABLE IF NOT EXISTS knowledge_snapshots (
     savings_per_month DOUBLE, best_article VARCHAR);
 CREATE TABLE IF NOT EXISTS assignments (
     run_id INTEGER, ticket_id VARCHAR, topic_id INTEGER);
+CREATE TABLE IF NOT EXISTS text_features (
+    spec VARCHAR, text_key VARCHAR, sys_source VARCHAR, sys_system VARCHAR, sys_confidence DOUBLE,
+    kind_rule VARCHAR, cue_frustration INTEGER, cue_repetition INTEGER, cue_urgency INTEGER,
+    cue_escalation INTEGER, shouting DOUBLE, irr_frustration INTEGER, irr_repetition INTEGER,
+    irr_urgency INTEGER, irr_escalation INTEGER, irr_shouting DOUBLE, irr_words DOUBLE,
+    seg_words DOUBLE[], seg_cues DOUBLE[], term_forms VARCHAR, PRIMARY KEY (spec, text_key));
 """
 
 
@@ -76,7 +83,7 @@ KEEP_ASSIGNMENTS = 14
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
 KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
-                          "trend_snapshots", "topic_registry", "topic_events", "assignments"})
+                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features"})
 _DUCKDB_MAGIC = b"DUCK"
 _SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
                (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
@@ -304,6 +311,34 @@ class State:
         self.con.register("new_vectors", table)
         self.con.execute("INSERT OR IGNORE INTO embeddings SELECT model, text_hash, vector FROM new_vectors")
         self.con.unregister("new_vectors")
+
+    # -- per-text feature cache ------------------------------------------------------
+    def cached_features(self, spec: str, keys: Iterable[str]) -> pd.DataFrame:
+        """The cached feature rows of ``spec`` for the given text keys (``text_key`` and the
+        feature columns of :mod:`trendminer.features`), in no particular order."""
+        wanted = pa.table({"text_key": pa.array(list(dict.fromkeys(keys)), pa.string())})
+        self.con.register("wanted", wanted)
+        frame = self.con.sql("SELECT f.* EXCLUDE (spec) FROM text_features f JOIN wanted w USING (text_key) "
+                             "WHERE f.spec = $spec", params={"spec": spec}).df()
+        self.con.unregister("wanted")
+        return frame
+
+    def add_features(self, spec: str, keys: list[str], features: pd.DataFrame) -> None:
+        """Store feature rows of new texts (inside the run's transaction); rows of any other
+        ``spec`` (an older catalogue, lexicon or feature code) are dropped, never read again."""
+        self.con.execute("DELETE FROM text_features WHERE spec <> ?", [spec])
+        if not keys:
+            return
+        frame = features.reset_index(drop=True).copy()
+        frame.insert(0, "text_key", keys)
+        frame.insert(0, "spec", spec)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.cast(pa.schema([pa.field(f.name, pa.list_(pa.float64())) if pa.types.is_list(f.type) else f
+                                      for f in table.schema]))   # a list column of empty lists only is list<null>
+        self.con.register("new_features", table)
+        cols = ", ".join(frame.columns)
+        self.con.execute(f"INSERT OR IGNORE INTO text_features ({cols}) SELECT {cols} FROM new_features")
+        self.con.unregister("new_features")
 
     # -- run history -------------------------------------------------------------------
     def record_run(self, as_of: pd.Timestamp, generated_at: pd.Timestamp, config_hash: str,

@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -148,8 +149,10 @@ def _runs(doc: Doc) -> list[list[tuple[int, str]]]:
     return [r for r in runs if r]
 
 
-def _text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, float] | None:
-    """(source, system, confidence) for a ticket's text, or None if it names no system."""
+def text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, float] | None:
+    """(source, system, confidence) for a parsed :func:`~trendminer.nlp.ticket_text`, or None if
+    it names no system; ``threshold`` is ``systems.fuzzy_threshold`` (:mod:`trendminer.features`
+    caches this per text)."""
     hits: dict[int, str] = {}
     for span in index.spans(doc):
         hits[span.start] = index.exact[span.text.lower()] if span.text.lower() in index.exact \
@@ -230,7 +233,30 @@ def _attribution_column(field: str) -> str:
     return ATTRIBUTION_FIELDS[field]
 
 
-def attribute(tickets: Tickets, *, catalogue: Catalogue, settings: Settings) -> Attribution:
+def _field_values(tickets: Tickets, column: str) -> pd.Series:
+    """The stripped values of the attribution column (bare codes named after their field)."""
+    values = tickets[column].fillna("").astype(str).str.strip()
+    if column != "system_field":   # bare codes ("70") read better named: "assignment group 70"
+        values = values.where(~values.str.fullmatch(r"\d+"), column.replace("_", " ") + " " + values)
+    return values
+
+
+def searches_text(catalogue: Catalogue, settings: Settings) -> bool:
+    """True if :func:`attribute` searches ticket texts for catalogue names (the CI field
+    decides, and the catalogue has terms)."""
+    return bool(catalogue.terms()) and _attribution_column(str(settings["systems"]["field"])) == "system_field"
+
+
+def needs_text_match(tickets: Tickets, catalogue: Catalogue, settings: Settings) -> np.ndarray:
+    """Per ticket, True if :func:`attribute` reads its text: the text is searched and the
+    ticket's CI field is empty."""
+    if not searches_text(catalogue, settings):
+        return np.zeros(len(tickets), dtype=bool)
+    return ~_field_values(tickets, "system_field").astype(bool).to_numpy()
+
+
+def attribute(tickets: Tickets, *, catalogue: Catalogue, settings: Settings,
+              matches: list[tuple[str, str, float] | None] | None = None) -> Attribution:
     """One row per ticket: the system it is about, how that was found, and a confidence.
 
     Parameters
@@ -243,6 +269,9 @@ def attribute(tickets: Tickets, *, catalogue: Catalogue, settings: Settings) -> 
         the place of the CI field (for exports without one, such as event logs with coded
         fields only) and the text is not searched: a ticket with the field empty is
         unattributed, and a bare numeric code is named after its field ("assignment group 70").
+    matches : list, optional
+        Per ticket, what :func:`text_match` finds in its text (read only where
+        :func:`needs_text_match`), when the caller has it cached; else the texts are parsed.
 
     Returns
     -------
@@ -258,24 +287,26 @@ def attribute(tickets: Tickets, *, catalogue: Catalogue, settings: Settings) -> 
     threshold = float(opts["fuzzy_threshold"])
     terms = catalogue.terms()
     column = _attribution_column(str(opts["field"]))
-    index = TermIndex(catalogue) if terms and column == "system_field" else None
     field_cache: dict[str, tuple[str, float] | None] = {}
     rows = []
-    values = tickets[column].fillna("").astype(str).str.strip()
-    if column != "system_field":   # bare codes ("70") read better named: "assignment group 70"
-        values = values.where(~values.str.fullmatch(r"\d+"), column.replace("_", " ") + " " + values)
+    values = _field_values(tickets, column)
     has_field = values.astype(bool).to_numpy()
-    texts = [nlp.ticket_text(t, d) for t, d, f in zip(tickets["title"], tickets["description"], has_field) if not f]
-    parsed = nlp.docs(texts) if index is not None else iter([None] * len(texts))
-    for field, with_field in zip(values, has_field):
+    if searches_text(catalogue, settings):
+        if matches is None:
+            texts = [nlp.ticket_text(t, d) for t, d, f in zip(tickets["title"], tickets["description"], has_field)
+                     if not f]
+            index = TermIndex(catalogue)
+            found = (text_match(doc, index, threshold) for doc in nlp.docs(texts))
+            matches = [None if f else next(found) for f in has_field]
+    else:
+        matches = [None] * len(tickets)
+    for field, with_field, found in zip(values, has_field, matches):
         if with_field:
             if field not in field_cache:
                 field_cache[field] = _field_match(field, terms, threshold) if terms else None
             hit = field_cache[field]
             rows.append(("field",) + (hit if hit else (field, 1.0)))
             continue
-        doc = next(parsed)
-        found = _text_match(doc, index, threshold) if index is not None else None
         rows.append(found if found else ("none", opts["unattributed"], 0.0))
     frame = pd.DataFrame(rows, columns=["source", "system", "confidence"])
     frame.insert(0, "ticket_id", tickets["ticket_id"].to_numpy())

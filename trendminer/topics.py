@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -96,7 +97,7 @@ def _curate(labels: np.ndarray, curation: dict) -> np.ndarray:
 def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, settings: Settings,
            registry: pd.DataFrame, threshold: float | None, as_of: pd.Timestamp,
            clusterer: Clusterer | None = None, rebuild: bool = False,
-           curation: dict | None = None) -> TopicsResult:
+           curation: dict | None = None, term_forms: Sequence[str] | None = None) -> TopicsResult:
     """Assign tickets to registry topics (growing the registry) and name every topic.
 
     Parameters
@@ -118,6 +119,9 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
         Refit on all tickets and match to the registry instead of growing it.
     curation : dict, optional
         From :func:`load_curation`: renames, merges and ignored topics, applied every run.
+    term_forms : sequence of str, optional
+        Per ticket, the :func:`~trendminer.nlp.pack_terms` of its text's
+        :func:`~trendminer.nlp.term_forms` (cached per text); else the texts are parsed.
 
     Returns
     -------
@@ -151,7 +155,7 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
     ids = sorted(ids.index, key=lambda t: (-ids[t], t))
     centroid_of = dict(zip(update.registry["topic_id"], update.registry["centroid"]))
     info = describe(tickets, vectors, labels, [int(t) for t in ids], [centroid_of.get(t) for t in ids],
-                    system_of, settings)
+                    system_of, settings, term_forms)
     renames = {int(e["topic"]): str(e["label"]) for e in curation["rename"]}
     info["label"] = [renames.get(int(t), text) for t, text in zip(info["topic_id"], info["label"])]
     reg = update.registry
@@ -165,7 +169,8 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
 
 
 def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: list[int],
-             centroids: list[np.ndarray | None], system_of: np.ndarray, settings: Settings) -> TopicInfo:
+             centroids: list[np.ndarray | None], system_of: np.ndarray, settings: Settings,
+             term_forms: Sequence[str] | None = None) -> TopicInfo:
     """Name, describe and group the topics ``ids`` (largest first): one :data:`TOPIC_INFO` row each.
 
     Parameters
@@ -184,6 +189,8 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         The system of each ticket ("" or the unattributed bucket when none).
     settings : Settings
         Uses ``topics.*`` and ``systems.unattributed``.
+    term_forms : sequence of str, optional
+        As for :func:`topics`.
 
     Returns
     -------
@@ -197,7 +204,7 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         counts = pd.Series(system_of[m]).value_counts()
         top = counts.index[0] if len(counts) and counts.iloc[0] >= DOMINANT_SHARE * len(m) else ""
         systems.append("" if top in (unattributed, None) or not isinstance(top, str) else top)
-    groups, forms = _topic_terms(tickets, members, int(opts["keyphrase_sample"]))
+    groups, forms = _topic_terms(tickets, members, int(opts["keyphrase_sample"]), term_forms)
     phrases = nlp.class_keyphrases(groups, n=n_kp + 3,
                                    exclude=[naming.name_words(s) if s else set() for s in systems])
     weights = naming.term_weights(groups)
@@ -225,7 +232,8 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
     return info
 
 
-def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int) -> tuple[list, list[dict]]:
+def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int,
+                 term_forms: Sequence[str] | None = None) -> tuple[list, list[dict]]:
     """Content terms of each topic's tickets, at most ``cap`` tickets a topic: those with the
     smallest text hashes, a sample that is random in content and the same every night; and per
     topic, how each term was written (term -> Counter of surface forms).
@@ -236,8 +244,11 @@ def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int) -> tuple
     hashes = tickets["text_hash"].to_numpy()
     chosen = [m if len(m) <= cap else np.sort(m[np.argsort(hashes[m], kind="stable")[:cap]]) for m in members]
     needed = np.unique(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=int)
-    texts = tickets["text"].to_numpy()[needed].tolist()
-    parsed = dict(zip(needed.tolist(), (nlp.term_forms(doc) for doc in nlp.docs(texts))))
+    if term_forms is None:
+        texts = tickets["text"].to_numpy()[needed].tolist()
+        parsed = dict(zip(needed.tolist(), (nlp.term_forms(doc) for doc in nlp.docs(texts))))
+    else:
+        parsed = {i: nlp.unpack_terms(term_forms[i]) for i in needed.tolist()}
     groups, forms = [], []
     for c in chosen:
         groups.append([[term for term, _ in parsed[i]] for i in c.tolist()])
