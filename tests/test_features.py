@@ -175,3 +175,18 @@ def test_a_night_from_the_cache_writes_the_same_exports_as_one_parsing_everythin
         if name.endswith(".html"):   # the commit note names the state file
             a, b = a.replace(b"cached.duckdb", b"STATE"), b.replace(b"fresh.duckdb", b"STATE")
         assert a == b, name
+
+
+def test_text_irritation_from_features_equals_parsing_with_the_full_model(sample):
+    """The shipped model with an embedding block (what the packaged embedder's runs use)."""
+    tickets = sample["tickets"]
+    spec = feature_spec(sample["catalogue"], sample["settings"], "st:all-MiniLM-L6-v2:53aa51172d14", 384)
+    model = model_for("st:all-MiniLM-L6-v2:53aa51172d14", 384)
+    assert model.dim == 384 and len(model.vocabulary) and spec.irritation_model != sample["spec"].irritation_model
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(tickets), 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    features = text_features(sample["inputs"], spec)
+    expected = text_irritation(vectors, ticket_texts(tickets["title"], tickets["description"]), model)
+    assert np.array_equal(text_irritation_of(features, vectors, spec), expected)
+    assert not np.array_equal(features["irr_words"], sample["features"]["irr_words"])
