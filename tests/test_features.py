@@ -35,7 +35,10 @@ def sample():
     chats["ticket_id"] = chats["ticket_id"] + "-chat"
     chats["description"] = [f"Customer: {d} third time this week!!\nAgent: we restarted it.\n"
                             f"Customer: STILL NOT WORKING, unacceptable" for d in chats["description"]]
-    tickets = pd.concat([tickets.tail(588), chats]).sort_values(["opened_at", "ticket_id"]).reset_index(drop=True)
+    longs = tickets.head(4).copy()    # cues past the head the signals stage reads
+    longs["ticket_id"] = longs["ticket_id"] + "-long"
+    longs["description"] = [d + " and the screen stays grey" * 30 + ". Unacceptable, third time." for d in longs["description"]]
+    tickets = pd.concat([tickets.tail(584), chats, longs]).sort_values(["opened_at", "ticket_id"]).reset_index(drop=True)
     catalogue = load_catalogue(settings["systems"]["catalogue"])
     embedder = make_embedder(settings, progress=False)
     vectors = embedder.encode(tickets["text"].tolist())
@@ -65,6 +68,7 @@ def test_the_sample_slice_exercises_every_feature(sample):
     assert f["seg_words"].map(len).gt(0).sum() >= 5          # multi-message texts split into segments
     assert f["kind_rule"].isin(["failure", "howto", "request"]).any() and (f["kind_rule"] == "").any()
     assert f["term_forms"].str.len().gt(0).all()
+    assert (f["irr_frustration"] > f["cue_frustration"]).sum() >= 4   # the long descriptions
 
 
 def test_text_features_by_chunks_equal_one_call_and_the_spec_pickles(sample):

@@ -163,10 +163,15 @@ def text_features(texts: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
     rows["kind_rule"] = [text_rule(t) for t in raw]
     rows["shouting"] = [shouting(t) for t in raw]
     long = ticket_texts(titles, descriptions)
-    for doc in nlp.parse(nlp.ticket_text(t, "") for t in long):
-        counts = nlp.cue_counts(doc)
+    # The longer text is the head plus a trailing new line unless the description is longer
+    # than the head: a new line is a token of its own that no cue (all words) matches, and
+    # the tokens before it are the head's, so its counts are the head's.
+    longer = [nlp.ticket_text(t, "") not in (h, h + "\n") for t, h in zip(long, heads)]
+    parsed = nlp.parse(nlp.ticket_text(t, "") for t, again in zip(long, longer) if again)
+    for i, again in enumerate(longer):
+        counts = nlp.cue_counts(next(parsed)) if again else None
         for label in CUE_LABELS:
-            rows[f"irr_{label}"].append(int(counts[label]))
+            rows[f"irr_{label}"].append(int(counts[label]) if again else rows[f"cue_{label}"][i])
     rows["irr_shouting"] = [shouting(t) for t in long]
     rows["irr_words"] = model.word_logits(long).tolist()
     rows["seg_words"], rows["seg_cues"] = _segments(long, model)
