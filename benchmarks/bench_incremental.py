@@ -133,7 +133,7 @@ def night(inputs: list[str], as_of: str, backend: str, state: str, out: str, pro
         report = prof.runcall(run, inputs, settings, **kwargs)
         wall = time.perf_counter() - start
         text = io.StringIO()
-        pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(int(__import__("os").environ.get("NSTATS", "30")))
         print(text.getvalue(), file=sys.stderr)
     else:
         report = run(inputs, settings, **kwargs)
