@@ -21,7 +21,7 @@ from trendminer.pipeline import load_tickets, run
 from trendminer.signals import signals
 from trendminer.store import State
 from trendminer.systems import attribute
-from trendminer.topics import _topic_terms
+from trendminer.topics import _topic_terms, describe
 from trendminer.window import Window
 
 
@@ -69,6 +69,7 @@ def test_the_sample_slice_exercises_every_feature(sample):
     assert f["kind_rule"].isin(["failure", "howto", "request"]).any() and (f["kind_rule"] == "").any()
     assert f["term_forms"].str.len().gt(0).all()
     assert (f["irr_frustration"] > f["cue_frustration"]).sum() >= 4   # the long descriptions
+    assert f["title_tidy"].ne(sample["tickets"]["title"]).any() and f["title_tidy"].str.len().gt(0).all()
 
 
 def test_text_features_by_chunks_equal_one_call_and_the_spec_pickles(sample):
@@ -102,6 +103,11 @@ def test_stages_from_features_equal_the_stages_parsing_the_texts(sample):
 
     members = [np.arange(0, 300), np.arange(300, len(tickets))]
     assert _topic_terms(tickets, members, 200, f["term_forms"].tolist()) == _topic_terms(tickets, members, 200)
+    labels = np.repeat([0, 1, 2], [250, 250, len(tickets) - 500])
+    centroids = [None] * 3
+    system_of = parsed["system"].to_numpy()
+    pd.testing.assert_frame_equal(describe(tickets, vectors, labels, [0, 1, 2], centroids, system_of, settings, f),
+                                  describe(tickets, vectors, labels, [0, 1, 2], centroids, system_of, settings))
 
 
 def test_spec_digest_changes_with_what_the_features_depend_on(sample):

@@ -30,6 +30,7 @@ from . import __version__, nlp
 from .catalogue import Catalogue
 from .config import Settings
 from .irritation import TICKET_CHARS, cue_matrix, load_model, model_path_for, shouting, split_messages, ticket_texts
+from .labels import is_shouted, readable_title
 from .signals import CUE_LABELS, text_rule
 from .systems import TermIndex, needs_text_match, searches_text, text_match
 
@@ -45,6 +46,7 @@ COLUMNS: tuple[str, ...] = (
     "irr_words",                                          # irritation: the words block's logit
     "seg_words", "seg_cues",                              # irritation: per customer segment (lists)
     "term_forms",                                         # topics: pack_terms of the embedding text
+    "title_tidy", "title_shouted",                        # topics: readable_title, is_shouted of the title
 )
 
 
@@ -142,7 +144,9 @@ def text_features(texts: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
         shouting and word logit of the text irritation model reads; ``seg_words`` and
         ``seg_cues`` (lists; empty when the text is one message) the word logit and the
         cue row (flattened) of each customer segment; ``term_forms`` the packed
-        :func:`trendminer.nlp.term_forms` of the embedding text.
+        :func:`trendminer.nlp.term_forms` of the embedding text; ``title_tidy`` and
+        ``title_shouted`` the :func:`trendminer.labels.readable_title` and
+        :func:`~trendminer.labels.is_shouted` of the title (the embedding text without one).
     """
     titles, descriptions = texts["title"].tolist(), texts["description"].tolist()
     match = texts["match"].to_numpy(dtype=bool)
@@ -176,6 +180,9 @@ def text_features(texts: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
     rows["irr_words"] = model.word_logits(long).tolist()
     rows["seg_words"], rows["seg_cues"] = _segments(long, model)
     rows["term_forms"] = [nlp.pack_terms(nlp.term_forms(doc)) for doc in nlp.parse(texts["text"].tolist())]
+    shown = [t if t.strip() != "" else x for t, x in zip(titles, texts["text"])]   # as topics names them
+    rows["title_tidy"] = [readable_title(t) for t in shown]
+    rows["title_shouted"] = [is_shouted(t) for t in shown]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

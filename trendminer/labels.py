@@ -68,7 +68,7 @@ def readable_title(text: str, max_words: int = MAX_WORDS) -> str:
     line = next((part for part in str(text).splitlines() if part.strip()), "")
     line = " ".join(_PLACEHOLDER.sub(" ", line).split())
     first = next((s for s in _SENTENCE_END.split(line) if any(ch.isalpha() for ch in s)), "")
-    if _shouted(first):
+    if is_shouted(first):
         # shouted: lower-case it, but keep short non-stop words as written (SAP, GUI, VPN)
         first = " ".join(w if len(w.strip(",.:;?!")) <= 3 and w.strip(",.:;?!").lower() not in nlp.STOP_WORDS
                          else w.lower() for w in first.split())
@@ -93,7 +93,14 @@ def readable_title(text: str, max_words: int = MAX_WORDS) -> str:
     return title[:1].upper() + title[1:] if title[:1].islower() else title
 
 
-def _shouted(text: str) -> bool:
+def is_shouted(text: str) -> bool:
+    """True if more than 70% of the letters (of more than three) are capitals.
+
+    Examples
+    --------
+    >>> is_shouted("VPN DOWN AGAIN"), is_shouted("VPN down")
+    (True, False)
+    """
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) > 3 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
 
@@ -109,7 +116,8 @@ def _variant(raw: Sequence[str], shouted: Sequence[bool]) -> str:
 
 
 def topic_title(titles: Sequence[str], closeness: np.ndarray, weights: Mapping[str, float],
-                n_candidates: int = N_CANDIDATES) -> str:
+                n_candidates: int = N_CANDIDATES, tidied: Sequence[str] | None = None,
+                shouted: Sequence[bool] | None = None) -> str:
     """Pick and tidy the title that names one topic.
 
     Parameters
@@ -122,6 +130,9 @@ def topic_title(titles: Sequence[str], closeness: np.ndarray, weights: Mapping[s
         How characteristic of the topic each content lemma is, 0..1 (:func:`term_weights`).
     n_candidates : int
         How many distinct tidied titles, from the centre outwards, compete.
+    tidied, shouted : sequence, optional
+        :func:`readable_title` and :func:`is_shouted` of each title when the caller has them
+        (cached per text); computed here otherwise.
 
     Returns
     -------
@@ -138,7 +149,7 @@ def topic_title(titles: Sequence[str], closeness: np.ndarray, weights: Mapping[s
     'VPN drops'
     """
     groups: dict[str, list[int]] = {}
-    tidy = [readable_title(t) for t in titles]
+    tidy = [readable_title(t) for t in titles] if tidied is None else list(tidied)
     for i, t in enumerate(tidy):
         if t:
             groups.setdefault(t.lower(), []).append(i)
@@ -153,7 +164,8 @@ def topic_title(titles: Sequence[str], closeness: np.ndarray, weights: Mapping[s
         score = float(closeness[groups[key][0]]) + TYPICALITY_WEIGHT * (typical + repeats)
         if score > best_score + 1e-12:
             best, best_score = key, score
-    return _variant([tidy[i] for i in groups[best]], [_shouted(str(titles[i])) for i in groups[best]])
+    loud = [is_shouted(str(titles[i])) if shouted is None else bool(shouted[i]) for i in groups[best]]
+    return _variant([tidy[i] for i in groups[best]], loud)
 
 
 def term_weights(groups: Sequence[Sequence[Sequence[str]]]) -> list[dict[str, float]]:

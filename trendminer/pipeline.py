@@ -343,7 +343,7 @@ class _Night:
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
                             registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
                             rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]),
-                            term_forms=feats["term_forms"].tolist())
+                            features=feats)
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
             # A topic is as old as its registry entry or its oldest ticket, whichever is earlier

@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS text_features (
     kind_rule VARCHAR, cue_frustration INTEGER, cue_repetition INTEGER, cue_urgency INTEGER,
     cue_escalation INTEGER, shouting DOUBLE, irr_frustration INTEGER, irr_repetition INTEGER,
     irr_urgency INTEGER, irr_escalation INTEGER, irr_shouting DOUBLE, irr_words DOUBLE,
-    seg_words DOUBLE[], seg_cues DOUBLE[], term_forms VARCHAR, PRIMARY KEY (spec, text_key));
+    seg_words DOUBLE[], seg_cues DOUBLE[], term_forms VARCHAR, title_tidy VARCHAR, title_shouted BOOLEAN,
+    PRIMARY KEY (spec, text_key));
 """
 
 
@@ -319,7 +320,7 @@ class State:
         wanted = pa.table({"text_key": pa.array(list(dict.fromkeys(keys)), pa.string())})
         self.con.register("wanted", wanted)
         frame = self.con.sql("SELECT f.* EXCLUDE (spec) FROM text_features f JOIN wanted w USING (text_key) "
-                             "WHERE f.spec = $spec", params={"spec": spec}).df()
+                             "WHERE f.spec = $spec", params={"spec": spec}).to_arrow_table().to_pandas()
         self.con.unregister("wanted")
         return frame
 

@@ -97,7 +97,7 @@ def _curate(labels: np.ndarray, curation: dict) -> np.ndarray:
 def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, settings: Settings,
            registry: pd.DataFrame, threshold: float | None, as_of: pd.Timestamp,
            clusterer: Clusterer | None = None, rebuild: bool = False,
-           curation: dict | None = None, term_forms: Sequence[str] | None = None) -> TopicsResult:
+           curation: dict | None = None, features: pd.DataFrame | None = None) -> TopicsResult:
     """Assign tickets to registry topics (growing the registry) and name every topic.
 
     Parameters
@@ -119,9 +119,11 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
         Refit on all tickets and match to the registry instead of growing it.
     curation : dict, optional
         From :func:`load_curation`: renames, merges and ignored topics, applied every run.
-    term_forms : sequence of str, optional
-        Per ticket, the :func:`~trendminer.nlp.pack_terms` of its text's
-        :func:`~trendminer.nlp.term_forms` (cached per text); else the texts are parsed.
+    features : DataFrame, optional
+        Per ticket, what :mod:`trendminer.features` caches of its text: ``term_forms`` (the
+        :func:`~trendminer.nlp.pack_terms` of its :func:`~trendminer.nlp.term_forms`),
+        ``title_tidy`` and ``title_shouted`` (:func:`~trendminer.labels.readable_title` and
+        :func:`~trendminer.labels.is_shouted` of its title); else they are computed here.
 
     Returns
     -------
@@ -155,7 +157,7 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
     ids = sorted(ids.index, key=lambda t: (-ids[t], t))
     centroid_of = dict(zip(update.registry["topic_id"], update.registry["centroid"]))
     info = describe(tickets, vectors, labels, [int(t) for t in ids], [centroid_of.get(t) for t in ids],
-                    system_of, settings, term_forms)
+                    system_of, settings, features)
     renames = {int(e["topic"]): str(e["label"]) for e in curation["rename"]}
     info["label"] = [renames.get(int(t), text) for t, text in zip(info["topic_id"], info["label"])]
     reg = update.registry
@@ -170,7 +172,7 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
 
 def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: list[int],
              centroids: list[np.ndarray | None], system_of: np.ndarray, settings: Settings,
-             term_forms: Sequence[str] | None = None) -> TopicInfo:
+             features: pd.DataFrame | None = None) -> TopicInfo:
     """Name, describe and group the topics ``ids`` (largest first): one :data:`TOPIC_INFO` row each.
 
     Parameters
@@ -189,7 +191,7 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         The system of each ticket ("" or the unattributed bucket when none).
     settings : Settings
         Uses ``topics.*`` and ``systems.unattributed``.
-    term_forms : sequence of str, optional
+    features : DataFrame, optional
         As for :func:`topics`.
 
     Returns
@@ -204,11 +206,14 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         counts = pd.Series(system_of[m]).value_counts()
         top = counts.index[0] if len(counts) and counts.iloc[0] >= DOMINANT_SHARE * len(m) else ""
         systems.append("" if top in (unattributed, None) or not isinstance(top, str) else top)
-    groups, forms = _topic_terms(tickets, members, int(opts["keyphrase_sample"]), term_forms)
+    groups, forms = _topic_terms(tickets, members, int(opts["keyphrase_sample"]),
+                                 None if features is None else features["term_forms"].tolist())
     phrases = nlp.class_keyphrases(groups, n=n_kp + 3,
                                    exclude=[naming.name_words(s) if s else set() for s in systems])
     weights = naming.term_weights(groups)
     raw_titles = tickets["title"].where(tickets["title"].str.strip() != "", tickets["text"]).to_numpy()
+    if features is not None:
+        tidy, loud = features["title_tidy"].to_numpy(dtype=object), features["title_shouted"].to_numpy(dtype=bool)
     lowered = tickets["title"].str.lower().str.strip().to_numpy()
     rows, titles, centres = [], [], []
     for j, (t, m) in enumerate(zip(ids, members)):
@@ -218,7 +223,9 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         closeness = vectors[m] @ centroid
         rank = np.lexsort((m, -closeness))
         order = m[rank]
-        titles.append(naming.topic_title(raw_titles[order].tolist(), closeness[rank], weights[j]))
+        tidied, shouted = (None, None) if features is None else (tidy[order], loud[order])
+        titles.append(naming.topic_title(raw_titles[order].tolist(), closeness[rank], weights[j],
+                                         tidied=tidied, shouted=shouted))
         distinct = order[~pd.Series(lowered[order]).duplicated().to_numpy()]   # no example twice
         reps = tickets["ticket_id"].to_numpy()[distinct[: int(opts["n_representatives"])]].tolist()
         rows.append({"topic_id": int(t), "keyphrases": naming.surface(phrases[j], forms[j])[:n_kp],
@@ -255,7 +262,10 @@ def _topic_terms(tickets: Tickets, members: list[np.ndarray], cap: int,
         seen: dict[str, Counter] = {}
         for i in c.tolist():
             for term, written in parsed[i]:
-                seen.setdefault(term, Counter())[written] += 1
+                counter = seen.get(term)
+                if counter is None:
+                    counter = seen[term] = Counter()
+                counter[written] += 1
         forms.append(seen)
     return groups, forms
 
