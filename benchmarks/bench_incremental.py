@@ -14,8 +14,9 @@ Each night runs in a fresh child process (as a scheduler would start it), so the
 printed is per night and night 2 pays its own model load. The time measured is the wall
 clock of ``run()`` inside the child (interpreter and import time excluded); the per-stage
 seconds come from the run's ``manifest.json`` ("seconds"; the ``report`` stage is written
-after the manifest, so it is shown as "other" = wall - sum of the stages). The target is
-night 2 <= 10% of night 1, printed, not asserted.
+after the manifest, so it is shown as "other" = wall - sum of the stages). The target (issue 16,
+with the per-text feature cache) is night 2 <= 15% of night 1 with ``--backend tfidf``, printed,
+not asserted.
 
 Usage::
 
@@ -48,7 +49,7 @@ CONFIG = SAMPLES / "trendminer.toml"
 NIGHT1, NIGHT2 = dt.date(2026, 10, 31), dt.date(2026, 11, 1)
 LOOKBACK_DAYS = 180
 SEED = 5
-TARGET = 0.10
+TARGET = 0.15
 
 
 def _generator():  # noqa: ANN202 - the generate_sample module
