@@ -163,7 +163,7 @@ def test_a_night_from_the_cache_writes_the_same_exports_as_one_parsing_everythin
     settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf"])
     computed: list[int] = []
     original = pipeline._compute_features
-    monkeypatch.setattr(pipeline, "_compute_features", lambda m, s: computed.append(len(m)) or original(m, s))
+    monkeypatch.setattr(pipeline, "_compute_features", lambda m, s, c=None: computed.append(len(m)) or original(m, s, c))
 
     def night(day: str, state: str, out: str) -> None:
         run([export], settings, as_of=pd.Timestamp(day), generated_at=GENERATED_AT, state_path=tmp_path / state,
@@ -200,3 +200,24 @@ def test_text_irritation_from_features_equals_parsing_with_the_full_model(sample
     expected = text_irritation(vectors, ticket_texts(tickets["title"], tickets["description"]), model)
     assert np.array_equal(text_irritation_of(features, vectors, spec), expected)
     assert not np.array_equal(features["irr_words"], sample["features"]["irr_words"])
+
+
+class _ChunkedCompute:
+    """A stand-in cluster: runs each chunk in this process, counting the tasks."""
+
+    name, workers, on_cluster = "fake:2", 2, True
+
+    def __init__(self) -> None:
+        self.tasks = 0
+
+    def map(self, fn, items, **shared):  # noqa: ANN001, ANN201
+        self.tasks += len(items)
+        return [fn(pickle.loads(pickle.dumps(item)), **pickle.loads(pickle.dumps(shared))) for item in items]
+
+
+def test_features_computed_in_chunks_on_a_cluster_equal_one_call(sample):
+    compute = _ChunkedCompute()
+    inputs = pd.concat([sample["inputs"]] * 4, ignore_index=True)   # 2,400 rows: three tasks of 1,000 at most
+    chunked = pipeline._compute_features(inputs, sample["spec"], compute)
+    assert compute.tasks == 3
+    pd.testing.assert_frame_equal(chunked, pd.concat([sample["features"]] * 4, ignore_index=True), check_exact=True)

@@ -257,9 +257,16 @@ def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[p
     return kb.read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
 
 
-def _compute_features(missing: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
-    """The per-text features of the texts not cached yet: one call on all of them."""
-    return text_features(missing, spec)
+def _compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: Compute | None = None) -> pd.DataFrame:
+    """The per-text features of the texts not cached yet: one call on all of them, or on a
+    cluster one task per chunk of rows (the same rows either way)."""
+    if compute is None or not compute.on_cluster or missing.empty:
+        return text_features(missing, spec)
+    from .compute import chunk_size
+
+    step = chunk_size(len(missing), compute.workers, least=1_000, most=20_000)
+    parts = [missing.iloc[i:i + step].reset_index(drop=True) for i in range(0, len(missing), step)]
+    return pd.concat(compute.map(text_features, parts, spec=spec), ignore_index=True)
 
 
 @dataclass
@@ -335,7 +342,8 @@ class _Night:
                                                self.embedder, state, self.compute)
         with timer("features"):   # per-text NLP, cached in the state: only new texts are parsed
             spec = feature_spec(catalogue, settings, self.embedder.name, vectors.shape[1])
-            feats, _ = night_features(state, feature_inputs(tickets, catalogue, settings), spec, _compute_features)
+            feats, _ = night_features(state, feature_inputs(tickets, catalogue, settings), spec,
+                                      lambda missing, spec: _compute_features(missing, spec, self.compute))
         with timer("systems"):
             attribution = attribute(tickets, catalogue=catalogue, settings=settings, matches=matches_of(feats))
         with timer("topics"):
