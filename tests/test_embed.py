@@ -111,3 +111,29 @@ def test_token_budget_batches_give_the_vectors_of_one_plain_call_in_input_order(
         np.testing.assert_allclose(vectors, plain, atol=1e-6, rtol=0)
     # texts that tokenize alike (uncased model, spacing) are encoded once and get one vector
     np.testing.assert_array_equal(packaged.encode(TEXTS)[0], packaged.encode(TEXTS)[3])
+
+
+class SerialCluster:
+    """A stand-in for a Dask cluster: runs the chunks here, in order, and remembers them."""
+
+    name, workers, on_cluster = "fake", 2, True
+
+    def __init__(self):
+        self.chunks: list[list[str]] = []
+
+    def map(self, fn, items, **shared):
+        self.chunks.extend(items)
+        return [fn(item, **shared) for item in items]
+
+
+def test_cluster_chunks_hold_texts_of_like_lengths_and_vectors_come_back_in_input_order():
+    from trendminer.embed import encode
+
+    rng = np.random.default_rng(0)
+    texts = [" ".join(["word"] * int(k)) + f" {i}" for i, k in enumerate(rng.integers(1, 60, size=700))]
+    cluster = SerialCluster()
+    vectors = encode(texts, TfidfEmbedder(), cluster)
+    np.testing.assert_allclose(vectors, TfidfEmbedder().encode(texts), atol=1e-6)
+    assert len(cluster.chunks) > 1
+    spans = [(min(map(len, c)), max(map(len, c))) for c in cluster.chunks]
+    assert all(shorter[1] <= longer[0] for longer, shorter in zip(spans, spans[1:]))   # longest chunk first

@@ -84,8 +84,8 @@ class SentenceTransformerEmbedder:
     Picklable without the loaded model (a Dask worker loads its own, once).
     """
 
-    def __init__(self, model_path: Path, expected_sha256: str = "", batch_size: int = 64,
-                 progress: bool = True, batch_tokens: int = 8192) -> None:
+    def __init__(self, model_path: Path, expected_sha256: str = "", batch_size: int = 256,
+                 progress: bool = True, batch_tokens: int = 16384) -> None:
         self.model_path = Path(model_path)
         self.expected_sha256 = expected_sha256
         self.batch_size = batch_size
