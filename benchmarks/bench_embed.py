@@ -160,6 +160,10 @@ def _print(export: Path, rounds: list[dict]) -> None:
         if "bertopic" in r:
             line += f", night 1 / BERTopic {r['night']['seconds'] / r['bertopic']['seconds']:.2f}"
         print(line)
+    cpu = {job: min(r[job]["cpu"] for r in rounds) for job in rounds[0]}
+    print("cpu seconds (less sensitive to other load on the machine): night 1 / raw encode "
+          f"{cpu['night'] / cpu['raw']:.2f}" + (f", night 1 / BERTopic {cpu['night'] / cpu['bertopic']:.2f}"
+                                               if "bertopic" in cpu else ""))
     print(f"\nnight 1 / raw encode: {_verdict(best['night'] / best['raw'], TARGET_RAW)}")
     if "bertopic" in best:
         print(f"night 1 / BERTopic:   {_verdict(best['night'] / best['bertopic'], TARGET_BERTOPIC)}")
