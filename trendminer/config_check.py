@@ -78,6 +78,7 @@ RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
                            "\"sentence-transformers\" or \"tfidf\""),
     ("embed", "max_chars"): (_positive, "a whole number above 0"),
     ("embed", "batch_size"): (_positive, "a whole number above 0"),
+    ("embed", "batch_tokens"): (_positive, "a whole number above 0"),
     ("topics", "min_topic_size"): (lambda v: v >= 2, "a whole number of 2 or more"),
     ("topics", "lookback_days"): (_positive, "a whole number of days above 0"),
     ("topics", "n_representatives"): (_non_negative, "0 or more"),
