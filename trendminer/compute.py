@@ -107,10 +107,12 @@ class DaskCompute:
         from distributed.comm.core import CommClosedError
 
         try:
-            # Shared values are tasks, not scattered data: a task's result can be recomputed
-            # when every worker holding it died, scattered data could not.
-            sent = {key: self.client.submit(_value, value, pure=False) for key, value in shared.items()}
-            futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **sent)
+            # Items and shared values travel in the task graph, not as scattered data: a task
+            # can be run again when every worker holding its inputs died, scattered data could not.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Sending large graph")
+                sent = {key: self.client.submit(_value, value, pure=False) for key, value in shared.items()}
+                futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **sent)
             results = self.client.gather(futures)
         except (CommClosedError, OSError, TimeoutError) as exc:
             raise ComputeError(COMPUTE_LOST.format(address=self.name, task=fn.__name__, reason=exc)) from None
