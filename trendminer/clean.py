@@ -323,10 +323,9 @@ def clean_tickets(raw: pd.DataFrame, settings: Settings, *, compute: Any = None)
     if compute is None or not compute.on_cluster or raw.empty:
         out = clean_rows(raw, settings=settings, people=people)
     else:
-        from .compute import chunk_size
+        from .compute import split
 
-        step = chunk_size(len(raw), compute.workers, least=2_000, most=50_000)
-        parts = [raw.iloc[i:i + step] for i in range(0, len(raw), step)]
+        parts = split(raw, compute.workers, least=2_000, most=50_000)
         out = pd.concat(compute.map(clean_rows, parts, settings=settings, people=people))
     return validate(out[list(TICKETS)], TICKETS, "clean")
 

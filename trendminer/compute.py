@@ -218,16 +218,20 @@ def using(scheduler: str, given: Compute | None = None) -> Iterator[Compute]:
         compute.close()
 
 
-def chunk_size(n: int, workers: int, *, least: int, most: int) -> int:
-    """Items per task: about four tasks per worker (so a slow or lost one is a small part),
-    each of ``least`` to ``most`` items.
+def split(items: Sequence[T], workers: int, *, least: int, most: int) -> list[Sequence[T]]:
+    """``items`` (a list or a DataFrame's rows) cut into tasks: about four per worker (so a slow
+    or lost one is a small part), each of ``least`` to ``most`` items, in order.
 
     Examples
     --------
-    >>> chunk_size(100_000, 2, least=1_000, most=20_000), chunk_size(500, 2, least=1_000, most=20_000)
-    (12500, 1000)
+    >>> [len(p) for p in split(list(range(100_000)), 2, least=1_000, most=20_000)][:2]
+    [12500, 12500]
+    >>> [len(p) for p in split(list(range(1_500)), 2, least=1_000, most=20_000)]
+    [1000, 500]
     """
-    return min(most, max(least, -(-n // (4 * workers))))
+    size = min(most, max(least, -(-len(items) // (4 * workers))))
+    rows = getattr(items, "iloc", items)
+    return [rows[i:i + size] for i in range(0, len(items), size)]
 
 
-__all__ = ["Compute", "DaskCompute", "InProcess", "SCHEDULER", "chunk_size", "open_compute", "using"]
+__all__ = ["Compute", "DaskCompute", "InProcess", "SCHEDULER", "open_compute", "split", "using"]

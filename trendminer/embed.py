@@ -277,12 +277,11 @@ def encode(texts: list[str], embedder: Embedder, compute=None) -> np.ndarray:  #
     """
     if compute is None or not compute.on_cluster or not texts:
         return embedder.encode(texts)
-    from .compute import chunk_size
+    from .compute import split
 
-    step = chunk_size(len(texts), compute.workers, least=256, most=4_096)
     order = np.argsort([-len(text) for text in texts], kind="stable")   # a chunk holds texts of a like length
     ordered = [texts[i] for i in order]
-    parts = [ordered[i:i + step] for i in range(0, len(ordered), step)]
+    parts = split(ordered, compute.workers, least=256, most=4_096)
     vectors = np.vstack(compute.map(encode_chunk, parts, embedder=_shippable(embedder)))
     out = np.empty_like(vectors)
     out[order] = vectors

@@ -166,8 +166,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     window = Window.from_settings(as_of, settings)
     timer = StageTimer()
     check_paths(inputs, state_path, out_dir)
+    catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
     with using(settings["compute"]["scheduler"], compute) as compute:   # fails before anything is read
-        catalogue = load_catalogue(settings["systems"]["catalogue"])   # checked before any work
         with timer("ingest"):
             loaded = load_tickets(inputs, settings, window.as_of, strict=strict, compute=compute)
         warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
@@ -262,10 +262,9 @@ def _compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: Compute
     cluster one task per chunk of rows (the same rows either way)."""
     if compute is None or not compute.on_cluster or missing.empty:
         return text_features(missing, spec)
-    from .compute import chunk_size
+    from .compute import split
 
-    step = chunk_size(len(missing), compute.workers, least=1_000, most=20_000)
-    parts = [missing.iloc[i:i + step].reset_index(drop=True) for i in range(0, len(missing), step)]
+    parts = [part.reset_index(drop=True) for part in split(missing, compute.workers, least=1_000, most=20_000)]
     return pd.concat(compute.map(text_features, parts, spec=spec), ignore_index=True)
 
 
