@@ -29,7 +29,8 @@ import pandas as pd
 from . import __version__, nlp
 from .catalogue import Catalogue
 from .config import Settings
-from .irritation import TICKET_CHARS, cue_matrix, load_model, model_path_for, shouting, split_messages, ticket_texts
+from .irritation import (TICKET_CHARS, cue_matrix, load_model, model_path_for, raise_to_segments, shouting,
+                         split_messages, ticket_texts)
 from .labels import is_shouted, readable_title
 from .signals import CUE_LABELS, text_rule
 from .systems import TermIndex, needs_text_match, searches_text, text_match
@@ -220,11 +221,7 @@ def text_irritation_of(features: pd.DataFrame, vectors: np.ndarray, spec: Featur
         words = np.asarray([v for w in seg_words for v in w], dtype=np.float64)
         cues = np.asarray([v for c in features["seg_cues"].tolist() for v in c], dtype=np.float64).reshape(len(owners), -1)
         seg_p = model.probability(np.asarray(vectors)[owners], None, cues, words=words)
-        best: dict[int, float] = {}
-        for owner, p in zip(owners, seg_p):
-            best[owner] = max(best.get(owner, 0.0), float(p))
-        for owner, p in best.items():
-            out[owner] = p
+        raise_to_segments(out, owners, seg_p)
     return out
 
 

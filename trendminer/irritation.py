@@ -352,12 +352,23 @@ def text_irritation(vectors: np.ndarray, texts: Sequence[str], model: Irritation
         segments = [s for segs in split.values() for s in segs]
         seg_vectors = embed(segments) if embed is not None else np.asarray(vectors)[owners]
         seg_p = model.probability(seg_vectors, segments, text_cues(segments))
-        best: dict[int, float] = {}
-        for owner, p in zip(owners, seg_p):
-            best[owner] = max(best.get(owner, 0.0), float(p))
-        for owner, p in best.items():
-            out[owner] = p
+        raise_to_segments(out, owners, seg_p)
     return out
+
+
+def raise_to_segments(out: np.ndarray, owners: Sequence[int], seg_p: Sequence[float]) -> None:
+    """Set ``out[i]`` to the most irritated of ticket ``i``'s segments (chat messages), in place.
+
+    Examples
+    --------
+    >>> out = np.array([0.1, 0.2]); raise_to_segments(out, [1, 1], [0.5, 0.9]); out.tolist()
+    [0.1, 0.9]
+    """
+    best: dict[int, float] = {}
+    for owner, p in zip(owners, seg_p):
+        best[owner] = max(best.get(owner, 0.0), float(p))
+    for owner, p in best.items():
+        out[owner] = p
 
 
 def split_messages(texts: Sequence[str]) -> dict[int, list[str]]:
