@@ -28,6 +28,7 @@ from .compute import Compute, using
 from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
+from . import findings as fnd
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
@@ -303,7 +304,8 @@ class _Night:
 
     def _knowledge(self, state: State, tickets: Tickets, vectors: np.ndarray, assignments: pd.DataFrame,
                    info: pd.DataFrame, sig: pd.DataFrame, attribution: pd.DataFrame, scores: pd.DataFrame,
-                   window: Window, first_seen: dict, prev: dict | None) -> kb.KnowledgeRun:
+                   window: Window, first_seen: dict, prev: dict | None,
+                   topic_status: dict[int, str] | None = None) -> kb.KnowledgeRun:
         """Embed the articles (cached like tickets) and run the knowledge stage."""
         settings = self.settings
         articles, accounting = self.kb_articles
@@ -322,7 +324,7 @@ class _Night:
                              periods=kb.periods(window, settings, tickets["opened_at"].min()), opts=settings["knowledge"], threshold=threshold,
                              cost_per_ticket=float(cost["handle_hours"]) * float(cost["hourly_rate"]),
                              steps=kb.release_steps(scores), first_seen=first_seen, previous=previous,
-                             has_kb=accounting is not None)
+                             has_kb=accounting is not None, topic_status=topic_status)
         return kb.summarise(frame, articles, accounting, threshold=threshold,
                             window_tickets=int(window.contains(tickets["opened_at"]).sum()),
                             embedder=self.embedder.name)
@@ -365,14 +367,31 @@ class _Night:
                           text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
-                           window=window, settings=settings, first_seen=first_seen)
+                           window=window, settings=settings)
         with timer("score"):
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
                                    assignments=assignments, catalogue=catalogue, window=window, settings=settings)
         prev = state.previous_run(as_of)
+        with timer("findings"):   # one status per topic and system, before anything phrases one
+            night_status = fnd.night_statuses(tickets, attribution=attribution, assignments=assignments, info=info,
+                                              signals=sig, scores=scores, catalogue=catalogue.frame, window=window,
+                                              settings=settings)
+            info = fnd.with_status(info, night_status, "topic", "topic_id")
+            scores = fnd.with_status(scores, night_status, "system", "system")
+            trend = fnd.with_status(trend, night_status, "topic", "entity").assign(
+                status=lambda f: np.where(f["entity_type"] == "system",
+                                          fnd.status_of(night_status.status, "system", f["entity"]), f["status"]))
         with timer("knowledge"):
             know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
-                                   window, first_seen, prev)
+                                   window, first_seen, prev,
+                                   dict(zip(info["topic_id"].astype(int), info["status"])))
+        with timer("findings"):
+            acc = self.accounting
+            found = fnd.night_findings(
+                night_status, info=info, scores=scores, knowledge=know.frame, rejected=acc.rejected, rows=acc.rows,
+                top_reason=acc.reasons.most_common(1)[0][0] if acc.rejected else "", window=window,
+                settings=settings, previous=state.snapshot("finding_snapshots", prev["run_id"]) if prev else None)
+            morning = fnd.morning_facts(tickets, attribution, found, window)
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
                               settings=settings)
@@ -387,7 +406,8 @@ class _Night:
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, self.accounting, changes, quality, manifest, window, know)
+                       catalogue.frame, self.accounting, changes, quality, manifest, window, know,
+                       findings=found, morning=morning)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), spikes["label"].tolist(),
@@ -397,6 +417,7 @@ class _Night:
                          {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
                           "assignments": assignments, "knowledge_snapshots": know.frame,
+                          "finding_snapshots": fnd.snapshot(found),
                           "topic_events": pd.DataFrame(result.update.events, columns=["topic_id", "event", "detail"])},
                          manifest)
         if out_dir is None:

@@ -126,7 +126,50 @@ TRENDS: Mapping[str, str] = {
     "today": "tickets on the as-of day",
     "today_expected": "mean tickets on the same weekday in the baseline weeks",
     "since": "first recent day at twice (and 3 above) its weekday's usual count ('' when steady or fading)",
-    "lifecycle": "topics: New | Emerging | Active | Fading | Resolved; systems: ''",
+}
+
+
+FINDINGS: Mapping[str, str] = {
+    "finding_id": "stable id while the event lasts, e.g. F-20261028-spike-globalprotect-vpn",
+    "kind": "spike | step | rise | new | knowledge_gap | data",
+    "status": "ongoing | ended",
+    "systems": "the systems it covers (list[str])",
+    "topic_ids": "every topic whose tickets it covers (list[int])",
+    "title": "what it is about, in words",
+    "start": "first day of the event (date)",
+    "peak_day": "the day with most of its tickets",
+    "peak_tickets": "tickets on that day (int)",
+    "end": "last day of the event (NaT while ongoing)",
+    "note": "why it is judged ended or ongoing",
+    "tickets": "tickets of its systems and topics from basis_from to basis_to (int)",
+    "basis": "what tickets counts",
+    "basis_from": "first day counted",
+    "basis_to": "last day counted",
+    "expected": "tickets the same systems and topics would have had on the same days (float)",
+    "ratio": "tickets / expected (NaN when nothing was expected)",
+    "extra": "tickets - expected, at least 0",
+    "open_tickets": "of its tickets, still open (int)",
+    "callers": "distinct callers of its tickets (int)",
+    "p1_p2": "of its tickets, priority 1 or 2 (int)",
+    "priority_mix": "tickets per priority, 'P1 52; P2 31'",
+    "last_ticket": "when its newest ticket was opened",
+    "impact": "sqrt(extra x callers) x priority weight x criticality weight",
+    "new_gap": "knowledge gaps: first seen as a gap tonight (bool)",
+    "headline": "place in the digest's headline, 1 = first; 0 = not headlined",
+    "headline_note": "why it is not headlined ('' if it is)",
+    "evidence_ids": "the ticket ids its numbers count (list[str])",
+}
+
+STATUS: Mapping[str, str] = {
+    "entity_type": "system | topic",
+    "entity": "system name or topic id (str)",
+    "status": "new | rising | steady | fading | ended | recurring | dormant",
+    "basis": "the horizon the status rests on",
+    "recent": "tickets in the last 7 days (outside ended outages)",
+    "expected": "weekly mean of the 4 weeks before",
+    "last_4_weeks": "tickets in the last 28 days (outside ended outages)",
+    "previous_4_weeks": "tickets in the 28 days before",
+    "first_ticket": "day of its first analysed ticket",
 }
 
 

@@ -138,6 +138,19 @@ def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndar
 _CLOSED_STATES = re.compile(r"clos|resolv|cancel|solved|done|geschlossen|gelöst", re.IGNORECASE)
 
 
+def still_open(tickets: Tickets) -> pd.Series:
+    """Which tickets are still open: no resolution time and a state that is not closed/resolved.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"resolved_at": pd.to_datetime([None, None, "2026-10-01"]),
+    ...                   "state": ["In Progress", "Closed", ""]})
+    >>> still_open(t).tolist()
+    [True, False, False]
+    """
+    return tickets["resolved_at"].isna() & ~tickets["state"].astype(str).str.contains(_CLOSED_STATES)
+
+
 def prior_contacts(tickets: Tickets, attribution: Attribution, days: float, unattributed: str) -> np.ndarray:
     """How many earlier tickets the same caller opened about the same system in the ``days`` before.
 
@@ -195,8 +208,8 @@ def resolve_overrun(tickets: Tickets, targets: dict, full_ratio: float, end: pd.
     [0.0, 0.5, 1.0]
     """
     resolved = tickets["resolved_at"]
-    still_open = resolved.isna() & ~tickets["state"].astype(str).str.contains(_CLOSED_STATES)
-    stop = resolved.where(resolved.notna(), pd.Series(end, index=tickets.index).where(still_open))
+    open_now = still_open(tickets)
+    stop = resolved.where(resolved.notna(), pd.Series(end, index=tickets.index).where(open_now))
     hours = ((stop - tickets["opened_at"]).dt.total_seconds() / 3600).clip(lower=0)
     keys = tickets["priority"].astype("string").fillna("unknown")
     default = float(targets.get("unknown", 24))

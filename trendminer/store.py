@@ -24,7 +24,7 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
 MIGRATIONS: dict[int, str] = {
@@ -33,6 +33,7 @@ MIGRATIONS: dict[int, str] = {
     3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
+    6: "ALTER TABLE trend_snapshots ADD COLUMN status VARCHAR;",  # version 7 adds finding_snapshots; _DDL creates it
 }
 
 _DDL = """
@@ -56,7 +57,10 @@ CREATE TABLE IF NOT EXISTS system_snapshots (
     trouble_score DOUBLE, rank INTEGER, recommendation VARCHAR);
 CREATE TABLE IF NOT EXISTS trend_snapshots (
     run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
-    flag VARCHAR);
+    flag VARCHAR, status VARCHAR);
+CREATE TABLE IF NOT EXISTS finding_snapshots (
+    run_id INTEGER, finding_id VARCHAR, kind VARCHAR, systems VARCHAR, topic_ids VARCHAR, start DATE,
+    status VARCHAR, tickets INTEGER);
 CREATE TABLE IF NOT EXISTS topic_registry (
     topic_id INTEGER PRIMARY KEY, centroid FLOAT[], first_seen DATE, last_seen DATE,
     status VARCHAR, label VARCHAR);
@@ -84,7 +88,8 @@ KEEP_ASSIGNMENTS = 14
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
 KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
-                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features"})
+                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features",
+                          "finding_snapshots", "knowledge_snapshots"})
 _DUCKDB_MAGIC = b"DUCK"
 _SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
                (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))

@@ -244,3 +244,5 @@ class RunData:
     manifest: dict = field(default_factory=dict)
     window: Window | None = None   # the night's window; exports state it in every table
     knowledge: object = None   # trendminer.knowledge.KnowledgeRun (None in reports built without it)
+    findings: pd.DataFrame | None = None   # trendminer.schema.FINDINGS (None in reports built without it)
+    morning: object = None     # trendminer.findings.MorningFacts
