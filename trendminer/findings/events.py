@@ -108,7 +108,13 @@ def absorb(spikes: list[Event], opened: pd.Series, links: pd.DataFrame, info: pd
         for event in spikes:
             if topic in event.topics or top_system.get(topic) not in event.systems:
                 continue
-            if len(part) >= 3 and part["day"].isin(event.busy_days).mean() >= share:
+            on_days = int(part["day"].isin(event.busy_days).sum())
+            if len(part) < 3 or on_days < share * len(part):
+                continue
+            ids = topics.loc[topics["entity"] == topic, "ticket_id"]
+            counts = day_counts(opened.reindex(ids).dropna(), window.baseline_start, window.end)
+            usual = float(weekday_expected(counts, window).reindex(event.busy_days).sum())
+            if on_days >= max(2 * usual, usual + 3):   # the topic itself was far above its usual on those days
                 event.topics = sorted(set(event.topics) | {topic}, key=int)
                 break
 

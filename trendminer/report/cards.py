@@ -105,7 +105,7 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
         timecharts.weekly_sparkline(*b.weekly(b.t_all["system"] == name)[::-1], f"Weekly tickets of {name}"),
         topics, [b.ticket(r) for _, r in evidence.iterrows()],
         action_text(row["recommendation"], reasons), words[0] if words else "", words[1:],
-        facts(row, cur), b.drill(mine))
+        facts(row, cur), b.drill(mine), b.system_status.get(name, "steady"))
 
 
 def owners(b: Builder) -> tuple[list[OwnerSection], str]:

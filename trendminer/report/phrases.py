@@ -92,9 +92,8 @@ def change_text(change: Mapping[str, Any]) -> str:
         return f"{c['system']}: recommendation changed from {c['before']} to {c['after']}."
     if kind == "first_ranked":
         return f"{c['system']} is ranked for the first time (rank {c['rank']})."
-    if kind == "flag":
-        return (f"{c['entity_type']} {c['label']} is now {c['flag']} "
-                f"({c['recent']} vs {c['expected']:.1f} expected).")
+    if kind == "status":
+        return f"{c['entity_type'].capitalize()} “{c['label']}” is now {c['status']} (was {c['before']})."
     raise ValueError(f"unknown change {kind!r}")
 
 
@@ -107,45 +106,64 @@ def day(when: Any) -> str:
     return f"{when.day} {when:%b}"
 
 
+def _span(a: Any, b: Any) -> str:
+    """'28–29 Oct' / '30 Sep – 2 Oct' / '28 Oct' for two days.
+
+    >>> import pandas as pd; _span(pd.Timestamp("2026-10-28"), pd.Timestamp("2026-10-29"))
+    '28–29 Oct'
+    """
+    if a.normalize() == b.normalize():
+        return day(a)
+    if (a.month, a.year) == (b.month, b.year):
+        return f"{a.day}–{b.day} {b:%b}"
+    return f"{day(a)} – {day(b)}"
+
+
+def _open(f: Mapping[str, Any]) -> str:
+    n = int(f["open_tickets"])
+    return f"{n} still open" if n else "none still open"
+
+
 def finding_text(f: Mapping[str, Any]) -> str:
-    """One headline finding of :func:`trendminer.report.headline.findings`, as a sentence.
+    """One finding (a row of the ``findings`` frame, :mod:`trendminer.findings`) as one sentence:
+    its numbers on the one basis the row states, its dates, what is still open.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> finding_text({"finding": "step", "name": "SAP ERP", "week": pd.Timestamp("2026-09-20"),
-    ...               "before": 10.0, "after": 33.0, "weeks": 6, "elevated": 6})
-    'SAP ERP: failures stepped up 3.3× in the week of 20 Sep (from 10.0 to 33.0 a week) and stayed up in 6 of the 6 weeks since — a change that week (a release, an update) is the likely cause: patch it or roll it back.'
+    >>> finding_text({"kind": "step", "title": "SAP ERP", "status": "ongoing", "start": pd.Timestamp("2026-09-13"),
+    ...               "basis_from": pd.Timestamp("2026-09-13"), "basis_to": pd.Timestamp("2026-10-31"),
+    ...               "tickets": 318, "expected": 90.5, "ratio": 3.51, "open_tickets": 25, "systems": ["SAP ERP"]})
+    'SAP ERP: failures stepped up in the week of 13 Sep and stay up — 318 failures from 13 Sep to 31 Oct against about 90 at the level before (3.5×); 25 still open. Patch or roll back the change of that week.'
     """
-    kind = f["finding"]
+    kind = f["kind"]
     if kind == "spike":
-        what = f["name"] if f["entity_type"] == "system" else f"Topic “{f['name']}”"
-        about = f", mostly “{f['topic']}”" if f.get("topic") else ""
-        text = (f"{what}: {f['tickets']} tickets since {day(f['since'])}{about}, against about "
-                f"{f['expected']:.0f} expected for the whole week ({f['ratio']:.1f}×); peak {f['peak']} on "
-                f"{day(f['peak_day'])}")
-        if f["easing"]:
-            text += f", already easing ({f['last']} on {day(f['as_of'])})"
-        return text + " → open a problem record."
+        days = _span(f["basis_from"], f["basis_to"])
+        what = f"{f['title']} outage" if f["systems"] else f"Spike in “{f['title']}”"
+        when = (f"{days}, ended {day(f['end'])}" if f["status"] == "ended" else f"since {day(f['start'])}, ongoing")
+        return (f"{what} ({when}): {f['tickets']} tickets on {days} against about {f['expected']:.0f} expected "
+                f"for those days ({f['ratio']:.1f}×), peak {f['peak_tickets']} on {f['peak_day']:%a} {day(f['peak_day'])}; "
+                f"{f['callers']} callers, {f['p1_p2']} of priority 1–2; {_open(f)}.")
     if kind == "step":
-        return (f"{f['name']}: failures stepped up {f['after'] / f['before']:.1f}× in the week of {day(f['week'])} "
-                f"(from {f['before']:.1f} to {f['after']:.1f} a week) and stayed up in {f['elevated']} of the "
-                f"{f['weeks']} weeks since — a change that week (a release, an update) is the likely cause: "
-                "patch it or roll it back.")
-    if kind == "new_topic":
-        return f"New problem: “{f['name']}”, {_plural(f['recent'], 'ticket')} this week, not seen before."
-    if kind == "rising":
-        what = f["name"] if f["entity_type"] == "system" else f"“{f['name']}”"
-        return f"{what} is rising: {f['recent']} tickets this week against {f['expected']:.1f} expected."
-    if kind == "fading":
-        what = f["name"] if f["entity_type"] == "system" else f"“{f['name']}”"
-        return f"{what} is fading: {f['recent']} tickets this week against {f['expected']:.1f} expected."
-    if kind == "rejected":
-        return (f"Data problem: {f['rejected']} of {f['rows']} input rows were rejected, {f['n_reason']} of them "
-                f"because of “{f['reason']}” — see the input rows section.")
+        change = (f" ({f['changes']})" if f.get("changes") else "")
+        return (f"{f['title']}: failures stepped up in the week of {day(f['start'])}{change} and "
+                f"{'stay up' if f['status'] == 'ongoing' else 'have come back down'} — {f['tickets']} failures from "
+                f"{day(f['basis_from'])} to {day(f['basis_to'])} against about {f['expected']:.0f} at the level before "
+                f"({f['ratio']:.1f}×); {_open(f)}. Patch or roll back the change of that week.")
+    if kind == "rise":
+        return (f"“{f['title']}” is rising: {f['tickets']} tickets from {day(f['basis_from'])} to {day(f['basis_to'])} "
+                f"against {f['expected']:.0f} in the same number of days before; {_open(f)}.")
+    if kind == "new":
+        return (f"New problem: “{f['title']}”, {_plural(f['tickets'], 'ticket')} since {day(f['start'])}, "
+                f"none before; {_open(f)}.")
+    if kind == "knowledge_gap":
+        return (f"Knowledge gap: “{f['title']}”, {_plural(f['tickets'], 'ticket')} from {day(f['basis_from'])} to "
+                f"{day(f['basis_to'])} and no article answers it.")
+    if kind == "data":
+        return f"Data problem: {f['title']} — see the data-quality section."
     if kind == "quiet":
-        return (f"Nothing unusual tonight: {f['tickets']} tickets analysed, no spike, step change, new topic "
-                "or data problem.")
+        return (f"Nothing unusual tonight: {f['tickets']} tickets analysed, no outage, step, rise, new problem "
+                "or data problem big enough to headline (the rules are below).")
     raise ValueError(f"unknown finding {kind!r}")
 
 

@@ -36,7 +36,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-PAGES = {"index.html": "index", "digest.html": "digest", "systems.html": "systems",
+PAGES = {"index.html": "index", "digest.html": "digest", "topics.html": "topics", "systems.html": "systems",
          "pain-points.html": "pain_points", "knowledge.html": "knowledge"}
 
 
