@@ -87,7 +87,7 @@ def test_export_schema_rejects_a_missing_column(document):
 @pytest.mark.parametrize("table", TABLES)
 def test_export_schema_documents_every_column(exported, table):
     """The schema names exactly the exported columns (checked without jsonschema)."""
-    row_schema = export_schema()["$defs"][{"topics": "topic", "systems": "system", "trends": "trend",
+    row_schema = export_schema()["$defs"][{"topics": "topic", "systems": "system", "trends": "trend", "findings": "finding",
                                             "assignments": "assignment", "knowledge": "knowledge"}[table]]
     columns = pq.read_schema(exported / f"{table}.parquet").names
     undocumented = [c for c in columns if c not in row_schema["properties"]

@@ -152,7 +152,7 @@ def test_pipeline_main_job_with_the_real_model_finds_the_planted_truths(tmp_path
     assert systems.loc["SAP ERP", "rank"] <= 3 and systems.loc["SAP ERP", "recommendation"] == "upgrade"
     assert systems.loc["SAP Concur", "recommendation"] == "document"
     assert systems.loc["Confluence", "recommendation"] == "keep"
-    assert "GlobalProtect VPN" in report.spikes
+    assert any(s.startswith("GlobalProtect VPN") for s in report.spikes)
     assert report.quality["remainder_share"] <= 0.05
     manifest = (tmp_path / "r" / "2026-10-31" / "manifest.json").read_text()
     assert "st:all-MiniLM-L6-v2:53aa51172d14" in manifest

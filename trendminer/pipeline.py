@@ -175,7 +175,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         if loaded.tickets.empty and not Path(state_path).exists():
             raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
         with timer("knowledge-base"):
-            articles = load_articles(settings, kb_export)
+            articles = kb.load_articles(settings, kb_export)
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
                        compute)
@@ -210,7 +210,7 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
         loaded = load_tickets(inputs, settings, end, compute=compute)
         night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
-                       load_articles(settings), compute)
+                       kb.load_articles(settings), compute)
         reports: list[RunReport] = []
         days = pd.date_range(start, end, freq="D")
         with RunLock(state_path):
@@ -242,20 +242,6 @@ def validate_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.
     if empty:
         raise InputError(empty.replace(" Nothing was changed.", ""))
     return loaded
-
-
-def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[pd.DataFrame, kb.KbAccounting | None]:
-    """The knowledge-base export of ``path`` (or ``knowledge.articles``); an empty frame and None without one.
-
-    Raises
-    ------
-    InputError
-        If the export cannot be read (see :func:`trendminer.knowledge.read_articles`).
-    """
-    path = path or settings["knowledge"]["articles"]
-    if not path:
-        return kb.no_articles(), None
-    return kb.read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
 
 
 def _compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: Compute | None = None) -> pd.DataFrame:
@@ -376,21 +362,15 @@ class _Night:
             night_status = fnd.night_statuses(tickets, attribution=attribution, assignments=assignments, info=info,
                                               signals=sig, scores=scores, catalogue=catalogue.frame, window=window,
                                               settings=settings)
-            info = fnd.with_status(info, night_status, "topic", "topic_id")
-            scores = fnd.with_status(scores, night_status, "system", "system")
-            trend = fnd.with_status(trend, night_status, "topic", "entity").assign(
-                status=lambda f: np.where(f["entity_type"] == "system",
-                                          fnd.status_of(night_status.status, "system", f["entity"]), f["status"]))
+            info, scores, trend = fnd.with_statuses(night_status, info, scores, trend)
         with timer("knowledge"):
             know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
                                    window, first_seen, prev,
                                    dict(zip(info["topic_id"].astype(int), info["status"])))
         with timer("findings"):
-            acc = self.accounting
-            found = fnd.night_findings(
-                night_status, info=info, scores=scores, knowledge=know.frame, rejected=acc.rejected, rows=acc.rows,
-                top_reason=acc.reasons.most_common(1)[0][0] if acc.rejected else "", window=window,
-                settings=settings, previous=state.snapshot("finding_snapshots", prev["run_id"]) if prev else None)
+            found = fnd.night_findings(night_status, info=info, scores=scores, knowledge=know.frame,
+                                       accounting=self.accounting, window=window, settings=settings,
+                                       previous=state.snapshot("finding_snapshots", prev["run_id"]) if prev else None)
             morning = fnd.morning_facts(tickets, attribution, found, window)
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
@@ -408,11 +388,11 @@ class _Night:
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, self.accounting, changes, quality, manifest, window, know,
                        findings=found, morning=morning)
-        spikes = trend[trend["flag"].isin(["spiking", "new"])]
+        spikes = found[found["kind"] == "spike"]   # one name per outage, however many topics it covers
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
-                           int(quality["remainder"]), spikes["label"].tolist(),
+                           int(quality["remainder"]), [f"{t} ({s})" for t, s in zip(spikes["title"], spikes["status"])],
                            scores[scores["rankable"]]["system"].tolist(), None,
-                           list(self.accounting.warnings), quality, trend, know.frame)
+                           list(self.accounting.warnings), quality, trend, know.frame, found)
         state.record_run(as_of, generated_at, settings.digest,
                          {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,

@@ -7,6 +7,7 @@ transaction and the previous state is intact.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import shutil
 from collections.abc import Iterable, Mapping
@@ -58,9 +59,8 @@ CREATE TABLE IF NOT EXISTS system_snapshots (
 CREATE TABLE IF NOT EXISTS trend_snapshots (
     run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
     flag VARCHAR, status VARCHAR);
-CREATE TABLE IF NOT EXISTS finding_snapshots (
-    run_id INTEGER, finding_id VARCHAR, kind VARCHAR, systems VARCHAR, topic_ids VARCHAR, start DATE,
-    status VARCHAR, tickets INTEGER);
+CREATE TABLE IF NOT EXISTS finding_snapshots (run_id INTEGER, finding_id VARCHAR, kind VARCHAR,
+    systems VARCHAR, topic_ids VARCHAR, start DATE, status VARCHAR, tickets INTEGER);
 CREATE TABLE IF NOT EXISTS topic_registry (
     topic_id INTEGER PRIMARY KEY, centroid FLOAT[], first_seen DATE, last_seen DATE,
     status VARCHAR, label VARCHAR);
@@ -87,9 +87,7 @@ KEEP_ASSIGNMENTS = 14
 
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
-KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
-                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features",
-                          "finding_snapshots", "knowledge_snapshots"})
+KNOWN_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _DDL))
 _DUCKDB_MAGIC = b"DUCK"
 _SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
                (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
@@ -346,7 +344,6 @@ class State:
         self.con.execute(f"INSERT OR IGNORE INTO text_features ({cols}) SELECT {cols} FROM new_features")
         self.con.unregister("new_features")
 
-    # -- run history -------------------------------------------------------------------
     def record_run(self, as_of: pd.Timestamp, generated_at: pd.Timestamp, config_hash: str,
                    summary: Mapping[str, Any], snapshots: Mapping[str, pd.DataFrame],
                    manifest: Mapping[str, Any] | None = None) -> int:
@@ -375,7 +372,6 @@ class State:
             self.con.unregister("snap")
         return run_id
 
-    # -- topic registry -------------------------------------------------------------
     def registry(self) -> tuple[pd.DataFrame, float | None]:
         """The topic registry (centroids as arrays) and its assignment threshold."""
         frame = self.con.execute(

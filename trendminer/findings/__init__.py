@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..config import Settings
+from ..ingest import Accounting
 from ..schema import FINDINGS, STATUS, validate
 from ..window import Window
 from .assemble import Counter, carry_ids, choose_headline, empty_findings
@@ -28,7 +29,7 @@ from .morning import MorningFacts, morning_facts
 from .status import STATUSES, status_of, statuses
 
 __all__ = ["snapshot", "NightStatus", "night_statuses", "night_findings", "morning_facts", "MorningFacts", "STATUSES",
-           "status_of", "with_status"]
+           "status_of", "with_statuses"]
 
 
 @dataclass
@@ -79,13 +80,18 @@ def night_statuses(tickets: pd.DataFrame, *, attribution: pd.DataFrame, assignme
     return NightStatus(validate(table, STATUS, "statuses"), spikes, steps, counter, links)
 
 
-def with_status(frame: pd.DataFrame, night: NightStatus, entity_type: str, key: str) -> pd.DataFrame:
-    """A copy of ``frame`` with the ``status`` of each row's system or topic (column ``key``)."""
-    return frame.assign(status=status_of(night.status, entity_type, frame[key]))
+def with_statuses(night: NightStatus, info: pd.DataFrame, scores: pd.DataFrame,
+                  trends: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Copies of the topics, the system scores and the trends with the one ``status`` of each row."""
+    table = night.status
+    trend_status = [status_of(table, t, [e])[0] for t, e in zip(trends["entity_type"], trends["entity"])]
+    return (info.assign(status=status_of(table, "topic", info["topic_id"])),
+            scores.assign(status=status_of(table, "system", scores["system"])),
+            trends.assign(status=trend_status))
 
 
 def night_findings(night: NightStatus, *, info: pd.DataFrame, scores: pd.DataFrame, knowledge: pd.DataFrame | None,
-                   rejected: int, rows: int, top_reason: str, window: Window, settings: Settings,
+                   accounting: Accounting, window: Window, settings: Settings,
                    previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every finding of the night, one row per real-world event (``FINDINGS``), headline marked.
 
@@ -97,8 +103,8 @@ def night_findings(night: NightStatus, *, info: pd.DataFrame, scores: pd.DataFra
         Topics and system scores of the night (steps come from the scores' failure steps).
     knowledge : DataFrame or None
         The knowledge stage's frame: gaps that are new tonight or whose topic is rising.
-    rejected, rows, top_reason
-        Tonight's rejected input rows, all rows, and the commonest reason (a data finding).
+    accounting : Accounting
+        Tonight's input rows: rejected rows make a data finding.
     previous : DataFrame, optional
         The previous night's findings snapshot: an event keeps its id.
     """
@@ -128,7 +134,9 @@ def night_findings(night: NightStatus, *, info: pd.DataFrame, scores: pd.DataFra
                          expected=float("nan"), ratio=float("nan"), extra=float(r["tickets"]),
                          impact=round(0.5 * float(r["impact"]), 1))
                 rows_out.append(r)
+    rejected, rows = accounting.rejected, accounting.rows
     if rejected:
+        top_reason = accounting.reasons.most_common(1)[0][0]
         rows_out.append({"kind": "data", "status": "ongoing", "systems": [], "topic_ids": [],
                          "title": f"{rejected} of {rows} input rows rejected (most: {top_reason})",
                          "start": window.as_of, "peak_day": window.as_of, "peak_tickets": rejected, "end": pd.NaT,

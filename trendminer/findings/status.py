@@ -52,9 +52,13 @@ class Thresholds:
 
 
 def classify(weekly: np.ndarray, first_ticket: pd.Timestamp | None, end: pd.Timestamp, ended_share: float,
-             th: Thresholds) -> tuple[str, str]:
+             th: Thresholds, history_start: pd.Timestamp | None = None) -> tuple[str, str]:
     """The status of one entity from its last eight weekly counts (oldest first, the last is
     the recent week) and the share of its last four weeks' tickets that an ended outage holds.
+
+    ``history_start`` is the desk's first analysed ticket: a horizon reaching before it is not
+    read (weeks before the data starts are unknown, not empty), and nothing is "new" that
+    appeared within ``new_days`` of it.
 
     Returns ``(status, basis)``: ``basis`` names the horizon the status rests on.
 
@@ -74,18 +78,22 @@ def classify(weekly: np.ndarray, first_ticket: pd.Timestamp | None, end: pd.Time
     weekly = np.asarray(weekly, dtype=float)
     last4, prev4 = weekly[4:].sum(), weekly[:4].sum()
     recent, expected = weekly[-1], weekly[3:7].mean()
-    if first_ticket is not None and first_ticket >= end - pd.Timedelta(days=th.new_days):
+    start = history_start if history_start is not None else end - pd.Timedelta(weeks=52)
+    long_known = start <= end - pd.Timedelta(weeks=8)
+    short_known = start <= end - pd.Timedelta(weeks=5)
+    if (first_ticket is not None and first_ticket >= end - pd.Timedelta(days=th.new_days)
+            and first_ticket >= start + pd.Timedelta(days=th.new_days)):
         return "new", "since its first ticket"
     if last4 == 0:
         return "dormant", "last 4 weeks"
     if ended_share >= th.ended_share:
         return "ended", "the outage's days"
     n = last4 + prev4
-    long_up = (last4 - prev4 >= th.min_extra and (last4 + 0.5) >= th.long_ratio * (prev4 + 0.5)
+    long_up = long_known and (last4 - prev4 >= th.min_extra and (last4 + 0.5) >= th.long_ratio * (prev4 + 0.5)
                and binom.sf(last4 - 1, n, 0.5) < th.p)
-    long_down = (prev4 - last4 >= th.min_extra and (last4 + 0.5) * th.long_ratio <= (prev4 + 0.5)
+    long_down = long_known and (prev4 - last4 >= th.min_extra and (last4 + 0.5) * th.long_ratio <= (prev4 + 0.5)
                  and binom.cdf(last4, n, 0.5) < th.p)
-    short_up = (recent - expected >= th.min_extra and (recent + 0.5) >= th.short_ratio * (expected + 0.5)
+    short_up = short_known and (recent - expected >= th.min_extra and (recent + 0.5) >= th.short_ratio * (expected + 0.5)
                 and poisson.sf(recent - 1, max(expected, 0.5)) < th.p)
     if long_up:
         return "rising", "last 4 weeks vs the 4 before"
@@ -93,7 +101,7 @@ def classify(weekly: np.ndarray, first_ticket: pd.Timestamp | None, end: pd.Time
         return "rising", "last 7 days vs the 4 weeks before"
     if long_down and recent <= expected:
         return "fading", "last 4 weeks vs the 4 before"
-    if recent == 0 and (weekly[:7] > 0).sum() >= 4:
+    if recent == 0 and (weekly[:7] > 0).sum() >= 4 and long_known:
         return "recurring", "weeks with tickets"
     return "steady", "last 4 weeks vs the 4 before"
 
@@ -134,6 +142,7 @@ def statuses(opened: pd.Series, links: pd.DataFrame, window: Window, settings: S
     """
     th = Thresholds.from_settings(settings)
     end = window.end
+    history_start = opened.min() if len(opened) else None
     when = opened.reindex(links["ticket_id"]).to_numpy()
     frame = links.assign(when=when)
     rows = []
@@ -144,7 +153,7 @@ def statuses(opened: pd.Series, links: pd.DataFrame, window: Window, settings: S
         share = float(ended[last4].mean()) if last4.any() else 0.0
         weekly = weekly_counts(stamps[~ended], end)
         first = stamps.min() if len(stamps) else None
-        status, basis = classify(weekly, first, end, share, th)
+        status, basis = classify(weekly, first, end, share, th, history_start)
         rows.append((etype, entity, status, basis, int(weekly[-1]), float(weekly[3:7].mean()),
                      int(weekly[4:].sum()), int(weekly[:4].sum()),
                      "" if first is None or pd.isna(first) else str(first.date())))

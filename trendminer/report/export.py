@@ -97,6 +97,9 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
         trends["baseline_from"], trends["baseline_to"] = w["baseline_from"], w["baseline_to"]
     findings = (data.findings.copy() if data.findings is not None
                 else pd.DataFrame({c: pd.Series(dtype=object) for c in FINDINGS}))
+    for col in ("start", "peak_day", "end", "basis_from", "basis_to"):   # days, as ISO dates
+        findings[col] = [None if pd.isna(v) else str(pd.Timestamp(v).date()) for v in findings[col]]
+    findings["last_ticket"] = [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in findings["last_ticket"]]
     return {"topics": topics,
             "systems": systems,
             "trends": trends,

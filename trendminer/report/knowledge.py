@@ -110,7 +110,7 @@ def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # 
     totals = [("how-to and request topics", str(len(items))),
               ("tickets in them in the analysis window", f"{int(frame['tickets'].sum()):,}")]
     if run.has_kb:
-        totals += [("gaps (no article)", str(len(gaps))), ("covered but still rising", str(len(stale))),
+        totals += [("gaps (no article)", str(gap_count(frame))), ("covered but still rising", str(len(stale))),
                    ("covered", str(len(covered)))]
     totals += [("automation candidates", str(len(auto))),
                ("what the listed candidates would save a month",
@@ -132,6 +132,12 @@ def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # 
         [(a, titles.get(a, "")) for a in run.unmatched_articles])
 
 
+def gap_count(frame: pd.DataFrame) -> int:
+    """Gaps as every page counts them: no article answers the topic, and it is not a request
+    that goes to the automation list instead."""
+    return int(((frame["status"] == "gap") & ~frame["automation"].astype(bool)).sum()) if len(frame) else 0
+
+
 def digest_lines(run) -> list[str]:  # noqa: ANN001 - KnowledgeRun
     """The digest's knowledge section: new gaps this week (or what to do without an export)."""
     if run is None:
@@ -142,9 +148,9 @@ def digest_lines(run) -> list[str]:  # noqa: ANN001 - KnowledgeRun
                 "add a knowledge-base export to see which an article answers (--kb FILE)."]
     new = run.frame[run.frame["new_gap"]]
     if not len(new):
-        return [f"No new knowledge gaps this week ({int((run.frame['status'] == 'gap').sum())} gaps in all)."]
+        return [f"No new knowledge gaps this week ({gap_count(run.frame)} gaps in all)."]
     return [f"New gap: {r['label']}: {_num(r['per_month'])} tickets a month, no article answers it."
-            for _, r in new.iterrows()]
+            for _, r in new.iterrows()] + [f"({gap_count(run.frame)} gaps in all)"]
 
 
 def system_lines(run, system: str) -> list[str]:  # noqa: ANN001 - KnowledgeRun

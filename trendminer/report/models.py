@@ -25,6 +25,7 @@ class Flag:
     name: str
     anchor: str
     status: str        # the one status (trendminer.findings); the numbers are the one-week test
+    entity: str        # system name or topic id
     recent: int
     expected: str
     ratio: str
@@ -200,6 +201,7 @@ class Digest:
     quality: list[tuple[str, str]]
     provenance: list[tuple[str, str]]
     knowledge: list[str] = field(default_factory=list)   # new gaps this week
+    unattributed: int = 0   # tickets of the analysis window attributed to no system (as on systems.html)
 
 
 @dataclass

@@ -148,7 +148,7 @@ class Builder:
         out = []
         for _, r in self.d.trends[~self.d.trends["status"].isin(["steady", "recurring", "dormant"])].iterrows():
             anchor = f"topics.html#topic-{r['entity']}" if r["entity_type"] == "topic" else "systems.html#" + self.anchor(r["entity"])
-            out.append(Flag(r["entity_type"], r["label"], anchor, r["status"], int(r["recent"]),
+            out.append(Flag(r["entity_type"], r["label"], anchor, r["status"], r["entity"], int(r["recent"]),
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
 
@@ -241,15 +241,15 @@ class Builder:
                    ("silhouette of the topics (cosine, sample of ≤2,000 tickets; higher is better)",
                     _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
-                    "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
-                   ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
+                    "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}")]
         return Digest(self.page("Nightly digest"), self.headline(charts=True), self.finding_views(), self.morning(),
                       self.headline_rules(), [change_text(c) for c in self.d.changes], self.flags(),
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
-                      knowledge=kview.digest_lines(self.d.knowledge))
+                      knowledge=kview.digest_lines(self.d.knowledge),
+                      unattributed=int((self.t["system"] == self.settings["systems"]["unattributed"]).sum()))
 
     def topics(self) -> TopicsPage:
         """topics.html: themes, the weekly chart of the biggest topics, every topic with its status."""
