@@ -86,12 +86,13 @@ def test_briefs_pain_point_counts_equal_the_export(folder, window_assignments):
 def test_briefs_headline_names_the_vpn_outage_and_the_sap_step(folder):
     digest = (folder / "digest.html").read_text()
     brief = _text(digest.split('<h2 id="headline-h">', 1)[1].split("</section>", 1)[0])
-    assert re.search(r"GlobalProtect VPN: \d+ tickets since 2[6-9] Oct", brief)
-    assert re.search(r"SAP ERP: failures stepped up [\d.]+× in the week of \d+ Sep", brief)
-    assert "patch it or roll it back" in brief and "open a problem record" in brief
+    assert re.search(r"GlobalProtect VPN outage \(28–29 Oct, ended 29 Oct\): \d+ tickets on 28–29 Oct", brief)
+    assert re.search(r"SAP ERP: failures stepped up in the week of \d+ Sep", brief)
+    assert "Patch or roll back the change of that week" in brief and "still open" in brief
     assert brief.index("GlobalProtect VPN") < brief.index("SAP ERP")   # the outage first
+    assert brief.count("GlobalProtect VPN outage") == 1                 # one event, told once
     # the statistics are still there, out of the first view
-    assert re.search(r"<details><summary>The statistics behind tonight's flags", digest)
+    assert re.search(r'<details id="flags"><summary>The one-week statistics', digest)
 
 
 def test_briefs_quiet_night_says_so(tmp_path):
@@ -121,8 +122,9 @@ def test_briefs_pain_points_name_tasks_and_screens(folder):
     assert "Users asked how to" in concur
 
 
-def test_briefs_digest_shows_the_topics_chart_and_the_knowledge_section(folder):
+def test_briefs_topics_page_shows_the_chart_and_the_digest_the_knowledge_section(folder):
     digest = (folder / "digest.html").read_text()
-    topics = digest.split('<h2 id="topics">', 1)[1].split("<h2", 1)[0]
+    topics = (folder / "topics.html").read_text()
     assert "Weekly tickets of the biggest topics" in topics and "<svg" in topics
+    assert 'id="all-topics"' in topics and 'id="all-topics"' not in digest
     assert "[&#39;" not in digest and "The knowledge stage did not run." not in digest

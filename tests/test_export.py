@@ -96,7 +96,7 @@ def test_export_schema_documents_every_column(exported, table):
     assert set(row_schema["required"]) <= set(columns)
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", [t for t in TABLES if t != "findings"])   # findings: tests/test_findings.py
 def test_export_formats_hold_the_same_rows_and_columns(exported, document, table):
     parquet = pq.read_table(exported / f"{table}.parquet").to_pandas()
     csv = pd.read_csv(exported / f"{table}.csv", keep_default_na=False)

@@ -81,13 +81,13 @@ def classify(weekly: np.ndarray, first_ticket: pd.Timestamp | None, end: pd.Time
     start = history_start if history_start is not None else end - pd.Timedelta(weeks=52)
     long_known = start <= end - pd.Timedelta(weeks=8)
     short_known = start <= end - pd.Timedelta(weeks=5)
+    if ended_share >= th.ended_share:
+        return "ended", "the outage's days"
     if (first_ticket is not None and first_ticket >= end - pd.Timedelta(days=th.new_days)
             and first_ticket >= start + pd.Timedelta(days=th.new_days)):
         return "new", "since its first ticket"
     if last4 == 0:
         return "dormant", "last 4 weeks"
-    if ended_share >= th.ended_share:
-        return "ended", "the outage's days"
     n = last4 + prev4
     long_up = long_known and (last4 - prev4 >= th.min_extra and (last4 + 0.5) >= th.long_ratio * (prev4 + 0.5)
                and binom.sf(last4 - 1, n, 0.5) < th.p)
