@@ -26,7 +26,7 @@ def eval_group() -> None:
 @click.argument("path", type=click.Path())
 @click.option("--text-col", default="text", show_default=True, help="Column with the texts.")
 @click.option("--label-col", default="category", show_default=True, help="Column with the true labels.")
-@click.option("--backend", type=click.Choice(["sentence-transformers", "tfidf"]), default=None,
+@click.option("--backend", type=click.Choice(["sentence-transformers", "multilingual-e5", "tfidf"]), default=None,
               help="Embedding backend (default: the config's).")
 @click.option("--cache", type=click.Path(dir_okay=False), default=None,
               help="DuckDB file to cache the embeddings in between evaluations.")

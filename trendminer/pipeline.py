@@ -338,7 +338,7 @@ class _Night:
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
                             registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
                             rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]),
-                            features=feats)
+                            features=feats, multilingual=bool(getattr(self.embedder, "multilingual", False)))
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
             # A topic is as old as its registry entry or its oldest ticket, whichever is earlier

@@ -49,6 +49,7 @@ TICKETS: Mapping[str, str] = {
 ASSIGNMENTS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "topic_id": "topic number; -1 = remainder (int)",
+    "language": "the ticket's detected language, as in TICKETS (str)",
 }
 
 TOPIC_INFO: Mapping[str, str] = {
@@ -235,8 +236,8 @@ def validate(frame: pd.DataFrame, contract: Mapping[str, str], stage: str) -> pd
 
     Examples
     --------
-    >>> validate(pd.DataFrame({"ticket_id": [], "topic_id": []}), ASSIGNMENTS, "topics").shape
-    (0, 2)
+    >>> validate(pd.DataFrame({"ticket_id": [], "topic_id": [], "language": []}), ASSIGNMENTS, "topics").shape
+    (0, 3)
     """
     missing = [c for c in contract if c not in frame.columns]
     if missing:

@@ -373,15 +373,16 @@ class State:
         return run_id
 
     def registry(self) -> tuple[pd.DataFrame, float | None]:
-        """The topic registry (centroids as arrays) and its assignment threshold."""
+        """The topic registry (centroids as arrays, ``language`` group) and its assignment threshold."""
         frame = self.con.execute(
             "SELECT topic_id, centroid, first_seen, last_seen, status, label FROM topic_registry "
             "ORDER BY topic_id").df()
         frame["centroid"] = [np.asarray(c, dtype=np.float32) for c in frame["centroid"]]
         for col in ("first_seen", "last_seen"):
             frame[col] = pd.to_datetime(frame[col])
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'topic_threshold'").fetchone()
-        return frame, (float(row[0]) if row else None)
+        meta = dict(self.con.execute("SELECT key, value FROM meta WHERE key IN ('topic_threshold', 'topic_languages')").fetchall())
+        frame["language"] = [json.loads(meta.get("topic_languages", "{}")).get(str(int(t)), "") for t in frame["topic_id"]]
+        return frame, (float(meta["topic_threshold"]) if "topic_threshold" in meta else None)
 
     def save_registry(self, registry: pd.DataFrame, threshold: float) -> None:
         """Replace the registry (inside the run's transaction)."""
@@ -399,7 +400,7 @@ class State:
             self.con.register("reg", table)
             self.con.execute("INSERT INTO topic_registry SELECT * FROM reg")
             self.con.unregister("reg")
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('topic_threshold', ?)", [repr(float(threshold))])
+        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("topic_threshold", repr(float(threshold))), ("topic_languages", json.dumps({str(int(t)): g for t, g in zip(registry["topic_id"], registry.get("language", [""] * len(registry))) if g}))])
 
     def assignments(self, run_id: int) -> pd.DataFrame:
         """ticket_id -> topic_id of one run."""

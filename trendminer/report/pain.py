@@ -107,7 +107,7 @@ def brief(b: Builder, row: pd.Series, n_quotes: int) -> PainPoint:
     if row["irritation"] >= IRRITATED:
         questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
     main = b.settings["ingest"]["main_language"]
-    other = mine[~mine["language"].isin([main, "und", ""])] if "language" in mine.columns else mine.head(0)
+    other = mine[~mine["language"].isin([main, "und", ""]) & (mine["topic_id"] < 0)] if "language" in mine.columns else mine.head(0)
     return PainPoint(name, b.anchor(name), int(row["tickets"]), f"{row['howto'] / row['tickets']:.0%}",
                      f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
                      share_text(row), themes, [b.ticket(r) for _, r in quotes.iterrows()], questions,

@@ -194,3 +194,20 @@ def action_text(recommendation: str, reasons: list[Mapping[str, Any]]) -> str:
         when = pd.Timestamp(reasons[0]["week"])
         return f"Patch or roll back the change of the week of {when.day} {when:%b %Y}: failures stepped up then and stayed up."
     return ACTIONS[recommendation]
+
+
+def languages_line(counts: Mapping[str, Any]) -> str:
+    """How many tickets of each language are in topics, most tickets first.
+
+    Examples
+    --------
+    >>> languages_line({"en": [3500, 3600], "de": [95, 97], "und": [3, 5]})
+    'English 3,500 of 3,600; German 95 of 97; undetermined 3 of 5'
+    >>> languages_line({})
+    'none'
+    """
+    from ..language import language_name
+
+    parts = [f"{'undetermined' if code == 'und' else language_name(code)} {int(n):,} of {int(total):,}"
+             for code, (n, total) in counts.items()]
+    return "; ".join(parts) or "none"

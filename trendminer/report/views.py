@@ -23,7 +23,7 @@ from .models import (
     Digest, Drill, FindingView, Flag, Headline, Index, MorningView, Page, PainPoints, RunData, SystemCard,
     SystemsReport, Theme, Ticket, TopicRow, TopicsPage, slug,
 )
-from .phrases import change_text, finding_text
+from .phrases import change_text, finding_text, languages_line
 
 NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"), ("topics.html", "Topics"),
        ("systems.html", "Systems report"), ("pain-points.html", "Pain points"), ("knowledge.html", "Knowledge")]
@@ -87,7 +87,7 @@ class Builder:
         self.as_of = window.as_of
         self.generated_at = generated_at
         t = data.tickets.merge(data.attribution[["ticket_id", "system"]], on="ticket_id")
-        t = t.merge(data.signals, on="ticket_id").merge(data.assignments, on="ticket_id")
+        t = t.merge(data.signals, on="ticket_id").merge(data.assignments[["ticket_id", "topic_id"]], on="ticket_id")
         #: every analysed ticket (the lookback): only for charts over time that say so
         self.t_all = t
         #: the tickets of the analysis window: every count, list and quote on the pages
@@ -236,7 +236,7 @@ class Builder:
         q = self.d.quality
         quality = [("problem topics", str(len(self.d.info))),
                    ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
-                   ("of which in other languages (not clustered)", f"{int(q.get('other_language', 0))}"),
+                   ("tickets in topics, by language", languages_line(q.get("in_topics_by_language", {}))),
                    ("largest / median topic size (whole lookback)", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
                    ("silhouette of the topics (cosine, sample of ≤2,000 tickets; higher is better)",
                     _fmt(q.get("silhouette", float("nan")))),
