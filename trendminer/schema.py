@@ -87,6 +87,8 @@ SIGNALS: Mapping[str, str] = {
     "irritated": "text_irritation >= signals.irritated_threshold (bool)",
     "process_irritation": "0..1 weighted mean of the process components",
     "irritation": "weighted mean of all components, 0..1",
+    "service_irritation": "0..1 irritation aimed at the desk: waiting, no reply, passed around, closed unresolved, rude (trendminer.aim)",
+    "system_irritation": "0..1 irritation aimed at the system: the text irritation not aimed at the desk",
 }
 
 SYSTEM_SCORES: Mapping[str, str] = {
@@ -97,7 +99,7 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "requests": "access / request tickets in the window",
     "user_count": "users from the catalogue (<NA> if unknown)",
     "failures_per_100_users": "failures per 100 users (NaN if unknown)",
-    "irritated": "tickets in the window whose text irritation >= signals.irritated_threshold",
+    "irritated": "tickets in the window whose system_irritation (text irritation aimed at the system) >= signals.irritated_threshold",
     "irritated_share": "irritated / tickets (0 without tickets)",
     "irritated_share_low": "lower end of the 95% Wilson interval of irritated_share",
     "irritated_share_high": "upper end of the 95% Wilson interval of irritated_share",
