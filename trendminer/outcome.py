@@ -27,6 +27,7 @@ class RunReport:
     quality: dict = field(default_factory=dict)
     trends: pd.DataFrame | None = None
     knowledge: pd.DataFrame | None = None   # schema.KNOWLEDGE: gaps, stale articles, candidates
+    irritation_model: str = ""   # what scored the text irritation (trendminer.survey_head)
 
     @property
     def return_code(self) -> int:
@@ -42,4 +43,6 @@ class RunReport:
         spikes = ", ".join(self.spikes[:3]) or "none"
         return (f"trendminer {self.as_of.date()}: {self.accounting.summary()}; {self.analysed} tickets "
                 f"analysed, {self.embedded} embedded, {self.n_topics} topics, {self.remainder} in remainder; "
-                f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
+                f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; "
+                + (f"irritation scored by {self.irritation_model}; " if self.irritation_model else "")
+                + f"reports: {self.report_dir}")

@@ -44,6 +44,7 @@ from .schema import Tickets
 from .score import system_scores
 from .signals import signals
 from .store import State
+from .survey_head import desk_irritation
 from .systems import attribute
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
@@ -124,7 +125,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
         progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
-        kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
+        kb_export: str | Path | None = None, compute: Compute | None = None,
+        surveys: str | Path | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -153,6 +155,9 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     compute : Compute, optional
         Where cleaning and embedding run; default the ``compute.scheduler`` of the config,
         connected before anything is read (see :mod:`trendminer.compute`).
+    surveys : path, optional
+        Survey-result export joined on the ticket number (``--surveys``); default
+        ``survey_head.surveys`` of the config (see :mod:`trendminer.ingest.surveys`).
 
     Returns
     -------
@@ -170,6 +175,14 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with using(settings["compute"]["scheduler"], compute) as compute:   # fails before anything is read
         with timer("ingest"):
             loaded = load_tickets(inputs, settings, window.as_of, strict=strict, compute=compute)
+        survey_acc = None
+        if surveys or settings["survey_head"]["surveys"]:
+            from .ingest.surveys import apply_surveys
+
+            with timer("surveys"):
+                joined, survey_acc = apply_surveys(loaded.tickets, surveys or settings["survey_head"]["surveys"], settings)
+            loaded = LoadedTickets(joined, loaded.accounting)
+            loaded.accounting.warnings.extend([survey_acc.summary(), *survey_acc.examples[:5]])
         warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
         if loaded.tickets.empty and not Path(state_path).exists():
             raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
@@ -177,7 +190,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             articles = load_articles(settings, kb_export)
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
-                       compute)
+                       compute, survey_acc)
         with RunLock(state_path), State(state_path) as state:
             return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
                              rebuild_topics=rebuild_topics)
@@ -281,6 +294,7 @@ class _Night:
     timer: StageTimer
     kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
     compute: Compute | None = None
+    surveys: object | None = None   # the --surveys accounting (trendminer.ingest.surveys.SurveyAccounting)
 
     def _fits(self, model: object, vectors: np.ndarray) -> bool:
         """A shipped model reads this run's vectors only if it was trained on the same embedder."""
@@ -359,10 +373,15 @@ class _Night:
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
         with timer("signals"):
+            desk = desk_irritation(tickets, vectors, text_irritation_of(feats, vectors, spec), settings=settings,
+                                   embedder=self.embedder.name, stored=state.survey_head())
+            if desk.head is not None and not desk.reused:
+                state.save_survey_head(desk.head.to_dict())
+            log.info("text irritation scored by %s", desk.note)
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
+                          text_irritation=desk.probability, features=feats)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings, first_seen=first_seen)
@@ -384,6 +403,8 @@ class _Night:
         compute = self.compute
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
+        manifest["irritation"] = desk.describe()
+        manifest["surveys"] = self.surveys.describe() if self.surveys is not None else None
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
@@ -392,7 +413,7 @@ class _Night:
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), spikes["label"].tolist(),
                            scores[scores["rankable"]]["system"].tolist(), None,
-                           list(self.accounting.warnings), quality, trend, know.frame)
+                           list(self.accounting.warnings), quality, trend, know.frame, desk.note)
         state.record_run(as_of, generated_at, settings.digest,
                          {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,

@@ -211,6 +211,10 @@ def _parse_csat(values: pd.Series) -> pd.Series:
     return scaled.fillna(lowered.map(_CSAT_WORDS)).astype(float)
 
 
+#: satisfaction as 0..1 (also read by the survey export, :mod:`trendminer.ingest.surveys`)
+parse_csat = _parse_csat
+
+
 def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp | None,
                acc: Accounting) -> pd.DataFrame:
     ingest = settings["ingest"]
