@@ -131,5 +131,46 @@ def split_irritation(text_irritation: np.ndarray, aim_: np.ndarray, desk: np.nda
     return service, np.clip(p * (1.0 - a), 0.0, 1.0)
 
 
-__all__ = ["DESK_PROCESS", "RULE_PRECISION", "SERVICE_PATTERNS", "aim", "desk_process", "service_themes",
+def service_rise(opened: pd.Series, service: pd.Series, system: pd.Series, window, *, min_count: int = 5,  # noqa: ANN001
+                 ratio: float = 1.25, p_max: float = 0.05) -> dict:
+    """The desk's part this week against its baseline: the numbers the digest phrases.
+
+    Compares the mean ``service_irritation`` of the tickets opened in the window's recent
+    period with those of its baseline period (one-sided Welch z-test of the means). It
+    ``rises`` when the recent mean is at least ``ratio`` times the baseline's, the test's
+    p-value is below ``p_max``, and at least ``min_count`` tickets are recent.
+
+    Parameters
+    ----------
+    opened, service, system : Series
+        Opening time, service and system irritation of each ticket (aligned).
+    window : Window
+
+    Returns
+    -------
+    dict
+        ``recent`` / ``baseline`` tickets, ``recent_mean`` / ``baseline_mean`` of the service
+        part, ``system_mean`` (recent, for contrast), ``p_value``, ``rises`` (bool) and the
+        periods' first and last days.
+    """
+    from scipy.stats import norm
+
+    recent = np.asarray(window.contains(opened, "recent"), dtype=bool)
+    base = np.asarray(window.contains(opened, "baseline"), dtype=bool)
+    s = np.asarray(service, dtype=float)
+    r, b = s[recent], s[base]
+    rm = float(r.mean()) if len(r) else 0.0
+    bm = float(b.mean()) if len(b) else 0.0
+    se = np.sqrt((r.var(ddof=1) / len(r) if len(r) > 1 else 0.0) + (b.var(ddof=1) / len(b) if len(b) > 1 else 0.0))
+    p = float(norm.sf((rm - bm) / se)) if se > 0 else (0.0 if rm > bm else 1.0)
+    w = window.describe()
+    return {"recent": int(recent.sum()), "baseline": int(base.sum()), "recent_mean": round(rm, 4),
+            "baseline_mean": round(bm, 4),
+            "system_mean": round(float(np.asarray(system, dtype=float)[recent].mean()) if recent.any() else 0.0, 4),
+            "p_value": round(p, 6), "rises": bool(len(r) >= min_count and len(b) > 0 and rm >= ratio * bm and p < p_max),
+            "recent_from": w["recent_from"], "recent_to": w["as_of"], "baseline_from": w["baseline_from"],
+            "baseline_to": w["baseline_to"]}
+
+
+__all__ = ["DESK_PROCESS", "RULE_PRECISION", "SERVICE_PATTERNS", "aim", "desk_process", "service_rise", "service_themes",
            "split_irritation"]

@@ -45,6 +45,7 @@ from .score import system_scores
 from .signals import signals
 from .store import State
 from .survey_head import desk_irritation
+from .aim import service_rise
 from .systems import attribute
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
@@ -403,7 +404,9 @@ class _Night:
         compute = self.compute
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
-        manifest["irritation"] = desk.describe()
+        manifest["irritation"] = {**desk.describe(), "service": service_rise(
+            tickets["opened_at"], sig["service_irritation"], sig["system_irritation"], window,
+            min_count=int(settings["trends"]["min_count"]))}
         manifest["surveys"] = self.surveys.describe() if self.surveys is not None else None
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}

@@ -163,6 +163,7 @@ class Digest:
     all_topics: list[TopicRow]
     topics_chart: Markup = Markup("")   # weekly tickets of the biggest topics
     knowledge: list[str] = field(default_factory=list)   # new gaps this week
+    desk: list[str] = field(default_factory=list)   # the desk's part of the irritation, when it rises (aim.py)
 
 
 @dataclass

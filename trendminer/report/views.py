@@ -20,6 +20,7 @@ from ..window import Window
 from . import cards, pain, series, timecharts
 from . import knowledge as kview
 from .headline import findings
+from .irritation import desk_lines, irritation_rows
 from .models import (
     Digest, Drill, Flag, Headline, Index, Page, PainPoints, RunData, SystemCard, SystemsReport, Theme, Ticket,
     TopicRow, slug,
@@ -187,7 +188,8 @@ class Builder:
                     _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
-                   ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
+                   ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}"),
+                   *irritation_rows(self.d.manifest.get("irritation") or {})]
         big = top.head(8)
         week_starts = self.weekly(self.t_all["topic_id"] == -2)[0]
         topics_chart = timecharts.topics_over_time(
@@ -200,7 +202,8 @@ class Builder:
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
                       self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()],
-                      topics_chart=topics_chart, knowledge=kview.digest_lines(self.d.knowledge))
+                      topics_chart=topics_chart, knowledge=kview.digest_lines(self.d.knowledge),
+                      desk=desk_lines(self.d.manifest.get("irritation") or {}))
 
     def themes(self) -> list[Theme]:
         """Themes, most tickets in the window first, each with its three biggest topics."""
