@@ -23,12 +23,15 @@ from trendminer.eval.data import SENTI4SD_FILES, read_senti4sd, shared_data_dir
 from trendminer.eval.irritation import read_goemotions, read_label_map
 
 
-def labelled(source: str, split: str, data: str | None) -> pd.DataFrame:
+def labelled(source: str, split: str, data: str | None, unhappy: str = "") -> pd.DataFrame:
     folder = shared_data_dir(data, holds=source)
     if folder is None:
         raise SystemExit(f"skipped: {source}/ not found in the shared data")
     if source == "goemotions":
         frame = read_goemotions(folder / "goemotions", split, read_label_map())
+        if unhappy:   # a desk whose unhappy users feel these emotions (not the shipped model's target)
+            wanted = set(unhappy.split(","))
+            frame["irritated"] = [1 if wanted & set(labels) else 0 for labels in frame["labels"]]
         return frame[["text", "irritated"]]
     frame = read_senti4sd(folder / "senti4sd" / SENTI4SD_FILES[split])
     side = frame["polarity"].map({"negative": 1, "neutral": -1, "positive": 0})
@@ -46,9 +49,11 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-10-31")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", default=None)
+    parser.add_argument("--unhappy", default="", help="GoEmotions labels that mean a bad rating (default: the "
+                        "irritated side of label_map.csv), e.g. sadness,disappointment,grief,remorse,confusion")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    frame = labelled(args.source, args.split, args.data)
+    frame = labelled(args.source, args.split, args.data, args.unhappy)
     if args.limit:
         frame = frame.sample(n=min(args.limit, len(frame)), random_state=args.seed)
     n = len(frame)

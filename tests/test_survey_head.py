@@ -26,7 +26,7 @@ def _desk(n: int, seed: int, rated_share: float = 0.5):
 def test_survey_head_learns_the_desk_and_round_trips(seed):
     tickets, vectors, y, _ = _desk(400, seed, rated_share=1.0)
     x = head_features(vectors, np.full(len(y), 0.3), tickets["description"].str.len().to_numpy())
-    head = fit_head(x, y.astype(int), folds=5, C=0.5, random_state=seed)
+    head = fit_head(x, y.astype(int), folds=5, random_state=seed)
     assert head.cv_auc > 0.9 and head.rated == 400 and head.dissatisfied == int(y.sum())
     p = head.probability(x)
     assert np.all((p >= 0) & (p <= 1)) and p[y].mean() > 0.6 > 0.3 > p[~y].mean()

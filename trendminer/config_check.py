@@ -92,7 +92,7 @@ RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
     ("signals", "csat_neutral"): (_share, "between 0 and 1"),
     ("survey_head", "min_rated"): (_non_negative, "0 or more rated tickets"),
     ("survey_head", "folds"): (lambda v: v >= 2, "2 or more folds"),
-    ("survey_head", "C"): (_positive, "a number above 0"),
+    ("survey_head", "Cs"): (lambda v: len(v) > 0 and all(c > 0 for c in v), "a list of numbers above 0"),
     ("score", "window_days"): (_positive, "a whole number of days above 0"),
     ("score", "min_tickets"): (_non_negative, "0 or more tickets"),
     ("score", "irritation_prior"): (_non_negative, "0 or more"),

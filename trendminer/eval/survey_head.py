@@ -133,7 +133,7 @@ def csat_command(settings, path: str | Path, text_cols: Sequence[str], csat_col:
     shipped = text_irritation(vectors, texts, model_for(embedder_name, vectors.shape[1])) if texts else np.zeros(0)
     opts = settings["survey_head"]
     result = compare(frame, vectors, shipped, neutral=float(settings["signals"]["csat_neutral"]), holdout=holdout,
-                     options={"C": float(opts["C"]), "folds": int(opts["folds"]),
+                     options={"Cs": tuple(float(c) for c in opts["Cs"]), "folds": int(opts["folds"]),
                               "random_state": int(opts["random_state"])},
                      random_state=int(opts["random_state"]))
     return result.lines(str(path))
