@@ -74,3 +74,49 @@ def test_survey_head_falls_back_below_the_threshold():
     assert out.head is None and out.probability is not None
     np.testing.assert_array_equal(out.probability, shipped)
     assert out.note.startswith("the shipped model") and str(int(rated.sum())) in out.note
+
+
+def test_survey_head_in_the_nightly_run(tmp_path):
+    """Half the tickets rated through --surveys: the head scores the night, the summary says so, it is
+    kept in the state and reused the next night; the unrated half gets the head's scores."""
+    from tests.conftest import GENERATED_AT, FakeClusterer, make_export
+    from trendminer.pipeline import run
+    from trendminer.store import State
+
+    rows, surveys = [], ["trigger_id,actual_value,string_value"]
+    for i in range(80):
+        angry = i % 3 == 0
+        rows.append({"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
+                     "short_description": "Still broken, nobody called back" if angry else "Printer works, thanks",
+                     "description": f"case {i}", "cmdb_ci": "Outlook"})
+        if i % 2 == 0:
+            surveys.append(f"INC{i:05d},{1 if angry else 5},{'waited a week' if angry else ''}")
+    surveys.append("INC99999,2,")   # a ticket not in the export: counted, not joined
+    export = make_export(tmp_path / "t.csv", rows)
+    (tmp_path / "s.csv").write_text("\n".join(surveys) + "\n", encoding="utf-8")
+    settings = load_settings(overrides=["embed.backend=tfidf", "survey_head.min_rated=20", "score.min_tickets=1"])
+    reports = []
+    for day in ("2026-10-31", "2026-11-01"):
+        reports.append(run([export], settings, as_of=pd.Timestamp(day), generated_at=GENERATED_AT,
+                           state_path=tmp_path / "st.duckdb", out_dir=tmp_path / "r", clusterer=FakeClusterer(3),
+                           progress=False, surveys=tmp_path / "s.csv"))
+    first, second = reports
+    assert "irritation scored by the desk's survey head (fitted on 40 rated tickets" in first.summary()
+    assert first.accounting.surveys == {"file": str(tmp_path / "s.csv"), "rows": 41, "joined": 40, "merged": 0,
+                                        "unmatched": 1, "rejected": 0, "examples": []}
+    with State(tmp_path / "st.duckdb") as state:
+        runs = state.con.execute("SELECT summary FROM runs ORDER BY run_id").fetchall()
+    import json
+    heads = [json.loads(r[0])["survey_head"] for r in runs]
+    assert heads[0]["digest"] == heads[1]["digest"] and heads[0]["rated"] == 40
+    manifest = json.loads((tmp_path / "r" / "2026-11-01" / "manifest.json").read_text())
+    assert manifest["irritation"]["model"] == "survey_head" and manifest["irritation"]["reused"] is True
+    assign = pd.read_csv(tmp_path / "r" / "2026-11-01" / "assignments.csv", dtype={"ticket_id": str})
+    assert {"service_irritation", "system_irritation"} <= set(assign.columns)
+    by_id = assign.set_index("ticket_id")
+    unrated = [f"INC{i:05d}" for i in range(80) if i % 2 == 1]
+    angry = [t for t in unrated if int(t[3:]) % 3 == 0]
+    calm = [t for t in unrated if int(t[3:]) % 3 != 0]
+    assert by_id.loc[angry, "text_irritation"].min() > by_id.loc[calm, "text_irritation"].max()
+    digest = (tmp_path / "r" / "2026-11-01" / "digest.html").read_text()
+    assert "text irritation scored by" in digest and "aimed at the desk / at systems" in digest

@@ -31,7 +31,7 @@ from .errors import InputError, TrendminerError
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
-from .ingest import Accounting, read_exports
+from .ingest import Accounting, join_survey_export, read_exports
 from . import knowledge as kb
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
@@ -44,8 +44,7 @@ from .schema import Tickets
 from .score import system_scores
 from .signals import signals
 from .store import State
-from .survey_head import desk_irritation
-from .aim import service_rise
+from .survey_head import desk_irritation, irritation_manifest
 from .systems import attribute
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
@@ -125,9 +124,8 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-        progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
-        kb_export: str | Path | None = None, compute: Compute | None = None,
-        surveys: str | Path | None = None) -> RunReport:
+        progress: bool = True, rebuild_topics: bool = False, strict: bool = False, surveys: str | Path | None = None,
+        kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -157,8 +155,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         Where cleaning and embedding run; default the ``compute.scheduler`` of the config,
         connected before anything is read (see :mod:`trendminer.compute`).
     surveys : path, optional
-        Survey-result export joined on the ticket number (``--surveys``); default
-        ``survey_head.surveys`` of the config (see :mod:`trendminer.ingest.surveys`).
+        Survey results joined on the ticket number (``--surveys``; default ``survey_head.surveys``).
 
     Returns
     -------
@@ -176,14 +173,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with using(settings["compute"]["scheduler"], compute) as compute:   # fails before anything is read
         with timer("ingest"):
             loaded = load_tickets(inputs, settings, window.as_of, strict=strict, compute=compute)
-        survey_acc = None
-        if surveys or settings["survey_head"]["surveys"]:
-            from .ingest.surveys import apply_surveys
-
-            with timer("surveys"):
-                joined, survey_acc = apply_surveys(loaded.tickets, surveys or settings["survey_head"]["surveys"], settings)
-            loaded = LoadedTickets(joined, loaded.accounting)
-            loaded.accounting.warnings.extend([survey_acc.summary(), *survey_acc.examples[:5]])
+        loaded = LoadedTickets(join_survey_export(loaded.tickets, loaded.accounting, surveys or
+                                                  settings["survey_head"]["surveys"], settings), loaded.accounting)
         warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
         if loaded.tickets.empty and not Path(state_path).exists():
             raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
@@ -191,7 +182,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             articles = load_articles(settings, kb_export)
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
-                       compute, survey_acc)
+                       compute)
         with RunLock(state_path), State(state_path) as state:
             return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
                              rebuild_topics=rebuild_topics)
@@ -295,7 +286,6 @@ class _Night:
     timer: StageTimer
     kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
     compute: Compute | None = None
-    surveys: object | None = None   # the --surveys accounting (trendminer.ingest.surveys.SurveyAccounting)
 
     def _fits(self, model: object, vectors: np.ndarray) -> bool:
         """A shipped model reads this run's vectors only if it was trained on the same embedder."""
@@ -373,12 +363,10 @@ class _Night:
             oldest = assignments.merge(tickets[["ticket_id", "opened_at"]], on="ticket_id").groupby("topic_id")["opened_at"].min()
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
-        with timer("signals"):
+        prev = state.previous_run(as_of)
+        with timer("signals"):   # the desk's survey head travels in the run summary (survey_head.py)
             desk = desk_irritation(tickets, vectors, text_irritation_of(feats, vectors, spec), settings=settings,
-                                   embedder=self.embedder.name, stored=state.survey_head())
-            if desk.head is not None and not desk.reused:
-                state.save_survey_head(desk.head.to_dict())
-            log.info("text irritation scored by %s", desk.note)
+                                   embedder=self.embedder.name, stored=(prev or {}).get("summary", {}).get("survey_head"))
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
@@ -389,7 +377,6 @@ class _Night:
         with timer("score"):
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
                                    assignments=assignments, catalogue=catalogue, window=window, settings=settings)
-        prev = state.previous_run(as_of)
         with timer("knowledge"):
             know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
                                    window, first_seen, prev)
@@ -404,10 +391,7 @@ class _Night:
         compute = self.compute
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
-        manifest["irritation"] = {**desk.describe(), "service": service_rise(
-            tickets["opened_at"], sig["service_irritation"], sig["system_irritation"], window,
-            min_count=int(settings["trends"]["min_count"]))}
-        manifest["surveys"] = self.surveys.describe() if self.surveys is not None else None
+        manifest.update(irritation_manifest(desk, tickets, sig, window, settings, self.accounting))
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
@@ -418,7 +402,8 @@ class _Night:
                            scores[scores["rankable"]]["system"].tolist(), None,
                            list(self.accounting.warnings), quality, trend, know.frame, desk.note)
         state.record_run(as_of, generated_at, settings.digest,
-                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
+                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality,
+                          "survey_head": desk.head.to_dict() if desk.head else None},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
                           "assignments": assignments, "knowledge_snapshots": know.frame,
                           "topic_events": pd.DataFrame(result.update.events, columns=["topic_id", "event", "detail"])},

@@ -400,16 +400,6 @@ class State:
             self.con.unregister("reg")
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('topic_threshold', ?)", [repr(float(threshold))])
 
-    # -- the desk's survey head (trendminer.survey_head) ---------------------------------
-    def survey_head(self) -> dict | None:
-        """The survey head kept by the last run that fitted one (its ``to_dict``), or None."""
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'survey_head'").fetchone()
-        return json.loads(row[0]) if row else None
-
-    def save_survey_head(self, head: Mapping[str, Any]) -> None:
-        """Keep a fitted survey head with its data digest (inside the run's transaction)."""
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('survey_head', ?)", [json.dumps(head)])
-
     def assignments(self, run_id: int) -> pd.DataFrame:
         """ticket_id -> topic_id of one run."""
         return self.con.execute("SELECT ticket_id, topic_id FROM assignments WHERE run_id = ?", [run_id]).df()

@@ -265,8 +265,8 @@ def desk_irritation(tickets: pd.DataFrame, vectors: np.ndarray, shipped: np.ndar
     embedder : str
         The embedder's name (a head reads only its own embedder's vectors).
     stored : mapping, optional
-        The head kept in the state (:meth:`SurveyHead.to_dict`); reused when its digest and
-        embedder match tonight's rated data.
+        The head kept in the state (:meth:`SurveyHead.to_dict`, in the previous run's summary);
+        reused when its digest and embedder match tonight's rated data.
 
     Returns
     -------
@@ -302,6 +302,17 @@ def desk_irritation(tickets: pd.DataFrame, vectors: np.ndarray, shipped: np.ndar
     return DeskIrritation(p, head, reused, n_rated, head.describe())
 
 
+def irritation_manifest(desk: DeskIrritation, tickets: pd.DataFrame, signals: pd.DataFrame, window,  # noqa: ANN001
+                        settings, accounting) -> dict:  # noqa: ANN001
+    """The manifest's ``irritation`` (which model scored, its CV AUC, the desk's part this week:
+    :func:`trendminer.aim.service_rise`) and ``surveys`` (the ``--surveys`` accounting) entries."""
+    from .aim import service_rise
+
+    rise = service_rise(tickets["opened_at"], signals["service_irritation"], signals["system_irritation"], window,
+                        min_count=int(settings["trends"]["min_count"]))
+    return {"irritation": {**desk.describe(), "service": rise}, "surveys": getattr(accounting, "surveys", None)}
+
+
 def _own_answer(csat: np.ndarray, neutral: float) -> np.ndarray:
     from .signals import csat_irritation
 
@@ -309,4 +320,4 @@ def _own_answer(csat: np.ndarray, neutral: float) -> np.ndarray:
 
 
 __all__ = ["DeskIrritation", "SurveyHead", "data_digest", "desk_irritation", "dissatisfied", "fit_head",
-           "head_features"]
+           "head_features", "irritation_manifest"]

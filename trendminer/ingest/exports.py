@@ -88,6 +88,7 @@ class Accounting:
     hashes: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     odd_dates: Counter = field(default_factory=Counter)
+    surveys: dict | None = None   # the --surveys file's own accounting (trendminer.ingest.surveys)
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1

@@ -191,4 +191,24 @@ def apply_surveys(tickets: pd.DataFrame, path: str | Path, settings) -> tuple[pd
     return join_surveys(tickets, ratings, settings), acc
 
 
-__all__ = ["COMMENT_MARK", "SurveyAccounting", "apply_surveys", "join_surveys", "read_surveys", "survey_ratings"]
+def join_survey_export(tickets: pd.DataFrame, accounting, path: str | Path | None,  # noqa: ANN001 - Accounting
+                       settings) -> pd.DataFrame:  # noqa: ANN001
+    """The nightly step: the tickets with ``path``'s surveys joined (unchanged without a path); the
+    survey accounting goes into ``accounting.surveys`` and its summary and first rejections into
+    ``accounting.warnings`` (the digest shows them).
+
+    Raises
+    ------
+    InputError
+        See :func:`read_surveys`.
+    """
+    if not path:
+        return tickets
+    joined, acc = apply_surveys(tickets, path, settings)
+    accounting.surveys = acc.describe()
+    accounting.warnings.extend([acc.summary(), *acc.examples[:5]])
+    return joined
+
+
+__all__ = ["COMMENT_MARK", "SurveyAccounting", "apply_surveys", "join_survey_export", "join_surveys", "read_surveys",
+           "survey_ratings"]
