@@ -69,7 +69,25 @@ def test_aim_planted_tickets_split_in_signals(fast_settings):
         assert out.loc[tid, "service_irritation"] == pytest.approx(0.9 * RULE_PRECISION)
     assert out.loc["system", "system_irritation"] == pytest.approx(0.9)
     assert out.loc["system", "service_irritation"] == 0.0
-    assert out.loc["bounced", "service_irritation"] >= 0.5 > out.loc["bounced", "system_irritation"]
+    assert out.loc["bounced", "service_irritation"] >= 0.3 > out.loc["bounced", "system_irritation"]
     assert out.loc["calm", "service_irritation"] < 0.1 and out.loc["calm", "system_irritation"] < 0.1
     cols = out[["service_irritation", "system_irritation"]]
     assert ((cols >= 0) & (cols <= 1)).all().all()
+
+
+def test_aim_service_rise_only_when_the_desk_part_rises():
+    from trendminer.aim import service_rise
+    from trendminer.config import load_settings
+    from trendminer.report.irritation import desk_lines
+    from trendminer.window import Window
+
+    window = Window.from_settings(pd.Timestamp("2026-10-31"), load_settings())
+    opened = pd.Series(pd.date_range("2026-09-27 09:00", "2026-10-31 09:00", freq="6h"))
+    recent = window.contains(opened, "recent")
+    calm = np.full(len(opened), 0.1)
+    rising = np.where(recent, 0.5, 0.1) + np.linspace(0, 0.01, len(opened))
+    flat = service_rise(opened, pd.Series(calm + np.linspace(0, 0.01, len(opened))), pd.Series(calm), window)
+    up = service_rise(opened, pd.Series(rising), pd.Series(calm), window)
+    assert not flat["rises"] and desk_lines({"service": flat}) == []
+    assert up["rises"] and up["recent"] == int(recent.sum()) and up["recent_mean"] > 4 * up["baseline_mean"]
+    assert desk_lines({"service": up})[0].startswith("Irritation aimed at the desk rose: mean 0.51 over the 26 tickets of 2026-10-25 to 2026-10-31")

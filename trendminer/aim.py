@@ -10,9 +10,10 @@ interrupting"). Each ticket's text irritation ``p`` is split into two parts, bot
 ``aim`` is how likely the irritation is aimed at the desk: :data:`RULE_PRECISION` when the
 customer's words name the service (:data:`SERVICE_PATTERNS`, rules over the text), raised by
 the desk's own process facts (passed between teams, late, reopened after closing); 0 when
-nothing points at the desk. ``desk_process`` is the mean of those three process components
-(:mod:`trendminer.signals`), so a ticket bounced five times and days late counts against the
-desk even when its words are calm.
+nothing points at the desk. ``desk_process`` is half the mean of those three process
+components (:mod:`trendminer.signals`; a fact of the handling alone is half the evidence the
+user's own words are), so a ticket bounced five times and days late counts against the desk
+even when its words are calm.
 
 The rules were checked by hand on every irritated text they fire on in GoEmotions (Apache-2.0)
 and Senti4SD (MIT) (``scripts/measure_service_rules.py``; keys and judgements in
@@ -66,6 +67,8 @@ _COMPILED = {theme: re.compile(p, re.IGNORECASE) for theme, p in SERVICE_PATTERN
 RULE_PRECISION = 0.773
 #: process components (signals) that are facts about the desk's handling
 DESK_PROCESS = ("reassignments", "resolve_time", "reopens")
+#: what the desk's process facts alone weigh against words that name the desk
+PROCESS_WEIGHT = 0.5
 
 
 def service_themes(text: str) -> list[str]:
@@ -107,12 +110,14 @@ def aim(texts: Sequence[str], process: pd.DataFrame) -> np.ndarray:
     [0.773, 0.333, 0.0]
     """
     hits = np.array([bool(service_themes(t)) for t in texts], dtype=float)
-    return np.maximum(RULE_PRECISION * hits, 0.5 * desk_process(process))
+    return np.maximum(RULE_PRECISION * hits, desk_process(process))
 
 
 def desk_process(process: pd.DataFrame) -> np.ndarray:
-    """Mean of the desk's process components (passed around, late, reopened), 0..1."""
-    return np.mean([process[c].to_numpy(dtype=float) for c in DESK_PROCESS], axis=0) if len(process) else np.zeros(0)
+    """Half the mean of the desk's process components (passed around, late, reopened), 0..0.5."""
+    if not len(process):
+        return np.zeros(0)
+    return PROCESS_WEIGHT * np.mean([process[c].to_numpy(dtype=float) for c in DESK_PROCESS], axis=0)
 
 
 def split_irritation(text_irritation: np.ndarray, aim_: np.ndarray, desk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
