@@ -72,7 +72,7 @@ SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
     "kind_source": "rule | category | classifier | default: what decided the kind",
-    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated",
+    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated; with the desk's survey head (survey_head.py) that the user rates the ticket dissatisfied, a rated ticket its own answer",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",
