@@ -349,6 +349,9 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
     # Titles are one-line plain text in every tool: markup in them is shown as typed, not parsed.
     out["title"] = [" ".join(scrub(t, c).split()) for t, c in zip(out["title"].astype(str), callers)]
     out["description"] = [scrub(clean_text(t), c) for t, c in zip(out["description"].astype(str), callers)]
+    if "csat_comment" in out:   # the survey comment is the user's own words (trendminer.ingest.surveys)
+        comments = [scrub(clean_text(t), c) if t.strip() else "" for t, c in zip(out["csat_comment"].astype(str), callers)]
+        out["description"] = [f"{d}\n\nSurvey comment: {k}".strip() if k else d for d, k in zip(out["description"], comments)]
     notes = out["resolution"].astype(str) if "resolution" in out else pd.Series("", index=out.index)
     out["resolution"] = [scrub(clean_text(t), c) if t else "" for t, c in zip(notes, callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]

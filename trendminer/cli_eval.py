@@ -128,20 +128,41 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
 @click.option("--irritated-labels", default="irritated,1,true,yes", show_default=True, help="Irritated label values.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder holding goemotions/ and senti4sd/.")
 @click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="Embedding cache folder.")
+@click.option("--csat-col", default=None, metavar="COL",
+              help="Satisfaction column (1-5 or good/bad) of PATH: compare the shipped model, the desk's survey head "
+                   "and text length on held-out rated tickets. --text-col may name several columns, comma-separated.")
+@click.option("--holdout", default=0.5, show_default=True, help="With --csat-col: held-out share of the rated tickets.")
 @config_option
 @set_option
 @user_errors
 def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_labels: str, data_dir: str | None,
-                    cache_dir: str | None, config: str | None, overrides: tuple[str, ...]) -> None:
+                    cache_dir: str | None, csat_col: str | None, holdout: float, config: str | None,
+                    overrides: tuple[str, ...]) -> None:
     """AUC, macro-F1 and ECE of the irritation score on PATH (labelled CSV), else GoEmotions + Senti4SD test.
+
+    With --csat-col: AUC of the shipped model, the desk's survey head (fitted on the other rated
+    tickets) and text length alone, side by side, on held-out rated tickets of PATH.
 
     Example:
 
         trendminer eval irritation complaints.csv --text-col body --label-col rating --irritated-labels 1,2
+
+        trendminer eval irritation export.csv --text-col short_description,description --csat-col u_satisfaction
     """
     from .eval.irritation import irritation_command
 
     _setup_logging(quiet=True)
+    if csat_col:
+        import tempfile
+        from pathlib import Path
+
+        from .eval.survey_head import csat_command
+
+        if not path:
+            raise click.UsageError("--csat-col needs PATH, the labelled export.")
+        click.echo("\n".join(csat_command(load_settings(config, overrides), path, text_col.split(","), csat_col,
+                                          holdout, cache_dir or Path(tempfile.gettempdir()) / "trendminer-csat")))
+        return
     lines, notes = irritation_command(load_settings(config, overrides), path, text_col, label_col,
                                       irritated_labels.split(","), data_dir, cache_dir)
     click.echo("\n".join(lines))

@@ -28,6 +28,7 @@ class RunReport:
     trends: pd.DataFrame | None = None
     knowledge: pd.DataFrame | None = None   # schema.KNOWLEDGE: gaps, stale articles, candidates
     findings: pd.DataFrame | None = None    # schema.FINDINGS: the night's events
+    irritation_model: str = ""   # what scored the text irritation (trendminer.survey_head)
 
     @property
     def return_code(self) -> int:
@@ -43,4 +44,6 @@ class RunReport:
         spikes = ", ".join(self.spikes[:3]) or "none"
         return (f"trendminer {self.as_of.date()}: {self.accounting.summary()}; {self.analysed} tickets "
                 f"analysed, {self.embedded} embedded, {self.n_topics} topics, {self.remainder} in remainder; "
-                f"outages and spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
+                f"outages and spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; "
+                + (f"irritation scored by {self.irritation_model}; " if self.irritation_model else "")
+                + f"reports: {self.report_dir}")

@@ -32,7 +32,7 @@ from . import findings as fnd
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
-from .ingest import Accounting, read_exports
+from .ingest import Accounting, join_survey_export, read_exports
 from . import knowledge as kb
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
@@ -45,6 +45,7 @@ from .schema import Tickets
 from .score import system_scores
 from .signals import signals
 from .store import State
+from .survey_head import desk_irritation, irritation_manifest
 from .systems import attribute
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
@@ -124,7 +125,7 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-        progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
+        progress: bool = True, rebuild_topics: bool = False, strict: bool = False, surveys: str | Path | None = None,
         kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
@@ -154,6 +155,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     compute : Compute, optional
         Where cleaning and embedding run; default the ``compute.scheduler`` of the config,
         connected before anything is read (see :mod:`trendminer.compute`).
+    surveys : path, optional
+        Survey results joined on the ticket number (``--surveys``; default ``survey_head.surveys``).
 
     Returns
     -------
@@ -171,6 +174,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with using(settings["compute"]["scheduler"], compute) as compute:   # fails before anything is read
         with timer("ingest"):
             loaded = load_tickets(inputs, settings, window.as_of, strict=strict, compute=compute)
+        loaded = LoadedTickets(join_survey_export(loaded.tickets, loaded.accounting, surveys or
+                                                  settings["survey_head"]["surveys"], settings), loaded.accounting)
         warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
         if loaded.tickets.empty and not Path(state_path).exists():
             raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
@@ -346,18 +351,20 @@ class _Night:
             oldest = assignments.merge(tickets[["ticket_id", "opened_at"]], on="ticket_id").groupby("topic_id")["opened_at"].min()
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
-        with timer("signals"):
+        prev = state.previous_run(as_of)
+        with timer("signals"):   # the desk's survey head travels in the run summary (survey_head.py)
+            desk = desk_irritation(tickets, vectors, text_irritation_of(feats, vectors, spec), settings=settings,
+                                   embedder=self.embedder.name, stored=(prev or {}).get("summary", {}).get("survey_head"))
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
+                          text_irritation=desk.probability, features=feats)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings)
         with timer("score"):
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
                                    assignments=assignments, catalogue=catalogue, window=window, settings=settings)
-        prev = state.previous_run(as_of)
         with timer("findings"):   # one status per topic and system, before anything phrases one
             night_status = fnd.night_statuses(tickets, attribution=attribution, assignments=assignments, info=info,
                                               signals=sig, scores=scores, catalogue=catalogue.frame, window=window,
@@ -383,6 +390,7 @@ class _Night:
         compute = self.compute
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
+        manifest.update(irritation_manifest(desk, tickets, sig, window, settings, self.accounting))
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
@@ -392,9 +400,10 @@ class _Night:
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), [f"{t} ({s})" for t, s in zip(spikes["title"], spikes["status"])],
                            scores[scores["rankable"]]["system"].tolist(), None,
-                           list(self.accounting.warnings), quality, trend, know.frame, found)
+                           list(self.accounting.warnings), quality, trend, know.frame, found, desk.note)
         state.record_run(as_of, generated_at, settings.digest,
-                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
+                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality,
+                          "survey_head": desk.head.to_dict() if desk.head else None},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
                           "assignments": assignments, "knowledge_snapshots": know.frame,
                           "finding_snapshots": fnd.snapshot(found),

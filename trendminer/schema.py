@@ -73,7 +73,7 @@ SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
     "kind_source": "rule | category | classifier | default: what decided the kind",
-    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated",
+    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated; with the desk's survey head (survey_head.py) that the user rates the ticket dissatisfied, a rated ticket its own answer",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",
@@ -88,6 +88,8 @@ SIGNALS: Mapping[str, str] = {
     "irritated": "text_irritation >= signals.irritated_threshold (bool)",
     "process_irritation": "0..1 weighted mean of the process components",
     "irritation": "weighted mean of all components, 0..1",
+    "service_irritation": "0..1 irritation aimed at the desk: waiting, no reply, passed around, closed unresolved, rude (trendminer.aim)",
+    "system_irritation": "0..1 irritation aimed at the system: the text irritation not aimed at the desk",
 }
 
 SYSTEM_SCORES: Mapping[str, str] = {
@@ -98,7 +100,7 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "requests": "access / request tickets in the window",
     "user_count": "users from the catalogue (<NA> if unknown)",
     "failures_per_100_users": "failures per 100 users (NaN if unknown)",
-    "irritated": "tickets in the window whose text irritation >= signals.irritated_threshold",
+    "irritated": "tickets in the window whose system_irritation (text irritation aimed at the system) >= signals.irritated_threshold",
     "irritated_share": "irritated / tickets (0 without tickets)",
     "irritated_share_low": "lower end of the 95% Wilson interval of irritated_share",
     "irritated_share_high": "upper end of the 95% Wilson interval of irritated_share",

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import nlp
+from .aim import aim, desk_process, split_irritation
 from .irritation import cue_matrix, load_model, shouting  # noqa: F401 - shouting is also signals' API
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
@@ -296,7 +297,9 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     Signals
         One row per ticket: components 0..1; ``irritated`` (text probability >=
         ``signals.irritated_threshold``); ``process_irritation`` the weighted mean of the
-        process components; ``irritation`` the weighted mean of all components. A component
+        process components; ``irritation`` the weighted mean of all components;
+        ``service_irritation`` and ``system_irritation`` the text irritation split by what it
+        is aimed at (:mod:`trendminer.aim`). A component
         without data (no CSAT, no sentiment model, no attribution) is 0 and still counts in
         the means: missing evidence is not irritation.
     """
@@ -343,6 +346,9 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     out["irritated"] = out["text_irritation"] >= float(opts["irritated_threshold"])
     out["process_irritation"] = weighted_mean(out, PROCESS, weights)
     out["irritation"] = weighted_mean(out, COMPONENTS, weights)
+    texts = (tickets["title"] + "\n" + tickets["description"]).tolist()
+    out["service_irritation"], out["system_irritation"] = split_irritation(
+        out["text_irritation"].to_numpy(), aim(texts, out), desk_process(out))
     return validate(out[list(SIGNALS)], SIGNALS, "signals")
 
 

@@ -88,6 +88,7 @@ class Accounting:
     hashes: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     odd_dates: Counter = field(default_factory=Counter)
+    surveys: dict | None = None   # the --surveys file's own accounting (trendminer.ingest.surveys)
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1
@@ -209,6 +210,10 @@ def _parse_csat(values: pd.Series) -> pd.Series:
     score = pd.to_numeric(lowered.str.extract(r"^(\d(?:\.\d+)?)", expand=False), errors="coerce")
     scaled = ((score - 1) / 4).where(score.between(1, 5))
     return scaled.fillna(lowered.map(_CSAT_WORDS)).astype(float)
+
+
+#: satisfaction as 0..1 (also read by the survey export, :mod:`trendminer.ingest.surveys`)
+parse_csat = _parse_csat
 
 
 def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp | None,

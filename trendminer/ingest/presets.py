@@ -21,7 +21,7 @@ from ..config import default_dict
 from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
-EXTRA_FIELDS = ("subcategory", "csat", "channel", "resolution")
+EXTRA_FIELDS = ("subcategory", "csat", "csat_comment", "channel", "resolution")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("assignment_group",), "reopen_count": ("reopen_count",),
             "reassignment_count": ("reassignment_count",),
             "csat": ("u_satisfaction", "satisfaction", "survey_score", "u_csat"),
+            "csat_comment": ("u_satisfaction_comment", "survey_comment", "u_survey_comment"),
             "channel": ("contact_type", "channel"),
             "resolution": ("close_notes", "resolution_notes", "u_resolution_notes")},
            rename={"opened": "opened_at"}),
@@ -100,7 +101,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
                          "customer_request_type", "issue_type"),
             "priority": ("priority",), "state": ("status",), "caller": ("reporter",),
             "assignment_group": ("custom_field_(team)", "team"),
-            "csat": ("satisfaction_rating", "custom_field_(satisfaction_rating)", "satisfaction"),
+            "csat": ("satisfaction_rating", "custom_field_(satisfaction_rating)", "satisfaction",
+                     "custom_field_(satisfaction)"),
+            "csat_comment": ("satisfaction_comment", "custom_field_(satisfaction_comment)"),
             "channel": ("custom_field_(source)", "source"),
             "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment")},
            multi=("Component/s", "Labels")),
@@ -115,7 +118,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("group.name", "group_name", "group_id"),
             "reopen_count": ("metric_set.reopens",),
             "reassignment_count": ("metric_set.group_stations",),
-            "csat": ("satisfaction_rating.score",), "channel": ("via.channel",),
+            "csat": ("satisfaction_rating.score",), "csat_comment": ("satisfaction_rating.comment",),
+            "channel": ("via.channel",),
             "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution")}),
 )}
 NAMES = ("auto", "generic", *PRESETS)

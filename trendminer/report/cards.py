@@ -65,6 +65,21 @@ def own_topics(b: Builder, name: str, mine: pd.DataFrame, n: int = 5) -> list[in
     return keep[:n]
 
 
+def aim_facts(mine: pd.DataFrame) -> list[tuple[str, str]]:
+    """The scorecard row that splits the system's irritation by aim (trendminer.aim), when known.
+
+    Examples
+    --------
+    >>> aim_facts(pd.DataFrame({"service_irritation": [0.2, 0.4], "system_irritation": [0.5, 0.1]}))
+    [('Irritation aimed at the desk / at the system', '0.30 / 0.30 (mean of its 2 tickets; the ranking counts the system part)')]
+    """
+    if not len(mine) or "service_irritation" not in mine.columns:
+        return []
+    return [("Irritation aimed at the desk / at the system",
+             f"{mine['service_irritation'].mean():.2f} / {mine['system_irritation'].mean():.2f} "
+             f"(mean of its {len(mine)} tickets; the ranking counts the system part)")]
+
+
 def facts(row: pd.Series, currency: str) -> list[tuple[str, str]]:
     """The evidence rows of a scorecard: rates with intervals, process figures, the previous window."""
     lo, hi = row.get("failures_per_100_users_lower", np.nan), row.get("failures_per_100_users_upper", np.nan)
@@ -87,8 +102,9 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
     name = row["system"]
     mine = b.tickets_of(name)
     n_ev = int(b.settings["report"]["evidence_tickets"])
-    evidence = mine.sort_values(["text_irritation", "irritation", "opened_at", "ticket_id"],
-                                ascending=[False, False, False, True]).head(n_ev)
+    first = ["system_irritation"] if "system_irritation" in mine.columns else []   # irritation aimed at it first
+    evidence = mine.sort_values([*first, "text_irritation", "irritation", "opened_at", "ticket_id"],
+                                ascending=[*(False for _ in first), False, False, False, True]).head(n_ev)
     topics = [b.topic_row(b.info_by_id.loc[k], mine) for k in own_topics(b, name, mine)]
     parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
     owner = b.owner_of.get(name, "")
@@ -105,7 +121,7 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
         timecharts.weekly_sparkline(*b.weekly(b.t_all["system"] == name)[::-1], f"Weekly tickets of {name}"),
         topics, [b.ticket(r) for _, r in evidence.iterrows()],
         action_text(row["recommendation"], reasons), words[0] if words else "", words[1:],
-        facts(row, cur), b.drill(mine), b.system_status.get(name, "steady"))
+        facts(row, cur) + aim_facts(mine), b.drill(mine), b.system_status.get(name, "steady"))
 
 
 def owners(b: Builder) -> tuple[list[OwnerSection], str]:

@@ -74,12 +74,15 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
     dict of str to DataFrame
         ``topics`` (TOPIC_INFO), ``systems`` (SYSTEM_SCORES without ``rankable``),
         ``trends`` (TRENDS) and ``assignments`` (ticket id, opened, title, topic, system,
-        attribution source and confidence, kind, irritation, text irritation, irritated) and
+        attribution source and confidence, kind, irritation, text irritation, irritated, service and
+        system irritation) and
         ``knowledge`` (KNOWLEDGE: how-to and request topics, coverage, savings, outline), keyed in
         :data:`TABLES` order.
     """
     assign = data.tickets[["ticket_id", "opened_at", "title"]].merge(data.assignments, on="ticket_id")
-    assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[["ticket_id", "kind", "irritation", "text_irritation", "irritated"]], on="ticket_id")
+    signal_cols = ["ticket_id", "kind", "irritation", "text_irritation", "irritated", "service_irritation",
+                   "system_irritation"]
+    assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[signal_cols], on="ticket_id")
     systems = data.scores[[c for c in data.scores.columns if c != "rankable"]].copy()
     systems["reasons"] = [reasons_text(r) for r in systems["reasons"]]
     topics, trends = data.info.copy(), data.trends.copy()

@@ -19,6 +19,7 @@ from ..config import Settings
 from ..window import Window
 from . import cards, pain, series, timecharts
 from . import knowledge as kview
+from .irritation import desk_lines, irritation_rows
 from .models import (
     Digest, Drill, FindingView, Flag, Headline, Index, MorningView, Page, PainPoints, RunData, SystemCard,
     SystemsReport, Theme, Ticket, TopicRow, TopicsPage, slug,
@@ -241,7 +242,8 @@ class Builder:
                    ("silhouette of the topics (cosine, sample of ≤2,000 tickets; higher is better)",
                     _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
-                    "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}")]
+                    "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
+                   *irritation_rows(self.d.manifest.get("irritation") or {})]
         return Digest(self.page("Nightly digest"), self.headline(charts=True), self.finding_views(), self.morning(),
                       self.headline_rules(), [change_text(c) for c in self.d.changes], self.flags(),
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
@@ -249,7 +251,8 @@ class Builder:
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
                       knowledge=kview.digest_lines(self.d.knowledge),
-                      unattributed=int((self.t["system"] == self.settings["systems"]["unattributed"]).sum()))
+                      unattributed=int((self.t["system"] == self.settings["systems"]["unattributed"]).sum()),
+                      desk=desk_lines(self.d.manifest.get("irritation") or {}))
 
     def topics(self) -> TopicsPage:
         """topics.html: themes, the weekly chart of the biggest topics, every topic with its status."""

@@ -176,8 +176,8 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     Returns
     -------
     DataFrame
-        Counts, rates, steps, how-to mix and cost; ``irritated`` tickets (text irritation
-        at or above ``signals.irritated_threshold``), ``irritated_share`` = irritated /
+        Counts, rates, steps, how-to mix and cost; ``irritated`` tickets (irritation aimed
+        at the system, ``system_irritation``, at or above ``signals.irritated_threshold``), ``irritated_share`` = irritated /
         tickets with its 95% Wilson interval (``irritated_share_low`` / ``_high``), which is
         also ``irritation``, the system's irritation shown everywhere; and the mean
         ``process_irritation`` of its tickets.
@@ -191,6 +191,8 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     history = data[(data["opened_at"] < end) & (data["system"] != unattributed)]
     data = data[window.contains(data["opened_at"], "analysis") & (data["system"] != unattributed)]
     data["is_failure"] = data["kind"].eq("failure")
+    if "system_irritation" in data.columns:   # judged by the irritation aimed at it, not at the desk (aim.py)
+        data["irritated"] = data["system_irritation"] >= float(settings["signals"]["irritated_threshold"])
     data["recent_failure"] = data["is_failure"] & (data["opened_at"] >= window.recent_start)
     data["base_failure"] = data["is_failure"] & window.contains(data["opened_at"], "baseline")
     grouped = data.groupby("system")
