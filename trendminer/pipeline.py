@@ -3,7 +3,7 @@
 :func:`load_tickets` is how anything gets cleaned tickets and their row accounting (run,
 replay, validate, suggest and every evaluation); :func:`run` and :func:`replay` are the
 nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> embed (cached)
--> per-text features (cached) -> systems -> topics -> signals -> trends -> score -> report, all for one
+-> per-text features (cached) -> systems -> topics -> signals -> desk -> trends -> score -> report, all for one
 :class:`~trendminer.window.Window`. All state writes happen in one transaction, committed only
 after the reports are rendered; the report folder is renamed into place after the commit.
 
@@ -26,6 +26,7 @@ from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .compute import Compute, using
 from .config import Settings
+from .desk import desk_mirror
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
@@ -363,6 +364,9 @@ class _Night:
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
                           text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
+        with timer("desk"):
+            desk = desk_mirror(tickets, signals=sig, assignments=assignments, attribution=attribution,
+                               window=window, settings=settings)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings, first_seen=first_seen)
@@ -387,7 +391,7 @@ class _Night:
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, self.accounting, changes, quality, manifest, window, know)
+                       catalogue.frame, self.accounting, changes, quality, manifest, window, know, desk)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), spikes["label"].tolist(),

@@ -244,3 +244,4 @@ class RunData:
     manifest: dict = field(default_factory=dict)
     window: Window | None = None   # the night's window; exports state it in every table
     knowledge: object = None   # trendminer.knowledge.KnowledgeRun (None in reports built without it)
+    desk: object = None   # trendminer.desk.DeskRun (None in reports built without it)
