@@ -65,6 +65,7 @@ def ticket_facts(tickets: Tickets, *, signals: pd.DataFrame, assignments: pd.Dat
     else:
         t["service_irritation"] = t["process_irritation"]
     group = t["assignment_group"].astype(str).str.strip()
+    group = group.where(~group.str.fullmatch(r"\d+"), "assignment group " + group)   # bare codes, as systems names them
     resolved = t["resolved_at"].notna() & (t["resolved_at"] < window.end)
     hours = ((t["resolved_at"] - t["opened_at"]) / pd.Timedelta(hours=1)).where(resolved)
     target = target_hours(t["priority"], settings["signals"]["resolve_target_hours"])

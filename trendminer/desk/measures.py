@@ -16,6 +16,8 @@ from ..schema import DESK, validate
 from ..window import Window
 
 WEEK = pd.Timedelta(days=7)
+#: the period key of the analysis window while grouping (a real date keeps group-by simple); NaT in the result
+WINDOW = pd.Timestamp("1900-01-01")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("sla_met", "resolution", "SLA met", "resolved", "sla_met", "mean", "sla_met"),
     Measure("reopen_rate", "resolution", "reopened", "resolved", "reopened", "mean", "reopen_rate"),
     Measure("backlog_open", "resolution", "open backlog", "open", "ticket_id", "count", unit="count"),
-    Measure("backlog_old", "resolution", "open backlog older than the target's days", "open", "old", "mean",
+    Measure("backlog_old", "resolution", "share of the open backlog older than {days} days", "open", "old", "mean",
             "backlog_old"),
     Measure("service_irritation", "respect", "mean service irritation", "opened", "service_irritation",
             "mean", "service_irritation", unit="score"),
@@ -112,14 +114,6 @@ def _with_ages(f: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     return g
 
 
-def _value(f: pd.DataFrame, m: Measure) -> tuple[float, int]:
-    col = f[m.column]
-    if m.how == "count":
-        return float(len(f)), len(f)
-    have = col.dropna()
-    return _AGG[m.how](have), int(len(have))
-
-
 def judge(value: float, target: Mapping[str, Any] | None) -> float:
     """1.0 when ``value`` meets ``target`` (``at`` least / most), 0.0 when not, NaN without either.
 
@@ -136,22 +130,62 @@ def judge(value: float, target: Mapping[str, Any] | None) -> float:
     return float(value >= goal) if target["at"] == "least" else float(value <= goal)
 
 
-def _rows(f: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, settings: Mapping[str, Any],
-          base: dict[str, Any]) -> list[dict[str, Any]]:
+def _periods(f: pd.DataFrame, cohort: str, window: Window, weeks: list[pd.Timestamp],
+             settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The cohort's tickets once per period they count in: the analysis window (``period`` WINDOW) and
+    each week (``period`` its first day). Open tickets count in every period at whose end they are
+    open, with their age at that end."""
+    start, end = window.period("analysis")
+    if cohort in ("opened", "resolved"):
+        when = f["opened_at" if cohort == "opened" else "resolved_at"]
+        parts = [f[(when >= start) & (when < end)].assign(period=WINDOW)]
+        if weeks:
+            idx = ((when - weeks[0]) // WEEK)
+            ok = idx.notna() & (idx >= 0) & (idx < len(weeks))
+            parts.append(f[ok].assign(period=[weeks[int(k)] for k in idx[ok]]))
+        return pd.concat(parts, ignore_index=True)
+    ends = [(WINDOW, end)] + [(w, w + WEEK) for w in weeks]
+    parts = []
+    for label, at in ends:   # one vectorised mask per period end (a few dozen), not per group
+        part = f[(f["opened_at"] < at) & ~(f["resolved_at"] < at)]
+        parts.append(_prepared(_with_ages(part, at), settings).assign(period=label))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _level_rows(cohorts: dict[str, pd.DataFrame], by: list[str], index: pd.MultiIndex,
+                settings: Mapping[str, Any], level: str) -> list[pd.DataFrame]:
+    """Every measure for every key of ``index`` (group and/or period), from the cohorts."""
     targets = settings["desk"]["targets"]
-    rows = []
-    cohorts = {c: _cohort(f, c, start, end) for c in ("opened", "resolved", "open")}
-    cohorts["open"] = _prepared(_with_ages(cohorts["open"], end), settings)
+    days = targets["backlog_old"]["days"]
+    out = []
     for m in MEASURES:
-        value, n = _value(cohorts[m.cohort], m)
-        if m.how != "count" and m.how != "sum" and n == 0:
-            value = float("nan")
+        frame = cohorts[m.cohort]
+        grouped = frame.groupby(by, dropna=False, sort=False)
+        col = grouped[m.column]
+        if m.how == "count":
+            value = col.size().astype(float)
+            n = col.size()
+        else:
+            n = col.count()
+            value = {"mean": col.mean, "median": col.median, "sum": col.sum,
+                     "p90": lambda: col.quantile(0.9)}[m.how]()
+            value = value.astype(float)
+        value = value.reindex(index)
+        n = n.reindex(index).fillna(0).astype(int)
+        if m.how in ("count", "sum"):
+            value = value.fillna(0.0)
+        else:
+            value = value.where(n > 0)
         target = targets[m.target] if m.target else None
-        rows.append({**base, "r": m.r, "measure": m.key, "label": m.label, "value": value, "tickets": n,
-                     "target": float(target["target"]) if target else float("nan"),
-                     "at": target["at"] if target else "", "met": judge(value, target),
-                     "source": target["source"] if target else ""})
-    return rows
+        rows = index.to_frame(index=False)
+        rows = rows.assign(level=level, r=m.r, measure=m.key, label=m.label.format(days=days),
+                           value=value.to_numpy(), tickets=n.to_numpy(),
+                           target=float(target["target"]) if target else float("nan"),
+                           at=target["at"] if target else "",
+                           met=[judge(v, target) for v in value.to_numpy()],
+                           source=target["source"] if target else "")
+        out.append(rows)
+    return out
 
 
 def _priority_rows(f: pd.DataFrame, window: Window, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -235,17 +269,23 @@ def desk_measures(facts: pd.DataFrame, *, window: Window, settings: Mapping[str,
         each week) and ``priority`` rows (window).
     """
     f = _prepared(facts, settings)
-    start, end = window.period("analysis")
-    rows = _rows(f, start, end, settings, {"level": "desk", "group": "", "priority": pd.NA, "week_start": pd.NaT})
     weeks = week_starts(window, f["opened_at"].min() if len(f) else None)
-    for w in weeks:
-        rows += _rows(f, w, w + WEEK, settings, {"level": "desk", "group": "", "priority": pd.NA, "week_start": w})
-    for name, part in f.groupby("group", sort=True):
-        rows += _rows(part, start, end, settings, {"level": "group", "group": name, "priority": pd.NA,
-                                                    "week_start": pd.NaT})
-        for w in weeks:
-            rows += _rows(part, w, w + WEEK, settings, {"level": "group", "group": name, "priority": pd.NA,
-                                                         "week_start": w})
+    cohorts = {c: _periods(f, c, window, weeks, settings) for c in ("opened", "resolved", "open")}
+    periods = pd.DatetimeIndex([WINDOW, *weeks], name="period")
+    groups = sorted(f["group"].unique())
+    desk = _level_rows(cohorts, ["period"], periods, settings, "desk")
+    by_group = _level_rows(cohorts, ["group", "period"],
+                           pd.MultiIndex.from_product([groups, periods], names=["group", "period"]), settings, "group")
+    frames = [x.assign(group="") for x in desk] + by_group
+    long = pd.concat(frames, ignore_index=True).rename(columns={"period": "week_start"})
+    long["week_start"] = long["week_start"].where(long["week_start"] != WINDOW)
+    long["priority"] = pd.NA
+    # window rows first, then weeks; desk before groups; measures in MEASURES order
+    long["_window"] = long["week_start"].notna()
+    long["_level"] = long["level"].map({"desk": 0, "group": 1})
+    long["_m"] = long["measure"].map({m.key: i for i, m in enumerate(MEASURES)})
+    long = long.sort_values(["_level", "group", "_window", "week_start", "_m"], kind="stable")
+    rows = long.drop(columns=["_window", "_level", "_m"]).to_dict("records")
     rows += _priority_rows(f, window, settings)
     rows += _backlog_rows(f, window, settings["desk"]["backlog_buckets"])
     out = pd.DataFrame(rows, columns=list(DESK))

@@ -22,8 +22,10 @@ R_TEXT = {"response": ("Response", "Respond when the customer needs you."),
           "respect": ("Respect", "Do both respectfully: the service part of irritation and the customers' ratings."),
           "volume": ("Volume", "What arrived and what was resolved.")}
 #: the group table's columns, in order
-GROUP_COLUMNS = ("sla_met", "resolve_in_target", "reopen_rate", "resolve_hours_median", "resolve_hours_p90", "fcr",
-                 "response_in_target", "service_irritation", "csat", "backlog_open", "backlog_old")
+GROUP_COLUMNS = {"sla_met": "SLA met", "resolve_in_target": "in target", "reopen_rate": "reopened",
+                 "resolve_hours_median": "median to resolve", "resolve_hours_p90": "90th pct to resolve",
+                 "fcr": "FCR", "response_in_target": "response in target", "service_irritation": "service irritation",
+                 "csat": "satisfied", "backlog_open": "open", "backlog_old": "open > {days} d"}
 #: groups whose weekly lines are drawn (the worst first)
 WEEKLY_GROUPS = 10
 #: measures drawn weekly for a group
@@ -190,7 +192,8 @@ def desk_page(run: DeskRun, page: Page, window: str, settings: Mapping[str, Any]
                                   target_text(row["target"], row["at"], meas.unit), met_text(row["met"]),
                                   row["source"], chart, per.get(meas.key, "")))
         sections.append(RSection(r, *R_TEXT[r], figures))
-    targets = desk_rows[desk_rows["met"].notna()]
+    counted = desk_rows.drop(index=[] if run.available["sla"] else ["resolve_in_target"])   # a computed SLA once
+    targets = counted[counted["met"].notna()]
     met = f"{int(targets['met'].sum())} of {len(targets)} targets met in the window"
 
     prio = m[m["level"] == "priority"]
@@ -203,9 +206,11 @@ def desk_page(run: DeskRun, page: Page, window: str, settings: Mapping[str, Any]
     backlog = [(desk_rows.loc[k, "label"], fmt(desk_rows.loc[k, "value"], "count"))
                for k in desk_rows.index if str(k).startswith("backlog_age_")]
 
-    groups, small = _groups(m, weeks, min_group_tickets)
-    columns = [(BY_KEY[k].label, target_text(desk_rows.loc[k, "target"], desk_rows.loc[k, "at"], BY_KEY[k].unit))
-               for k in GROUP_COLUMNS]
+    keys = group_columns(run.available)
+    groups, small = _groups(m, weeks, min_group_tickets, keys)
+    days = desk["targets"]["backlog_old"]["days"]
+    columns = [(GROUP_COLUMNS[k].format(days=days),
+                target_text(desk_rows.loc[k, "target"], desk_rows.loc[k, "at"], BY_KEY[k].unit)) for k in keys]
     cb = run.callbacks
     calls = [Callback(str(r["ticket_id"]), r["system"], r["group"], "–" if pd.isna(r["priority"]) else f"P{r['priority']}",
                       r["resolved_on"], r["stratum"], r["why"], f"{r['weight']:.1f}") for _, r in cb.iterrows()]
@@ -217,12 +222,33 @@ def desk_page(run: DeskRun, page: Page, window: str, settings: Mapping[str, Any]
                     calls, callback_note(opts), strata, notes, window)
 
 
-def _groups(m: pd.DataFrame, weeks: list, min_tickets: int) -> tuple[list[GroupRow], list[tuple[str, int]]]:
+def group_columns(available: Mapping[str, bool]) -> list[str]:
+    """The group table's measures: without data for the whole desk a column is left out (the figures
+    above say why), and "in target" too when SLA met is computed from it (the same numbers).
+
+    Examples
+    --------
+    >>> group_columns({"response": False, "sla": False, "csat": False, "service_irritation": True})[:3]
+    ['sla_met', 'reopen_rate', 'resolve_hours_median']
+    """
+    drop = set()
+    if not available["response"]:
+        drop |= {"response_in_target"}
+    if not available["csat"]:
+        drop |= {"csat"}
+    if not available["sla"]:
+        drop |= {"resolve_in_target"}
+    return [k for k in GROUP_COLUMNS if k not in drop]
+
+
+def _groups(m: pd.DataFrame, weeks: list, min_tickets: int,
+            keys: list[str]) -> tuple[list[GroupRow], list[tuple[str, int]]]:
     """Groups with enough resolved tickets, the worst first (most targets missed, then lowest SLA
     met, then highest reopen rate); the others by name with their resolved tickets."""
     g = m[(m["level"] == "group") & m["week_start"].isna()]
     wide = g.pivot(index="group", columns="measure", values="value")
     met = g.pivot(index="group", columns="measure", values="met")
+    met = met.reindex(columns=keys)   # a computed SLA is not counted twice
     judged = met.notna().sum(axis=1)
     missed = (met == 0).sum(axis=1)
     order = pd.DataFrame({"missed": missed, "sla": wide["sla_met"].fillna(2), "reopen": wide["reopen_rate"].fillna(-1),
@@ -233,7 +259,7 @@ def _groups(m: pd.DataFrame, weeks: list, min_tickets: int) -> tuple[list[GroupR
     wk = m[(m["level"] == "group") & m["week_start"].notna()]
     rows = []
     for i, name in enumerate(ranked.index):
-        cells = [(fmt(wide.loc[name, k], BY_KEY[k].unit), met_text(met.loc[name, k])) for k in GROUP_COLUMNS]
+        cells = [(fmt(wide.loc[name, k], BY_KEY[k].unit), met_text(met.loc[name, k])) for k in keys]
         charts = []
         if i < WEEKLY_GROUPS:
             mine = wk[wk["group"] == name]

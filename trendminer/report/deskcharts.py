@@ -16,9 +16,17 @@ from .timecharts import GRID, _svg, _text, day_label, nice_ticks
 
 
 def _ticks(top: float, share: bool) -> list[float]:
-    """0..100% in quarters for shares, else :func:`nice_ticks` of the top value."""
-    if share:
-        return [0.0, 0.25, 0.5, 0.75, 1.0]
+    """0..100% in quarters for shares (up to 50% and less: percent steps), else :func:`nice_ticks`.
+
+    Examples
+    --------
+    >>> _ticks(0.08, True), _ticks(0.9, True)[-1], _ticks(130, False)
+    ([0.0, 0.02, 0.04, 0.06, 0.08], 1.0, [0.0, 50.0, 100.0, 150.0])
+    """
+    if share:   # 0-100%, or a closer scale for small shares (a 5% reopen rate is not a flat line)
+        if top > 0.5:
+            return [0.0, 0.25, 0.5, 0.75, 1.0]
+        return [t / 100 for t in nice_ticks(math.ceil(max(top, 0.01) * 100))]
     return [float(t) for t in nice_ticks(math.ceil(top) if math.isfinite(top) else 1)]
 
 
