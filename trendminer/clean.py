@@ -362,6 +362,8 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
     out["text_hash"] = [text_hash(t) for t in out["text"]]
     out["language"] = ticket_languages(out, settings["ingest"])
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
+    for col in ("made_sla", "first_response_hours"):
+        out[col] = out[col].astype(float) if col in out else np.nan
     return out.drop(columns=["caller"])
 
 

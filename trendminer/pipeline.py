@@ -3,7 +3,7 @@
 :func:`load_tickets` is how anything gets cleaned tickets and their row accounting (run,
 replay, validate, suggest and every evaluation); :func:`run` and :func:`replay` are the
 nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> embed (cached)
--> per-text features (cached) -> systems -> topics -> signals -> trends -> score -> report, all for one
+-> per-text features (cached) -> systems -> topics -> signals -> desk -> trends -> score -> report, all for one
 :class:`~trendminer.window.Window`. All state writes happen in one transaction, committed only
 after the reports are rendered; the report folder is renamed into place after the commit.
 
@@ -26,6 +26,7 @@ from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .compute import Compute, using
 from .config import Settings
+from .desk import desk_mirror
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from . import findings as fnd
@@ -359,6 +360,9 @@ class _Night:
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
                           text_irritation=desk.probability, features=feats)
+        with timer("desk"):
+            mirror = desk_mirror(tickets, signals=sig, assignments=assignments, attribution=attribution,
+                                 window=window, settings=settings)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings)
@@ -395,7 +399,7 @@ class _Night:
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, self.accounting, changes, quality, manifest, window, know,
-                       findings=found, morning=morning)
+                       findings=found, morning=morning, desk=mirror)
         spikes = found[found["kind"] == "spike"]   # one name per outage, however many topics it covers
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
                            int(quality["remainder"]), [f"{t} ({s})" for t, s in zip(spikes["title"], spikes["status"])],

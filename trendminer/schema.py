@@ -39,6 +39,8 @@ TICKETS: Mapping[str, str] = {
     "reassignment_count": "times reassigned (int)",
     "language": "ISO 639-1 code detected from the text, 'und' if undetermined (str)",
     "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
+    "made_sla": "1.0 the export says the SLA was met, 0.0 breached, NaN if the export has no SLA field (float)",
+    "first_response_hours": "hours from opening to the first response, NaN if the export does not say (float)",
     "resolution": "cleaned and redacted resolution note: ServiceNow close_notes, Jira resolution notes / last comment, Zendesk last public agent comment ('' if none)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
@@ -245,3 +247,55 @@ def validate(frame: pd.DataFrame, contract: Mapping[str, str], stage: str) -> pd
     if missing:
         raise SchemaError(f"stage {stage!r} produced a frame without columns {missing}")
     return frame
+
+DESK_FACTS: Mapping[str, str] = {
+    "ticket_id": "ticket number",
+    "group": "assignment group ('(no group)' if the export names none)",
+    "system": "the system the ticket is about (attribution)",
+    "priority": "1 .. 5, <NA> if unknown (Int64)",
+    "opened_at": "when opened",
+    "resolved_at": "when resolved (NaT while open at the window's end)",
+    "resolved": "resolved before the window's end (bool)",
+    "resolve_hours": "hours from opened to resolved (NaN while open)",
+    "target_hours": "hours to resolve within target for its priority (signals.resolve_target_hours)",
+    "in_target": "1.0 resolved within target_hours, 0.0 not, NaN while open",
+    "response_hours": "hours to the first response (NaN if the export does not say)",
+    "response_in_target": "1.0 first response within desk.targets.response_in_target.hours, NaN if unknown",
+    "fcr": "1.0 resolved without reassignment or reopen within desk.fcr_hours, NaN while open",
+    "sla_met": "1.0 SLA met, 0.0 breached: the export's made_sla, else in_target (NaN while open without made_sla)",
+    "sla_source": "export | computed | '' (no figure)",
+    "reopened": "1.0 reopened at least once, NaN while open",
+    "reopen_count": "times reopened (int)",
+    "irritated": "the text reads irritated (signals) (bool)",
+    "service_irritation": "0..1 service part of irritation (assignments' service_irritation, else process_irritation)",
+    "service_source": "which column service_irritation came from",
+    "csat": "satisfaction 0..1, NaN without a rating",
+    "age_days": "days open at the window's end (NaN when resolved)",
+}
+
+DESK: Mapping[str, str] = {
+    "level": "desk | group | priority",
+    "group": "assignment group ('' on desk and priority rows)",
+    "priority": "priority 1..5 on priority rows (<NA> elsewhere; 0 = unknown)",
+    "week_start": "Monday of the week (NaT for the analysis window)",
+    "r": "response | resolution | respect | volume",
+    "measure": "measure key (response_in_target, fcr, resolve_in_target, sla_met, ...)",
+    "label": "what the measure is, in words",
+    "value": "the figure (shares 0..1, hours, counts); NaN when unavailable",
+    "tickets": "tickets the figure is computed from (int)",
+    "target": "the configured target (NaN if the measure has none)",
+    "at": "least | most | '' : which side of the target is good",
+    "met": "1.0 target met, 0.0 missed, NaN without a target or a value",
+    "source": "where the target's default comes from ('' without a target)",
+}
+
+CALLBACKS: Mapping[str, str] = {
+    "ticket_id": "ticket number: open the ticket to call the customer (no names or contact data here)",
+    "system": "the system the ticket is about",
+    "group": "assignment group that resolved it",
+    "priority": "priority 1..5 (<NA> if unknown)",
+    "resolved_on": "day resolved (YYYY-MM-DD)",
+    "stratum": "reopened | irritated | long-running | other",
+    "why": "what put it in its stratum, with the numbers",
+    "weight": "tickets of its stratum per sampled ticket (inverse sampling fraction)",
+}

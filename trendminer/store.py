@@ -34,7 +34,8 @@ MIGRATIONS: dict[int, str] = {
     3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
-    6: "ALTER TABLE trend_snapshots ADD COLUMN status VARCHAR;",  # version 7 adds finding_snapshots; _DDL creates it
+    6: "ALTER TABLE trend_snapshots ADD COLUMN status VARCHAR; ALTER TABLE tickets ADD COLUMN made_sla DOUBLE; "
+       "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE;",  # version 7 adds finding_snapshots; _DDL creates it
 }
 
 _DDL = """
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
     category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
     assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
+    language VARCHAR, csat DOUBLE, made_sla DOUBLE, first_response_hours DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
     source_row BIGINT);
 CREATE TABLE IF NOT EXISTS embeddings (
     model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));

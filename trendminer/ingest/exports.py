@@ -8,6 +8,7 @@ Management, Zendesk, generic column map) is detected from its header and reporte
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,6 +217,59 @@ def _parse_csat(values: pd.Series) -> pd.Series:
 parse_csat = _parse_csat
 
 
+_FLAG_WORDS = {"true": 1.0, "yes": 1.0, "1": 1.0, "y": 1.0, "false": 0.0, "no": 0.0, "0": 0.0, "n": 0.0}
+_DURATION = re.compile(r"(-?\d+(?:\.\d+)?)\s*([wdhm])", re.I)
+_UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
+
+
+def _parse_flag(values: pd.Series) -> pd.Series:
+    """A yes/no field (``made_sla``) as 1.0 / 0.0, NaN when empty or unknown.
+
+    Examples
+    --------
+    >>> _parse_flag(pd.Series(["true", "FALSE", "", "maybe"])).tolist()
+    [1.0, 0.0, nan, nan]
+    """
+    return values.str.strip().str.lower().map(_FLAG_WORDS).astype(float)
+
+
+def _parse_minutes(values: pd.Series) -> pd.Series:
+    """Durations as minutes: a plain number (Zendesk ``reply_time_in_minutes``) or Jira's
+    ``1d 2h 30m``; negative values (a breached SLA clock counting down) and text are NaN.
+
+    Examples
+    --------
+    >>> _parse_minutes(pd.Series(["90", "1h 30m", "2d", "-1h", "", "n/a"])).tolist()
+    [90.0, 90.0, 2880.0, nan, nan, nan]
+    """
+    def one(text: str) -> float:
+        text = text.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            parts = _DURATION.findall(text)
+            if not parts or _DURATION.sub("", text).strip():
+                return float("nan")
+            number = sum(float(n) * _UNIT_MINUTES[u.lower()] for n, u in parts)
+        return number if np.isfinite(number) and number >= 0 else float("nan")
+    return pd.Series([one(v) for v in values], index=values.index, dtype=float)
+
+
+def _first_response_hours(out: pd.DataFrame, first_at: pd.Series, events: bool) -> pd.Series:
+    """Hours from opening to the first response: a first-response time stamp (ServiceNow),
+    a duration (Jira, Zendesk), or in an event log the first event past state ``New``."""
+    hours = (first_at - out["opened_at"]) / pd.Timedelta(hours=1)
+    hours = hours.where(hours >= 0)
+    hours = hours.fillna(_by_unique(out["first_response_min"].astype(str), _parse_minutes) / 60)
+    if events and out["updated_at"].notna().any():
+        state = out["state"].astype(str).str.strip().str.lower()
+        worked = out["updated_at"].where(~state.isin(["", "new"]))
+        first = worked.groupby(out["ticket_id"]).transform("min")
+        since = (first - out["opened_at"]) / pd.Timedelta(hours=1)
+        hours = hours.fillna(since.where(since >= 0))
+    return hours.astype(float)
+
+
 def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp | None,
                acc: Accounting) -> pd.DataFrame:
     ingest = settings["ingest"]
@@ -230,10 +284,14 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     out["source_file"] = str(path)
     out["source_row"] = range(1, len(out) + 1)
     raw_dates = {k: out[k].rename(used.get(k, k)) for k in DATE_FIELDS}
-    parsed, report = parse_date_columns(raw_dates, str(path), read)
+    parsed, report = parse_date_columns({**raw_dates, "first_response_at": out["first_response_at"]}, str(path), read)
     acc.warnings.extend(report.warnings)
     for key in DATE_FIELDS:
         out[key] = parsed[key]
+    out["first_response_hours"] = _first_response_hours(out, parsed["first_response_at"],
+                                                        events=bool(choice.preset and choice.preset.version))
+    out["made_sla"] = _by_unique(out["made_sla"].astype(str), _parse_flag).astype(float)
+    out = out.drop(columns=["first_response_at", "first_response_min"])
     counts = {key: _by_unique(out[key].astype(str), _parse_count) for key in COUNT_FIELDS}
     for key in COUNT_FIELDS:   # a dirty count rejects its row below, like a bad date
         out[key] = counts[key].fillna(0).astype(int)

@@ -21,7 +21,8 @@ from ..config import default_dict
 from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
-EXTRA_FIELDS = ("subcategory", "csat", "csat_comment", "channel", "resolution")
+EXTRA_FIELDS = ("subcategory", "csat", "csat_comment", "channel", "resolution", "made_sla", "first_response_at",
+                "first_response_min")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "state": ("incident_state", "state"), "caller": ("caller_id",),
             "assignment_group": ("assignment_group",), "reopen_count": ("reopen_count",),
             "reassignment_count": ("reassignment_count",), "channel": ("contact_type",),
-            "resolution": ("close_notes",)},
+            "resolution": ("close_notes",), "made_sla": ("made_sla",)},
            rename={"ident_state": "incident_state", "category.1": "subcategory"},
            missing=("?",), version="sys_mod_count",
            title_from=("category", "subcategory", "u_symptom")),
@@ -90,7 +91,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "csat": ("u_satisfaction", "satisfaction", "survey_score", "u_csat"),
             "csat_comment": ("u_satisfaction_comment", "survey_comment", "u_survey_comment"),
             "channel": ("contact_type", "channel"),
-            "resolution": ("close_notes", "resolution_notes", "u_resolution_notes")},
+            "resolution": ("close_notes", "resolution_notes", "u_resolution_notes"),
+            "made_sla": ("made_sla", "u_made_sla"),
+            "first_response_at": ("u_first_response", "first_response", "u_first_response_at")},
            rename={"opened": "opened_at"}),
     Preset("jira", "Jira Service Management CSV",
            ("issue_key", "summary", "created"),
@@ -105,7 +108,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
                      "custom_field_(satisfaction)"),
             "csat_comment": ("satisfaction_comment", "custom_field_(satisfaction_comment)"),
             "channel": ("custom_field_(source)", "source"),
-            "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment")},
+            "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment"),
+            "first_response_min": ("custom_field_(time_to_first_response)", "time_to_first_response")},
            multi=("Component/s", "Labels")),
     Preset("zendesk", "Zendesk tickets (JSON / JSON Lines)",
            ("id", "subject", "created_at", "status"),
@@ -120,7 +124,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "reassignment_count": ("metric_set.group_stations",),
             "csat": ("satisfaction_rating.score",), "csat_comment": ("satisfaction_rating.comment",),
             "channel": ("via.channel",),
-            "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution")}),
+            "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution"),
+            "first_response_min": ("metric_set.reply_time_in_minutes.calendar", "reply_time_in_minutes",
+                                   "reply_time")}),
 )}
 NAMES = ("auto", "generic", *PRESETS)
 

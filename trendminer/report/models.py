@@ -296,3 +296,4 @@ class RunData:
     knowledge: object = None   # trendminer.knowledge.KnowledgeRun (None in reports built without it)
     findings: pd.DataFrame | None = None   # trendminer.schema.FINDINGS (None in reports built without it)
     morning: object = None     # trendminer.findings.MorningFacts
+    desk: object = None   # trendminer.desk.DeskRun (None in reports built without it)

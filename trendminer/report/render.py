@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import OUTPUT_UNWRITABLE, PUBLISH_FAILED, TrendminerError
+from .deskexport import write_desk_exports
 from .export import write_exports
 from .views import Builder
 
@@ -37,11 +38,11 @@ def environment() -> jinja2.Environment:
 
 
 PAGES = {"index.html": "index", "digest.html": "digest", "topics.html": "topics", "systems.html": "systems",
-         "pain-points.html": "pain_points", "knowledge.html": "knowledge"}
+         "pain-points.html": "pain_points", "knowledge.html": "knowledge", "desk.html": "desk"}
 
 
 def render_pages(builder: Builder) -> dict[str, str]:
-    """Render the five pages; returns ``{file name: html}``."""
+    """Render the six pages; returns ``{file name: html}``."""
     env = environment()
     return {name: env.get_template(name).render(view=getattr(builder, method)())
             for name, method in PAGES.items()}
@@ -120,6 +121,7 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
         for name, html in render_pages(builder).items():
             (tmp / name).write_text(html, encoding="utf-8")
         write_exports(builder.d, tmp)
+        write_desk_exports(builder.d, tmp)
         (tmp / "manifest.json").write_text(json.dumps(builder.d.manifest, indent=2, sort_keys=True,
                                                       default=str), encoding="utf-8")
         os.chmod(tmp, 0o755)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..config import Settings
 from ..window import Window
 from . import cards, pain, series, timecharts
+from . import desk as dview
 from . import knowledge as kview
 from .irritation import desk_lines, irritation_rows
 from .models import (
@@ -27,7 +28,8 @@ from .models import (
 from .phrases import change_text, finding_text, languages_line
 
 NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"), ("topics.html", "Topics"),
-       ("systems.html", "Systems report"), ("pain-points.html", "Pain points"), ("knowledge.html", "Knowledge")]
+       ("systems.html", "Systems report"), ("pain-points.html", "Pain points"), ("knowledge.html", "Knowledge"),
+       ("desk.html", "Desk mirror")]
 #: how a finding's kind is named on the pages
 KIND_NAMES = {"spike": "outage / spike", "step": "failure step", "rise": "sustained rise", "new": "new problem",
               "knowledge_gap": "knowledge gap", "data": "data problem"}
@@ -321,10 +323,22 @@ class Builder:
         return kview.knowledge_page(run, self.page("Knowledge brief"), self.window,
                                     self.settings["score"]["cost"]["currency"])
 
+    def desk(self) -> dview.DeskPage:
+        """desk.html; a run built without the desk stage (a test's RunData) gets it from the stage's front door."""
+        run = self.d.desk
+        if run is None:
+            from ..desk import desk_mirror
+
+            run = desk_mirror(self.d.tickets, signals=self.d.signals, assignments=self.d.assignments,
+                              attribution=self.d.attribution, window=self.window, settings=self.settings)
+            self.d.desk = run
+        return dview.desk_page(run, self.page("Desk mirror"), self.window.label(), self.settings)
+
     def index(self) -> Index:
         pages = [("digest.html", "Nightly digest", "For the desk lead: tonight's findings, what is still open, what changed."),
                  ("topics.html", "Topics", "Every problem topic with its permanent id and its status, grouped into themes."),
                  ("systems.html", "Systems report", "For architects: systems ranked by failures and irritation, with recommendations."),
                  ("pain-points.html", "Pain-point briefs", "For design teams: why a system is hard to use, with user quotes."),
-                 ("knowledge.html", "Knowledge brief", "For the knowledge manager: questions no article answers, articles that do not stop the tickets, automation candidates.")]
+                 ("knowledge.html", "Knowledge brief", "For the knowledge manager: questions no article answers, articles that do not stop the tickets, automation candidates."),
+                 ("desk.html", "Desk mirror", "For the desk lead and the CIO: response, resolution and respect per assignment group against world-class targets, the backlog, and tomorrow's callbacks.")]
         return Index(self.page("trendminer overview"), pages, self.headline())
