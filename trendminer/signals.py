@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import nlp
+from .kind_rules import text_rule  # noqa: F401 - text_rule is also signals' API
 from .irritation import cue_matrix, load_model, shouting  # noqa: F401 - shouting is also signals' API
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
@@ -39,25 +40,13 @@ CUE_LABELS = ("frustration", "repetition", "urgency", "escalation")
 PROCESS = ("reopens", "reassignments", "repeat_contacts", "resolve_time", "low_csat", "escalations")
 COMPONENTS = ("text_irritation", *TEXT_CUES, *PROCESS)
 
-_HOWTO = re.compile(
-    r"\b(how (do|can|to|should|would)|where (do|can|is|are|to)|which \w+ (do|should)|"
-    r"is it possible|can (i|we|you) (change|set|add|find|see|use)|what is the (way|process)|"
-    r"instructions?|guide|tutorial|explain|question|unclear|confus\w*|"
-    r"wie (kann|geht|mache)|wo (finde|kann))\b", re.IGNORECASE)
-_REQUEST = re.compile(
-    r"\b(access|permission|grant|request(ing)? (a|an|for|new)|new (account|user|license|licence)|"
-    r"please (add|create|install|enable|provide)|need (access|rights|a licen[cs]e)|"
-    r"onboard\w*|role|licen[cs]e|berechtigung|zugriff)\b", re.IGNORECASE)
-_FAILURE_HINT = re.compile(
-    r"\b(error|fail\w*|crash\w*|down|not work\w*|doesn'?t work|does not|cannot|can'?t|unable|"
-    r"broken|freez\w*|hang\w*|slow|timeout|dump\w*|outage|stuck|lost|missing|"
-    r"geht nicht|funktioniert nicht|fehler|absturz)\b", re.IGNORECASE)
-
 
 def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
     """The ticket's kind and what decided it: a text ``rule``, the ``category``, or ``default``.
 
-    Failure words win over how-to words ("how do I fix error 500" is a failure).
+    The text rules are :func:`trendminer.kind_rules.text_rule`: a request for access, a reset
+    or new equipment is a request even when it mentions a failure; hard failure words outweigh
+    a question ("how do I fix error 500" is a failure).
 
     Examples
     --------
@@ -69,21 +58,6 @@ def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
     ('failure', 'default')
     """
     return kind_from(text_rule(text), category)
-
-
-def text_rule(text: str) -> str:
-    """What the text alone says a ticket is: ``failure``, ``howto``, ``request``, or "" (no rule).
-
-    Examples
-    --------
-    >>> text_rule("How do I fix error 500?"), text_rule("the thing on my desk")
-    ('failure', '')
-    """
-    if _FAILURE_HINT.search(text):
-        return "failure"
-    if _HOWTO.search(text):
-        return "howto"
-    return "request" if _REQUEST.search(text) else ""
 
 
 def kind_from(rule: str, category: str = "") -> tuple[str, str]:
