@@ -359,6 +359,8 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
     out["text_hash"] = [text_hash(t) for t in out["text"]]
     out["language"] = ticket_languages(out, settings["ingest"])
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
+    if "kind_label" not in out:   # rows that did not come through read_exports (the export states no kind)
+        out["kind_label"] = ""
     return out.drop(columns=["caller"])
 
 

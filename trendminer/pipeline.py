@@ -29,6 +29,7 @@ from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
+from .desk_kind import night_desk
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
 from .ingest import Accounting, read_exports
@@ -359,10 +360,13 @@ class _Night:
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
         with timer("signals"):
+            desk = night_desk(tickets["kind_label"].tolist(), vectors, feats["kind_rule"].tolist(), settings["signals"],
+                              random_state=int(settings["topics"]["random_state"]), embedder=self.embedder.name)
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
+                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats,
+                          desk_kinds=desk.kinds)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings, first_seen=first_seen)
@@ -376,6 +380,7 @@ class _Night:
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
                               settings=settings)
+        quality.update(desk.quality(sig["kind_source"].tolist()))
         previous = None if prev is None else PreviousNight(
             prev["as_of"], state.snapshot("topic_snapshots", prev["run_id"]),
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
@@ -384,6 +389,7 @@ class _Night:
         compute = self.compute
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
+        manifest["kind"] = desk.manifest(sig["kind_source"].tolist())
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,

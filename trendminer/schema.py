@@ -39,6 +39,7 @@ TICKETS: Mapping[str, str] = {
     "reassignment_count": "times reassigned (int)",
     "language": "ISO 639-1 code detected from the text, 'und' if undetermined (str)",
     "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
+    "kind_label": "the kind the export states: failure | howto | request | incident (not a request) | '' (trendminer.ingest.kinds)",
     "resolution": "cleaned and redacted resolution note: ServiceNow close_notes, Jira resolution notes / last comment, Zendesk last public agent comment ('' if none)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
@@ -71,7 +72,7 @@ ATTRIBUTION: Mapping[str, str] = {
 SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
-    "kind_source": "rule | category | classifier | default: what decided the kind",
+    "kind_source": "export | desk | rule | category | classifier | default: what decided the kind (trendminer.kind_source)",
     "text_irritation": "0..1 calibrated probability that a reader would call the text irritated",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",

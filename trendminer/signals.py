@@ -88,24 +88,43 @@ def ticket_kind(text: str, category: str = "") -> str:
 
 
 def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndarray | None = None,
-                 min_probability: float = 0.9, rules: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Kinds and their sources for many tickets: rules and the category first; where neither
-    decides, the embedding classifier's answer if it is at least ``min_probability`` sure
-    (source ``classifier``), else ``failure`` (source ``default``).
+                 min_probability: float = 0.9, rules: list[str] | None = None, labels: list[str] | None = None,
+                 desk: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Kinds and their sources for many tickets.
+
+    First the export's own label (source ``export``; see :mod:`trendminer.ingest.kinds`), then
+    the per-desk head's label (``desk``; :mod:`trendminer.desk_kind`) — an ``incident`` label
+    from either is how-to where the text rule says so, else failure. Then the text rules and the
+    category; where neither decides, the embedding classifier's answer if it is at least
+    ``min_probability`` sure (source ``classifier``), else ``failure`` (source ``default``).
 
     ``probabilities`` has columns in the order of :data:`trendminer.kind.KINDS`; ``rules``,
     when given, are the texts' :func:`text_rule` (cached per text), and ``texts`` is not read.
+
+    Examples
+    --------
+    >>> ticket_kinds([], ["", "", ""], rules=["howto", "", ""], labels=["incident", "request", ""],
+    ...              desk=["", "", "request"])
+    (['howto', 'request', 'request'], ['export', 'export', 'desk'])
     """
     from .kind import KINDS
 
     rules = [text_rule(t) for t in texts] if rules is None else rules
+    labels = labels if labels is not None else [""] * len(rules)
+    desk = desk if desk is not None else [""] * len(rules)
     kinds, sources = [], []
     for i, (rule, category) in enumerate(zip(rules, categories)):
-        kind, source = kind_from(rule, category)
-        if source == "default" and probabilities is not None and probabilities[i].max() >= min_probability:
-            kind, source = KINDS[int(probabilities[i].argmax())], "classifier"
-        kinds.append(kind)
-        sources.append(source)
+        for label, source in ((labels[i], "export"), (desk[i], "desk")):
+            if label:
+                kinds.append(("howto" if rule == "howto" else "failure") if label == "incident" else label)
+                sources.append(source)
+                break
+        else:
+            kind, source = kind_from(rule, category)
+            if source == "default" and probabilities is not None and probabilities[i].max() >= min_probability:
+                kind, source = KINDS[int(probabilities[i].argmax())], "classifier"
+            kinds.append(kind)
+            sources.append(source)
     return kinds, sources
 
 
@@ -223,7 +242,7 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
 def signals(tickets: Tickets, *, attribution: Attribution | None = None, window: Window | None = None,
             settings: Settings, negativity: np.ndarray | None = None,
             kind_probabilities: np.ndarray | None = None, text_irritation: np.ndarray | None = None,
-            features: pd.DataFrame | None = None) -> Signals:
+            features: pd.DataFrame | None = None, desk_kinds: list[str] | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
@@ -251,6 +270,9 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
         One row per ticket from :func:`trendminer.features.text_features` (the per-text
         cache): its ``kind_rule``, ``cue_*`` and ``shouting`` columns stand in for parsing
         the texts, with the same results.
+    desk_kinds : list of str, optional
+        Per ticket, the per-desk head's label ("" where it does not decide); the export's own
+        ``kind_label`` comes first (:func:`ticket_kinds`).
 
     Returns
     -------
@@ -274,8 +296,9 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
         rules, shouts = features["kind_rule"].tolist(), features["shouting"].tolist()
         cues = [dict(zip(CUE_LABELS, row)) for row in
                 zip(*(features[f"cue_{label}"].tolist() for label in CUE_LABELS))]
+    labels = tickets["kind_label"].fillna("").astype(str).tolist() if "kind_label" in tickets else None
     kinds, kind_sources = ticket_kinds([], tickets["category"].tolist(), kind_probabilities,
-                                       float(opts["kind_min_probability"]), rules)
+                                       float(opts["kind_min_probability"]), rules, labels, desk_kinds)
     if text_irritation is None:
         parsed = [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])]
         text_irritation = load_model(words_only=True).probability(

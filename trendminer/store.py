@@ -24,7 +24,7 @@ from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: SQL that brings a state of version N to N + 1. A backup is kept before any migration.
 MIGRATIONS: dict[int, str] = {
@@ -33,6 +33,7 @@ MIGRATIONS: dict[int, str] = {
     3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
+    6: "ALTER TABLE tickets ADD COLUMN kind_label VARCHAR;",
 }
 
 _DDL = """
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
     category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
     assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
+    language VARCHAR, csat DOUBLE, kind_label VARCHAR, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
     source_row BIGINT);
 CREATE TABLE IF NOT EXISTS embeddings (
     model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
@@ -281,6 +282,7 @@ class State:
             f"SELECT {', '.join(TICKETS)} FROM tickets WHERE opened_at >= ? AND opened_at < ? "
             "ORDER BY opened_at, ticket_id", [start.to_pydatetime(), end.to_pydatetime()]).df()
         frame["priority"] = frame["priority"].astype("Int64")
+        frame["kind_label"] = frame["kind_label"].fillna("")   # rows stored before schema version 7
         for col in ("opened_at", "resolved_at", "updated_at"):
             frame[col] = frame[col].astype("datetime64[us]")
         return frame

@@ -21,7 +21,7 @@ from ..config import default_dict
 from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
-EXTRA_FIELDS = ("subcategory", "csat", "channel", "resolution")
+EXTRA_FIELDS = ("subcategory", "csat", "channel", "resolution", "kind_type", "kind_subtype")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "reassignment_count": ("reassignment_count",),
             "csat": ("u_satisfaction", "satisfaction", "survey_score", "u_csat"),
             "channel": ("contact_type", "channel"),
-            "resolution": ("close_notes", "resolution_notes", "u_resolution_notes")},
+            "resolution": ("close_notes", "resolution_notes", "u_resolution_notes"),
+            "kind_type": ("sys_class_name", "u_type", "u_ticket_type", "ticket_type", "type")},
            rename={"opened": "opened_at"}),
     Preset("jira", "Jira Service Management CSV",
            ("issue_key", "summary", "created"),
@@ -102,7 +103,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("custom_field_(team)", "team"),
             "csat": ("satisfaction_rating", "custom_field_(satisfaction_rating)", "satisfaction"),
             "channel": ("custom_field_(source)", "source"),
-            "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment")},
+            "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment"),
+            "kind_type": ("issue_type",),
+            "kind_subtype": ("custom_field_(request_type)", "request_type", "customer_request_type")},
            multi=("Component/s", "Labels")),
     Preset("zendesk", "Zendesk tickets (JSON / JSON Lines)",
            ("id", "subject", "created_at", "status"),
@@ -116,7 +119,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "reopen_count": ("metric_set.reopens",),
             "reassignment_count": ("metric_set.group_stations",),
             "csat": ("satisfaction_rating.score",), "channel": ("via.channel",),
-            "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution")}),
+            "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution"),
+            "kind_type": ("type", "ticket_type")}),
 )}
 NAMES = ("auto", "generic", *PRESETS)
 
