@@ -64,8 +64,12 @@ FAILURE_HARD = re.compile(
     r"timeout|timed out|dump\w*|not work\w*|not wo\w*ing|doesn'?t work|does not work|won'?t (start|open|load|connect|print|work)|"
     r"disconnect\w*|unstable|not (loading|responding|starting|opening|syncing|printing|connecting)|"
     r"login loop|keeps? (crashing|closing|freezing|disconnecting|dropping|logging me out)|"
-    r"stopped working|not (printed|sent|saved|delivered)|(is|stays|comes out) empty|mails? bounce\w*|go(es)? black|turns? black|no longer works?|blue screen|black screen|stays? black|no (sound|signal|picture|audio)|"
-    r"drains?|overheat\w*|jam\w*|corrupt\w*|"
+    r"stopped working|drops?|dropping|disappear\w*|vanish\w*|not recogni[sz]ed|keeps? asking|again and again|"
+    r"(very|extremely|so|too) slow|langsam|kaputt|"
+    r"not (printed|sent|saved|delivered)|(is|stays|comes out) empty|mails? bounce\w*|go(es)? black|turns? black|"
+    r"no longer works?|blue screen|black screen|stays? black|no (sound|signal|picture|audio)|"
+    r"drains?|overheat\w*|jam\w*|corrupt\w*|flicker\w*|flickres|red cross(es)?|preview (is )?empty|"
+    r"bricht (\w+ )?ab|hängt|"
     r"geht nicht|funktioniert nicht|stürzt|fehler\w*|absturz|abgestürzt)\b", _F)
 
 #: weaker failure evidence that a question outweighs

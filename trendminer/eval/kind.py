@@ -201,5 +201,38 @@ def labelled_scores(path: str | Path, text_col: str, label_col: str, settings: S
     return _scores(str(path), "rules + shipped classifier", truth, pred, KINDS)
 
 
-__all__ = ["KindScores", "endava_scores", "generic_kinds", "labelled_scores", "read_endava", "resolve_labels",
+__all__ = ["KindScores", "endava_scores", "generic_kinds", "kind_command", "labelled_scores", "read_endava", "resolve_labels",
            "sample_scores"]
+
+
+def kind_command(settings: Settings, path: str | None, text_col: str, label_col: str, data_dir: str | None,
+                 held_out: float, labelled: tuple[float, ...], cache_dir: str | None,
+                 as_json: bool) -> tuple[list[str], list[str]]:
+    """What ``trendminer eval kind`` prints (lines for stdout, notes for stderr)."""
+    import json
+    import tempfile
+
+    from ..embed import make_embedder
+
+    if not 0 < held_out < 1 or not labelled or any(not 0 < f <= 1 for f in labelled):
+        raise InputError("--held-out must be between 0 and 1 and --labelled shares in (0, 1], e.g. 0.2,1")
+    embedder = make_embedder(settings, progress=False)
+    cache = cache_dir or str(Path(tempfile.gettempdir()) / "trendminer-kind")
+    results: list[KindScores] = []
+    notes: list[str] = []
+    if path:
+        results.append(labelled_scores(path, text_col, label_col, settings, embedder.encode, embedder.name, cache))
+    else:
+        sample = sample_scores(settings, embedder.encode, embedder.name, cache)
+        if sample is None:
+            notes.append("skipped: the sample's generator (data/samples/generate_sample.py) is not here")
+        else:
+            results.append(sample)
+        endava = endava_scores(data_dir, settings, embedder.encode, embedder.name, cache, held_out, labelled)
+        if endava is None:
+            notes.append("skipped: endava-tickets/ not found (pass --data to the folder that holds it, "
+                         "e.g. ../shared/data); it is not shipped with trendminer")
+        else:
+            results.extend(endava)
+    lines = [json.dumps(r.to_dict()) for r in results] if as_json else [x for r in results for x in r.lines()]
+    return lines, notes
