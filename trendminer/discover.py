@@ -124,6 +124,26 @@ def _typo_of_english(word: str) -> bool:
     return False
 
 
+_PREFIXES = ("un", "re", "pre", "non", "dis", "mis", "over", "under", "auto", "sub", "multi")
+_SUFFIXES = ("ability", "able", "ible", "ing", "ed", "es", "s", "ly", "ness", "ment", "er", "ers", "ation", "ize", "ise")
+
+
+@lru_cache(maxsize=100_000)
+def _derived_english(word: str) -> bool:
+    """True for an English word with a prefix or suffix the lemma table lacks ("unreachable").
+
+    Examples
+    --------
+    >>> _derived_english("unreachable"), _derived_english("grafana")
+    (True, False)
+    """
+    stems = {word} | {word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 4}
+    for stem in list(stems):
+        stems |= {stem[:-len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3}
+        stems |= {stem[:-len(x)] + "e" for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3}
+    return any(is_english_word(s) for s in stems - {word})
+
+
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
     text = resources.files("trendminer").joinpath("lexicons/first_names.txt").read_text("utf-8")
@@ -162,7 +182,7 @@ def classify_token(token: str) -> tuple[str, str] | None:
     near = _near_product(low)
     if near:
         return near, "known product"
-    if _typo_of_english(low):
+    if _typo_of_english(low) or _derived_english(low):
         return None
     return low, "acronym" if token.isupper() and len(token) <= 6 else "product-like word"
 
@@ -182,7 +202,7 @@ def discover(texts: list[str], ids: list[str], min_tickets: int = 3) -> tuple[li
     Returns
     -------
     list of dict, list of dict
-        Systems and host-like names, each ``{"name", "tickets", "source", "aliases", "score", "example"}``;
+        Systems and host-like names, each ``{"name", "tickets", "source", "aliases", "score", "example", "ids"}``;
         ``aliases`` are the other spellings seen ("; "-joined), ``score`` is tickets x :data:`WEIGHTS`.
 
     Examples
@@ -195,6 +215,7 @@ def discover(texts: list[str], ids: list[str], min_tickets: int = 3) -> tuple[li
     tickets: dict[str, set[str]] = defaultdict(set)
     sources: dict[str, Counter] = defaultdict(Counter)
     spelled: dict[str, Counter] = defaultdict(Counter)
+    cased: dict[str, Counter] = defaultdict(Counter)   # written forms of the name itself
     lexicon = products()
     for ticket, text in zip(ids, texts):
         rest = text
@@ -203,6 +224,7 @@ def discover(texts: list[str], ids: list[str], min_tickets: int = 3) -> tuple[li
             tickets[key].add(ticket)
             sources[key]["known product"] += 1
             spelled[key][match.group(0).lower()] += 1
+            cased[key][match.group(0)] += match.group(0).lower() == key
         rest = lexicon.pattern.sub(" ", text)
         for token in _TOKEN.findall(rest):
             found = classify_token(token)
@@ -212,22 +234,26 @@ def discover(texts: list[str], ids: list[str], min_tickets: int = 3) -> tuple[li
             tickets[key].add(ticket)
             sources[key][source] += 1
             spelled[key][token.lower()] += 1
-    _merge_spellings(tickets, sources, spelled)
+            cased[key][token] += token.lower() == key
+    _merge_spellings(tickets, sources, spelled, cased)
     rows, hosts = [], []
     for key, ids_ in tickets.items():
         if len(ids_) < min_tickets:
             continue
         source = sources[key].most_common(1)[0][0]
         others = sorted(s for s in spelled[key] if s != key and compact(s) != compact(key))
-        row = {"name": key, "tickets": len(ids_), "source": source, "aliases": "; ".join(others),
-               "score": round(len(ids_) * WEIGHTS.get(source, 0.0), 2), "example": min(ids_)}
+        written = [(n, w) for w, n in cased[key].items() if n]
+        name = max(written, key=lambda x: (x[0], x[1] != key))[1] if written else key
+        row = {"name": name, "tickets": len(ids_), "source": source, "aliases": "; ".join(others),
+               "score": round(len(ids_) * WEIGHTS.get(source, 0.0), 2), "example": min(ids_), "ids": set(ids_)}
         (hosts if source == HOST_SOURCE else rows).append(row)
     rows.sort(key=lambda r: (-r["score"], -r["tickets"], r["name"]))
     hosts.sort(key=lambda r: (-r["tickets"], r["name"]))
     return rows, hosts
 
 
-def _merge_spellings(tickets: dict[str, set[str]], sources: dict[str, Counter], spelled: dict[str, Counter]) -> None:
+def _merge_spellings(tickets: dict[str, set[str]], sources: dict[str, Counter], spelled: dict[str, Counter],
+                     cased: dict[str, Counter]) -> None:
     """Fold a candidate into a more frequent one written the same without spaces or hyphens, or one
     edit away (both five letters or more, not hosts)."""
     order = sorted(tickets, key=lambda k: (-len(tickets[k]), k))
@@ -247,6 +273,7 @@ def _merge_spellings(tickets: dict[str, set[str]], sources: dict[str, Counter], 
         tickets[target] |= tickets.pop(key)
         sources[target].update(sources.pop(key))
         spelled[target].update(spelled.pop(key))
+        cased.pop(key, None)
 
 
 __all__ = ["HOST_SOURCE", "WEIGHTS", "classify_token", "discover", "looks_like_host", "products"]

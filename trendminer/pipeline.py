@@ -103,10 +103,12 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
 
 
 def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tickets: int = 3,
-                    top: int = 30) -> pd.DataFrame:
+                    top: int = 30, catalogue_out: str | Path | None = None) -> pd.DataFrame:
     """Names frequent in the exports' tickets that the configured catalogue lacks.
 
-    See :func:`trendminer.suggest.suggest` for the columns.
+    See :func:`trendminer.suggest.suggest` for the columns. With ``catalogue_out``, the
+    suggested systems are also written there as a catalogue CSV to edit
+    (:func:`trendminer.catalogue.write_catalogue`).
 
     Raises
     ------
@@ -117,8 +119,14 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
 
     tickets = load_tickets(paths, settings).tickets
     catalogue = load_catalogue(settings["systems"]["catalogue"])
-    return suggest(tickets, catalogue, settings, min_tickets, top,
-                   attribute(tickets, catalogue=catalogue, settings=settings))
+    frame = suggest(tickets, catalogue, settings, min_tickets, top,
+                    attribute(tickets, catalogue=catalogue, settings=settings))
+    if catalogue_out:
+        from .catalogue import write_catalogue
+        from .suggest import catalogue_frame
+
+        write_catalogue(catalogue_frame(frame), catalogue_out)
+    return frame
 
 
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
