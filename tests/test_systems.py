@@ -128,7 +128,7 @@ def test_suggest_lists_missing_names_ranked(catalogue, settings):
                      "Outlook CRASHES"], ["", "", "", "", "", "", "Qlik"])
     got = suggest(frame, catalogue, settings, min_tickets=1)
     assert got[["name", "tickets", "source"]].values.tolist() == [
-        ["Grafana", 3, "product-like word"], ["Power Automate", 2, "title"], ["Qlik", 1, "field"]]
+        ["Grafana", 3, "title"], ["Power Automate", 2, "title"], ["Qlik", 1, "field"]]
 
 
 def test_suggest_skips_catalogued_and_rare(catalogue, settings):
@@ -142,7 +142,7 @@ def test_suggest_skips_parts_of_attributed_systems(catalogue, settings):
     frame = tickets(["Fiori dump in SAP", "Fiori dump in SAP GUI", "Fiori slow in SAP", "ME21N slow in SAP"])
     attribution = attribute(frame, catalogue=catalogue, settings=settings)
     got = suggest(frame, catalogue, settings, min_tickets=1)
-    assert got[["name", "source"]].values.tolist() == [["Fiori", "product-like word"],
+    assert got[["name", "source"]].values.tolist() == [["Fiori", "title"],
                                                        ["ME21N", "looks like a host/asset"]]
     kept = suggest(frame, catalogue, settings, min_tickets=1, attribution=attribution)
     assert kept["source"].tolist() == ["looks like a host/asset"]   # codes are listed apart, never as systems
@@ -195,7 +195,7 @@ def test_systems_suggest_command(tmp_path):
     result = CliRunner().invoke(cli, ["systems", "suggest", str(export), "--min-tickets", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:2] == ["name,tickets,score,source,aliases,example",
-                                              "Grafana,3,2.1,product-like word,,INC0"]
+                                              "Grafana,3,2.1,title,,INC0"]
 
 
 def test_systems_suggest_missing_file(tmp_path):

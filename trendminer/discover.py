@@ -40,6 +40,9 @@ _IP = re.compile(r"\d{1,3}(\.\d{1,3}){3}(:\d+)?")
 _TICKET = re.compile(r"(inc|chg|ritm|req|prb|task|sctask|ritm|cs|wo)\d{4,}", re.I)
 _ASSET = re.compile(r"[a-z]{1,5}-?\d{3,}[a-z]?", re.I)
 _HOSTNAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+){2,}", re.I)
+#: ordinals, quarters, times, file names: neither systems nor hosts
+_NOT_A_NAME = re.compile(r"\d+(st|nd|rd|th|am|pm|h|min|s|x|k|m|gb|mb|kb|%)?|q[1-4]|.+\.(docx?|xlsx?|pptx?|pdf|csv|txt|"
+                         r"msg|png|jpe?g|gif|zip|log|xml|json)", re.I)
 _TOOL = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z]{2,}tool", re.I)
 #: abbreviations and words that are not systems although no English dictionary has them
 GENERIC = frozenset("""
@@ -47,7 +50,9 @@ pls plz thx thanks hi hello asap fyi eg ie etc ok okay pc pcs ip ips url urls id
 lan dns dhcp http https www com org net pdf png jpg jpeg gif xlsx xls docx doc csv txt zip msg cc re fw fwd am pm
 mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec kb mb gb tb ghz pdt cet utc gmt est
 it hr vs cant dont doesnt wont isnt im ive id youre thats pdfs mfa sso vip po nr no cw kw eta tbd na n/a
-name email phone ip_address user_name mr mrs ms dr
+name email phone ip_address user_name mr mrs ms dr faq gmbh ag ltd llc corp plc sa bv kg
+monday tuesday wednesday thursday friday saturday sunday january february april june july august september october
+urgent urgently november december didn doesn isn wasn weren couldn wouldn shouldn aren haven hasn hadn ll ve
 """.split())
 
 
@@ -85,6 +90,19 @@ def products() -> Products:
     terms = sorted(alias, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w/])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w/])", re.I)
     return Products(alias, pattern)
+
+
+def system_key(name: str) -> str:
+    """The system a name stands for: the product of its first known alias ("GlobalProtect VPN"
+    -> "vpn"), else the name in lower-case letters and digits.
+
+    Examples
+    --------
+    >>> system_key("SAP ERP"), system_key("GlobalProtect VPN"), system_key("Power Automate")
+    ('erp', 'vpn', 'powerautomate')
+    """
+    match = products().pattern.search(name)
+    return products().alias[match.group(0).lower()] if match else compact(name)
 
 
 def looks_like_host(token: str) -> bool:
@@ -144,6 +162,24 @@ def _derived_english(word: str) -> bool:
     return any(is_english_word(s) for s in stems - {word})
 
 
+#: words at least this probable in general English (spaCy's lexeme_prob, log) are ordinary words
+COMMON_LOGPROB = -12.0
+
+
+@lru_cache(maxsize=1)
+def _common_english() -> frozenset[str]:
+    """Frequent English words (spacy-lookups-data ``en_lexeme_prob``; about five seconds to read once)."""
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = resources.files(spacy_lookups_data).joinpath("data/en_lexeme_prob.json.gz")
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        probs = json.load(fh)
+    return frozenset(w for w, p in probs.items() if p >= COMMON_LOGPROB and w.isalpha())
+
+
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
     text = resources.files("trendminer").joinpath("lexicons/first_names.txt").read_text("utf-8")
@@ -169,7 +205,7 @@ def classify_token(token: str) -> tuple[str, str] | None:
     [('job_scheduler', 'tool name'), ('erp', 'known product'), ('crm', 'known product'), ('rtr01', 'looks like a host/asset'), None, None, ('outlook', 'known product')]
     """
     low = token.lower().strip("./-+")
-    if len(low) < 2 or low in STOP_WORDS or low in GENERIC:
+    if len(low) < 2 or low in STOP_WORDS or low in GENERIC or _NOT_A_NAME.fullmatch(low):
         return None
     if looks_like_host(low):
         return low, HOST_SOURCE
@@ -177,7 +213,7 @@ def classify_token(token: str) -> tuple[str, str] | None:
         return products().alias[low], "known product"
     if _TOOL.fullmatch(low):
         return low, "tool name"
-    if not low.isalpha() or is_english_word(low) or low in _given_names():
+    if not low.isalpha() or is_english_word(low) or low in _given_names() or low in _common_english():
         return None
     near = _near_product(low)
     if near:
@@ -276,4 +312,4 @@ def _merge_spellings(tickets: dict[str, set[str]], sources: dict[str, Counter], 
         cased.pop(key, None)
 
 
-__all__ = ["HOST_SOURCE", "WEIGHTS", "classify_token", "discover", "looks_like_host", "products"]
+__all__ = ["HOST_SOURCE", "WEIGHTS", "classify_token", "discover", "looks_like_host", "products", "system_key"]

@@ -19,7 +19,7 @@ from .catalogue import Catalogue
 from .config import Settings
 from .schema import Attribution, Tickets
 from .systems import MIN_COMPACT, compact, TermIndex, is_english_word
-from .discover import GENERIC, HOST_SOURCE, discover
+from .discover import GENERIC, HOST_SOURCE, WEIGHTS, discover, system_key
 
 SUGGESTIONS = ("name", "tickets", "score", "source", "aliases", "example")
 #: how specific to IT a title's capitalised run and a CI field value are (see discover.WEIGHTS)
@@ -102,18 +102,25 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
                 or (len(key) >= MIN_COMPACT - 1 and index.fuzzy(key, threshold) is not None))
 
     rows: dict[str, dict] = {}
+    rank = {"field": 0, "known product": 1, "tool name": 2, "acronym": 3, "title": 4, "product-like word": 5}
 
     def keep(row: dict, ids: set[str]) -> None:
-        if len(ids) < min_tickets or len(ids & attributed) >= 0.5 * len(ids):
-            return
-        key = compact(row["name"])
-        if key in rows and rows[key]["score"] >= row["score"]:
-            return
-        rows[key] = {**row, "tickets": len(ids), "example": min(ids)}
+        """Add a candidate; one that names the same product as another (the CI field's "SAP ERP"
+        and the text's "sap") joins it: tickets are the union, the field's name and the
+        strongest evidence win, the other names become aliases."""
+        key = system_key(row["name"])
+        if key in rows:
+            old = rows[key]
+            first, second = sorted([old, row], key=lambda r: rank.get(r["source"], 9))
+            names = {a for r in (old, row) for a in [r["name"], *r["aliases"].split("; ")] if a}
+            row = {**first, "aliases": "; ".join(sorted(names - {first["name"]}, key=str.lower)),
+                   "weight": max(old["weight"], row["weight"])}
+            ids = ids | old["ids"]
+        rows[key] = {**row, "ids": ids}
 
     for (name, source), ids in _named(tickets, known).items():
-        weight = FIELD_WEIGHT if source == "field" else TITLE_WEIGHT
-        keep({"name": name, "score": round(len(ids) * weight, 2), "source": source, "aliases": ""}, ids)
+        keep({"name": name, "source": source, "aliases": "",
+              "weight": FIELD_WEIGHT if source == "field" else TITLE_WEIGHT}, ids)
     english = _readable(tickets, settings)
     texts = (tickets["title"].astype(str) + "\n" + tickets["description"].astype(str))[english]
     ids_all = tickets["ticket_id"].astype(str)[english]
@@ -121,7 +128,11 @@ def suggest(tickets: Tickets, catalogue: Catalogue, settings: Settings, min_tick
     for row in systems:
         if known(row["name"]) or any(known(a) for a in row["aliases"].split("; ") if a):
             continue
-        keep({k: row[k] for k in ("name", "score", "source", "aliases")}, row["ids"])
+        keep({"name": row["name"], "source": row["source"], "aliases": row["aliases"],
+              "weight": WEIGHTS[row["source"]]}, row["ids"])
+    rows = {k: {**r, "tickets": len(r["ids"]), "score": round(len(r["ids"]) * r["weight"], 2), "example": min(r["ids"])}
+            for k, r in rows.items()
+            if len(r["ids"]) >= min_tickets and len(r["ids"] & attributed) < 0.5 * len(r["ids"])}
     frame = pd.DataFrame(list(rows.values()), columns=list(SUGGESTIONS))
     frame = frame.sort_values(["score", "tickets", "name"], ascending=[False, False, True], kind="stable").head(top)
     apart = pd.DataFrame([{k: h[k] for k in SUGGESTIONS} for h in hosts], columns=list(SUGGESTIONS)).head(top)
