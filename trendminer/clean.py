@@ -364,6 +364,8 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
     for col in ("made_sla", "first_response_hours"):
         out[col] = out[col].astype(float) if col in out else np.nan
+    if "kind_label" not in out:   # rows that did not come through read_exports (the export states no kind)
+        out["kind_label"] = ""
     return out.drop(columns=["caller"])
 
 

@@ -196,26 +196,35 @@ def systems_group() -> None:
 @systems_group.command("suggest")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("--min-tickets", default=3, show_default=True, help="Leave out names in fewer tickets.")
-@click.option("--top", default=30, show_default=True, help="At most this many names.")
+@click.option("--top", default=30, show_default=True, help="At most this many systems (and host-like names).")
+@click.option("--write-catalogue", "catalogue_out", default=None, type=click.Path(dir_okay=False),
+              help="Also write the suggested systems as a catalogue CSV to edit (refuses to overwrite).")
 @config_option
 @set_option
 @user_errors
-def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, config: str | None,
-                    overrides: tuple[str, ...]) -> None:
-    """List frequent product-like names in the tickets that the catalogue lacks, ranked.
+def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, catalogue_out: str | None,
+                    config: str | None, overrides: tuple[str, ...]) -> None:
+    """List the systems the tickets name that the catalogue lacks, ranked; host-like names apart.
 
-    Prints CSV (name, tickets, source, example) on stdout: CI field values that match no
-    catalogue entry, and names in ticket titles, most tickets first.
+    Prints CSV (name, tickets, score, source, aliases, example) on stdout: CI field values
+    that match no catalogue entry, known IT products (with their aliases grouped: sap, s4
+    -> erp), tool names (job_scheduler), product-like words (also lower case) and capitalised
+    names in titles, by tickets x how specific to IT they are; then host names, asset tags,
+    IPs and ticket codes, with source "looks like a host/asset".
 
     Example:
 
-        trendminer systems suggest export.csv --config trendminer.toml
+        trendminer systems suggest export.csv --write-catalogue systems.csv
     """
     from .pipeline import suggest_systems
 
     _setup_logging(quiet=True)
-    frame = suggest_systems(list(inputs), load_settings(config, overrides), min_tickets=min_tickets, top=top)
+    frame = suggest_systems(list(inputs), load_settings(config, overrides), min_tickets=min_tickets, top=top,
+                            catalogue_out=catalogue_out)
     click.echo(frame.to_csv(index=False), nl=False)
+    if catalogue_out:
+        click.echo(f"wrote {catalogue_out}: edit it (names, aliases, owners, user counts), then set "
+                   f"systems.catalogue to it", err=True)
 
 
 def main() -> None:

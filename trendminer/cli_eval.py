@@ -215,3 +215,41 @@ def eval_knowledge(config: str | None, overrides: tuple[str, ...]) -> None:
 
     _setup_logging(quiet=True)
     click.echo(evaluate(load_settings(config, overrides)).render())
+
+
+@eval_group.command("kind")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--text-col", default="text", show_default=True, help="Column with the texts (with PATH).")
+@click.option("--label-col", default="kind", show_default=True,
+              help="Column with the kinds (with PATH): failure / howto / request / incident, or type values.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False),
+              help="Folder holding endava-tickets/. Default: ../shared/data.")
+@click.option("--held-out", default=0.2, show_default=True, help="Share of the Endava tickets held out for scoring.")
+@click.option("--labelled", default="0.05,0.2,1", show_default=True,
+              help="Shares of the other Endava tickets the simulated desk labels (a head is fitted per share).")
+@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="Embedding cache folder.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line instead of text.")
+@config_option
+@set_option
+@user_errors
+def eval_kind(path: str | None, text_col: str, label_col: str, data_dir: str | None, held_out: float, labelled: str,
+              cache_dir: str | None, as_json: bool, config: str | None, overrides: tuple[str, ...]) -> None:
+    """Accuracy and macro-F1 (and F1 per kind) of the ticket kind on labelled tickets.
+
+    Without PATH: the sample against its generator's truth, and the Endava tickets
+    (../shared/data, not shipped; skipped when absent) on a held-out split: the generic
+    rules and classifier, and a per-desk head fitted on the labelled share of the rest.
+    With PATH: a labelled CSV.
+
+    Example:
+
+        trendminer eval kind --data ../shared/data --labelled 0.2,1
+    """
+    from .eval.kind import kind_command
+
+    _setup_logging(quiet=True)
+    lines, notes = kind_command(load_settings(config, overrides), path, text_col, label_col, data_dir, held_out,
+                                tuple(float(x) for x in labelled.split(",") if x.strip()), cache_dir, as_json)
+    click.echo("\n".join(lines))
+    if notes:
+        click.echo("\n".join(notes), err=True)

@@ -36,7 +36,7 @@ from .signals import CUE_LABELS, text_rule
 from .systems import TermIndex, needs_text_match, searches_text, text_match
 
 #: bump when what :func:`text_features` computes changes (the digest also covers the inputs)
-FEATURES_VERSION = "trendminer.features.v1"
+FEATURES_VERSION = "trendminer.features.v2"   # v2: kind rules of trendminer.kind_rules
 
 #: the columns of :func:`text_features`, in order
 COLUMNS: tuple[str, ...] = (

@@ -31,6 +31,7 @@ from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from . import findings as fnd
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
+from .desk_kind import night_desk
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
 from .ingest import Accounting, join_survey_export, read_exports
@@ -105,10 +106,12 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
 
 
 def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tickets: int = 3,
-                    top: int = 30) -> pd.DataFrame:
+                    top: int = 30, catalogue_out: str | Path | None = None) -> pd.DataFrame:
     """Names frequent in the exports' tickets that the configured catalogue lacks.
 
-    See :func:`trendminer.suggest.suggest` for the columns.
+    See :func:`trendminer.suggest.suggest` for the columns. With ``catalogue_out``, the
+    suggested systems are also written there as a catalogue CSV to edit
+    (:func:`trendminer.catalogue.write_catalogue`).
 
     Raises
     ------
@@ -119,8 +122,14 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
 
     tickets = load_tickets(paths, settings).tickets
     catalogue = load_catalogue(settings["systems"]["catalogue"])
-    return suggest(tickets, catalogue, settings, min_tickets, top,
-                   attribute(tickets, catalogue=catalogue, settings=settings))
+    frame = suggest(tickets, catalogue, settings, min_tickets, top,
+                    attribute(tickets, catalogue=catalogue, settings=settings))
+    if catalogue_out:
+        from .catalogue import write_catalogue
+        from .suggest import catalogue_frame
+
+        write_catalogue(catalogue_frame(frame), catalogue_out)
+    return frame
 
 
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
@@ -356,10 +365,12 @@ class _Night:
         with timer("signals"):   # the desk's survey head travels in the run summary (survey_head.py)
             desk = desk_irritation(tickets, vectors, text_irritation_of(feats, vectors, spec), settings=settings,
                                    embedder=self.embedder.name, stored=(prev or {}).get("summary", {}).get("survey_head"))
+            kinds = night_desk(tickets["kind_label"].tolist(), vectors, feats["kind_rule"].tolist(), settings["signals"],
+                               random_state=int(settings["topics"]["random_state"]), embedder=self.embedder.name)
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=desk.probability, features=feats)
+                          text_irritation=desk.probability, features=feats, desk_kinds=kinds.kinds)
         with timer("desk"):
             mirror = desk_mirror(tickets, signals=sig, assignments=assignments, attribution=attribution,
                                  window=window, settings=settings)
@@ -386,6 +397,7 @@ class _Night:
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
                               settings=settings)
+        quality.update(desk.quality(sig["kind_source"].tolist()))
         previous = None if prev is None else PreviousNight(
             prev["as_of"], state.snapshot("topic_snapshots", prev["run_id"]),
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
@@ -395,6 +407,7 @@ class _Night:
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
         manifest.update(irritation_manifest(desk, tickets, sig, window, settings, self.accounting))
+        manifest["kind"] = kinds.manifest(sig["kind_source"].tolist())
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,

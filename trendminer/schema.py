@@ -41,6 +41,7 @@ TICKETS: Mapping[str, str] = {
     "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
     "made_sla": "1.0 the export says the SLA was met, 0.0 breached, NaN if the export has no SLA field (float)",
     "first_response_hours": "hours from opening to the first response, NaN if the export does not say (float)",
+    "kind_label": "the kind the export states: failure | howto | request | incident (not a request) | '' (trendminer.ingest.kinds)",
     "resolution": "cleaned and redacted resolution note: ServiceNow close_notes, Jira resolution notes / last comment, Zendesk last public agent comment ('' if none)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
@@ -74,8 +75,8 @@ ATTRIBUTION: Mapping[str, str] = {
 SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
-    "kind_source": "rule | category | classifier | default: what decided the kind",
-    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated; with the desk's survey head (survey_head.py) that the user rates the ticket dissatisfied, a rated ticket its own answer",
+    "kind_source": "export | desk | rule | category | classifier | default: what decided the kind (trendminer.kind_source)",
+    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated; with the desk's survey head (survey_head.py) that the user rates the ticket dissatisfied, a rated ticket's own answer",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",

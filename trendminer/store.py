@@ -35,7 +35,7 @@ MIGRATIONS: dict[int, str] = {
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
     6: "ALTER TABLE trend_snapshots ADD COLUMN status VARCHAR; ALTER TABLE tickets ADD COLUMN made_sla DOUBLE; "
-       "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE;",  # version 7 adds finding_snapshots; _DDL creates it
+       "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE; ALTER TABLE tickets ADD COLUMN kind_label VARCHAR;",
 }
 
 _DDL = """
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
     category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
     assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, made_sla DOUBLE, first_response_hours DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
+    language VARCHAR, csat DOUBLE, made_sla DOUBLE, first_response_hours DOUBLE, kind_label VARCHAR, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
     source_row BIGINT);
 CREATE TABLE IF NOT EXISTS embeddings (
     model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
@@ -285,6 +285,7 @@ class State:
             f"SELECT {', '.join(TICKETS)} FROM tickets WHERE opened_at >= ? AND opened_at < ? "
             "ORDER BY opened_at, ticket_id", [start.to_pydatetime(), end.to_pydatetime()]).df()
         frame["priority"] = frame["priority"].astype("Int64")
+        frame["kind_label"] = frame["kind_label"].fillna("")   # rows stored before schema version 7
         for col in ("opened_at", "resolved_at", "updated_at"):
             frame[col] = frame[col].astype("datetime64[us]")
         return frame

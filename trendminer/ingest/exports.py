@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import presets
+from .kinds import export_kinds
 from ..config import Settings
 from ..errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
 from .formats import read_table
@@ -406,6 +407,8 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
     raw = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     del frames
     raw = _deduplicate(raw, acc)
+    raw["kind_label"], notes = export_kinds(raw, ingest)
+    acc.warnings.extend(notes)
     acc.accepted = len(raw)
     acc.structured_only = int(raw["structured_only"].sum())
     if not acc.balanced:   # a programming error, never a user error

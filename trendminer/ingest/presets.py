@@ -22,7 +22,7 @@ from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
 EXTRA_FIELDS = ("subcategory", "csat", "csat_comment", "channel", "resolution", "made_sla", "first_response_at",
-                "first_response_min")
+                "first_response_min", "kind_type", "kind_subtype")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "channel": ("contact_type", "channel"),
             "resolution": ("close_notes", "resolution_notes", "u_resolution_notes"),
             "made_sla": ("made_sla", "u_made_sla"),
-            "first_response_at": ("u_first_response", "first_response", "u_first_response_at")},
+            "first_response_at": ("u_first_response", "first_response", "u_first_response_at"),
+            "kind_type": ("sys_class_name", "u_type", "u_ticket_type", "ticket_type", "type")},
            rename={"opened": "opened_at"}),
     Preset("jira", "Jira Service Management CSV",
            ("issue_key", "summary", "created"),
@@ -109,7 +110,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "csat_comment": ("satisfaction_comment", "custom_field_(satisfaction_comment)"),
             "channel": ("custom_field_(source)", "source"),
             "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment"),
-            "first_response_min": ("custom_field_(time_to_first_response)", "time_to_first_response")},
+            "first_response_min": ("custom_field_(time_to_first_response)", "time_to_first_response"),
+            "kind_type": ("issue_type",),
+            "kind_subtype": ("custom_field_(request_type)", "request_type", "customer_request_type")},
            multi=("Component/s", "Labels")),
     Preset("zendesk", "Zendesk tickets (JSON / JSON Lines)",
            ("id", "subject", "created_at", "status"),
@@ -126,7 +129,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "channel": ("via.channel",),
             "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution"),
             "first_response_min": ("metric_set.reply_time_in_minutes.calendar", "reply_time_in_minutes",
-                                   "reply_time")}),
+                                   "reply_time"),
+            "kind_type": ("type", "ticket_type")}),
 )}
 NAMES = ("auto", "generic", *PRESETS)
 

@@ -245,7 +245,7 @@ class Builder:
                     _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
-                   *irritation_rows(self.d.manifest.get("irritation") or {})]
+                   *irritation_rows(self.d.manifest.get("irritation") or {}), *kind_quality_rows(q)]
         return Digest(self.page("Nightly digest"), self.headline(charts=True), self.finding_views(), self.morning(),
                       self.headline_rules(), [change_text(c) for c in self.d.changes], self.flags(),
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
@@ -342,3 +342,28 @@ class Builder:
                  ("knowledge.html", "Knowledge brief", "For the knowledge manager: questions no article answers, articles that do not stop the tickets, automation candidates."),
                  ("desk.html", "Desk mirror", "For the desk lead and the CIO: response, resolution and respect per assignment group against world-class targets, the backlog, and tomorrow's callbacks.")]
         return Index(self.page("trendminer overview"), pages, self.headline())
+
+
+#: how the run-quality section names what decided a ticket's kind
+_KIND_SOURCE_WORDS = (("export", "the export's own type field"), ("desk", "the head learned from the desk's labels"),
+                      ("rule", "the text rules"), ("category", "the category"),
+                      ("classifier", "the shipped classifier"), ("default", "nothing (failure by default)"))
+
+
+def kind_quality_rows(q: dict) -> list[tuple[str, str]]:
+    """Run-quality rows: what decided the tickets' kinds, and the per-desk head's cross-validated figures.
+
+    Examples
+    --------
+    >>> kind_quality_rows({"kind_export": 3, "kind_rule": 5, "desk_labelled": 0})
+    [('ticket kind decided by', "the export's own type field 3, the text rules 5")]
+    """
+    counts = [f"{words} {int(q[f'kind_{key}'])}" for key, words in _KIND_SOURCE_WORDS if q.get(f"kind_{key}", 0)]
+    rows = [("ticket kind decided by", ", ".join(counts))] if counts else []
+    if q.get("desk_labelled", 0):
+        used = "used" if q.get("desk_used") else "not used (below signals.desk_min_cv_macro_f1)"
+        rows.append(("kind head learned from the desk's labels (cross-validated)",
+                     f"macro-F1 {_fmt(q.get('desk_cv_macro_f1', float('nan')))}, accuracy "
+                     f"{_fmt(q.get('desk_cv_accuracy', float('nan')))} on {int(q['desk_labelled'])} labelled tickets; {used}"))
+    return rows
+
