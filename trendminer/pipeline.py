@@ -397,7 +397,7 @@ class _Night:
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
                               settings=settings)
-        quality.update(desk.quality(sig["kind_source"].tolist()))
+        quality.update(kinds.quality(sig["kind_source"].tolist()))
         previous = None if prev is None else PreviousNight(
             prev["as_of"], state.snapshot("topic_snapshots", prev["run_id"]),
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
