@@ -269,3 +269,14 @@ def feature_inputs(tickets: pd.DataFrame, catalogue: Catalogue, settings: Settin
 
 __all__ = ["COLUMNS", "FEATURES_VERSION", "FeatureSpec", "feature_spec", "feature_inputs", "matches_of",
            "night_features", "text_features", "text_irritation_of", "text_keys"]
+
+
+def compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: "Compute | None" = None) -> pd.DataFrame:
+    """The per-text features of the texts not cached yet: one call on all of them, or on a
+    cluster one task per chunk of rows (the same rows either way)."""
+    if compute is None or not compute.on_cluster or missing.empty:
+        return text_features(missing, spec)
+    from .compute import split
+
+    parts = [part.reset_index(drop=True) for part in split(missing, compute.workers, least=1_000, most=20_000)]
+    return pd.concat(compute.map(text_features, parts, spec=spec), ignore_index=True)

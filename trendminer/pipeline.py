@@ -1,14 +1,6 @@
-"""The one front door: the only place that orders the stages.
-
-:func:`load_tickets` is how anything gets cleaned tickets and their row accounting (run,
-replay, validate, suggest and every evaluation); :func:`run` and :func:`replay` are the
-nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> embed (cached)
--> per-text features (cached) -> systems -> topics -> signals -> desk -> trends -> score -> report, all for one
-:class:`~trendminer.window.Window`. All state writes happen in one transaction, committed only
-after the reports are rendered; the report folder is renamed into place after the commit.
-
-May import every stage; no stage imports this module.
-"""
+"""The one front door, the only place that orders the stages (no stage imports this module):
+ingest -> clean -> store -> embed -> features -> systems -> topics -> signals -> desk -> trends -> score
+-> findings -> knowledge -> report, for one Window; state writes commit once, after the reports render."""
 from __future__ import annotations
 
 import logging
@@ -30,7 +22,7 @@ from .desk import desk_mirror
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from . import findings as fnd
-from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
+from .features import compute_features, FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .desk_kind import night_desk
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
@@ -259,17 +251,6 @@ def validate_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.
     return loaded
 
 
-def _compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: Compute | None = None) -> pd.DataFrame:
-    """The per-text features of the texts not cached yet: one call on all of them, or on a
-    cluster one task per chunk of rows (the same rows either way)."""
-    if compute is None or not compute.on_cluster or missing.empty:
-        return text_features(missing, spec)
-    from .compute import split
-
-    parts = [part.reset_index(drop=True) for part in split(missing, compute.workers, least=1_000, most=20_000)]
-    return pd.concat(compute.map(text_features, parts, spec=spec), ignore_index=True)
-
-
 @dataclass
 class _Night:
     """Everything a night's analysis needs besides the state and the tickets."""
@@ -345,7 +326,7 @@ class _Night:
         with timer("features"):   # per-text NLP, cached in the state: only new texts are parsed
             spec = feature_spec(catalogue, settings, self.embedder.name, vectors.shape[1])
             feats, _ = night_features(state, feature_inputs(tickets, catalogue, settings), spec,
-                                      lambda missing, spec: _compute_features(missing, spec, self.compute))
+                                      lambda missing, spec: compute_features(missing, spec, self.compute))
         with timer("systems"):
             attribution = attribute(tickets, catalogue=catalogue, settings=settings, matches=matches_of(feats))
         with timer("topics"):

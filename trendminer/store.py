@@ -256,7 +256,6 @@ class State:
             raise StateError(STATE_COMMIT_FAILED.format(path=self.path, reason=_first_line(exc))) from None
         self.con.begin()
 
-    # -- tickets -------------------------------------------------------------------
     def upsert_tickets(self, tickets: Tickets) -> dict[str, int]:
         """Insert new tickets and update known ones whose update is not older.
 
@@ -290,7 +289,6 @@ class State:
             frame[col] = frame[col].astype("datetime64[us]")
         return frame
 
-    # -- embedding cache -------------------------------------------------------------
     def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors of ``model`` for the given text hashes."""
         wanted = pa.table({"text_hash": pa.array(list(dict.fromkeys(hashes)), pa.string())})
@@ -318,7 +316,6 @@ class State:
         self.con.execute("INSERT OR IGNORE INTO embeddings SELECT model, text_hash, vector FROM new_vectors")
         self.con.unregister("new_vectors")
 
-    # -- per-text feature cache ------------------------------------------------------
     def cached_features(self, spec: str, keys: Iterable[str]) -> pd.DataFrame:
         """The cached feature rows of ``spec`` for the given text keys (``text_key`` and the
         feature columns of :mod:`trendminer.features`), in no particular order."""
