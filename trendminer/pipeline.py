@@ -22,6 +22,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .catalogue import Catalogue, load_catalogue
+from .change_records import ChangeAccounting, no_changes, read_changes
 from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .compute import Compute, using
@@ -124,7 +125,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
         progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
-        kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
+        kb_export: str | Path | None = None, compute: Compute | None = None,
+        changes_export: str | Path | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -153,6 +155,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     compute : Compute, optional
         Where cleaning and embedding run; default the ``compute.scheduler`` of the config,
         connected before anything is read (see :mod:`trendminer.compute`).
+    changes_export : path, optional
+        Change records (``--changes``); default ``changes.file`` of the config.
 
     Returns
     -------
@@ -177,7 +181,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             articles = load_articles(settings, kb_export)
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
-                       compute)
+                       compute, load_changes(settings, catalogue, changes_export))
         with RunLock(state_path), State(state_path) as state:
             return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
                              rebuild_topics=rebuild_topics)
@@ -207,9 +211,10 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     check_paths(inputs, state_path, out_dir)
     with using(settings["compute"]["scheduler"], compute) as compute:
         loaded = load_tickets(inputs, settings, end, compute=compute)
-        night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
+        catalogue = load_catalogue(settings["systems"]["catalogue"])
+        night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
-                       load_articles(settings), compute)
+                       load_articles(settings), compute, load_changes(settings, catalogue))
         reports: list[RunReport] = []
         days = pd.date_range(start, end, freq="D")
         with RunLock(state_path):
@@ -257,6 +262,24 @@ def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[p
     return kb.read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
 
 
+def load_changes(settings: Settings, catalogue: Catalogue,
+                 path: str | Path | None = None) -> tuple[pd.DataFrame | None, ChangeAccounting | None]:
+    """The change records of ``path`` (or ``changes.file``); ``(None, None)`` without any.
+
+    Raises
+    ------
+    InputError
+        If the export cannot be read (see :func:`trendminer.change_records.read_changes`).
+    """
+    path = path or settings["changes"]["file"]
+    if not path:
+        return None, None
+    frame, accounting = read_changes(path, catalogue)
+    for example in accounting.examples:
+        log.warning("change records: %s", example)
+    return frame, accounting
+
+
 def _compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: Compute | None = None) -> pd.DataFrame:
     """The per-text features of the texts not cached yet: one call on all of them, or on a
     cluster one task per chunk of rows (the same rows either way)."""
@@ -281,6 +304,7 @@ class _Night:
     timer: StageTimer
     kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
     compute: Compute | None = None
+    changes: tuple[pd.DataFrame | None, ChangeAccounting | None] = (None, None)
 
     def _fits(self, model: object, vectors: np.ndarray) -> bool:
         """A shipped model reads this run's vectors only if it was trained on the same embedder."""
@@ -368,7 +392,8 @@ class _Night:
                            window=window, settings=settings, first_seen=first_seen)
         with timer("score"):
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
-                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings)
+                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings,
+                                   changes=self.changes[0])
         prev = state.previous_run(as_of)
         with timer("knowledge"):
             know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
@@ -386,6 +411,7 @@ class _Night:
                                "workers": compute.workers if compute else 1}
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
+        manifest["changes"] = self.changes[1].describe() if self.changes[1] else None
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, self.accounting, changes, quality, manifest, window, know)
         spikes = trend[trend["flag"].isin(["spiking", "new"])]

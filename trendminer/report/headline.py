@@ -80,7 +80,7 @@ def findings(data: RunData, window: Window, limit: int = 6,
 
     for _, row in data.scores.iterrows():
         for reason in row["reasons"]:
-            if reason["rule"] == "upgrade":
+            if reason["rule"] == "regression":
                 out.append({"finding": "step", "entity_type": "system", "entity": row["system"], "name": row["system"], "anchor": "systems.html#" + anchor(row["system"]),
                             "week": pd.Timestamp(reason["week"]), "before": reason["before"], "after": reason["after"],
                             "weeks": reason["weeks"], "elevated": reason["elevated"]})

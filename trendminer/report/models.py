@@ -105,6 +105,8 @@ class SystemCard:
     also: list[str] = field(default_factory=list)   # other rules that fired ("also considered")
     facts: list[tuple[str, str]] = field(default_factory=list)  # evidence rows: name, value
     drill: Drill | None = None
+    would_change: str = ""            # what would change the recommendation
+    catalogue: list[tuple[str, str]] = field(default_factory=list)  # criticality, vendor, owner (as known)
 
 
 @dataclass
