@@ -165,7 +165,7 @@ def read_changes(path: str | Path, catalogue: Catalogue) -> tuple[pd.DataFrame, 
     frame["source_file"] = path.name
 
     def when(values: pd.Series) -> pd.Series:
-        return pd.to_datetime(values.str.replace("Z", "", regex=False).replace("", None), errors="coerce")
+        return pd.to_datetime(values.str.replace("Z", "", regex=False).replace("", None), errors="coerce", format="mixed")
 
     start, end, updated = when(frame["start"]), when(frame["end"]), when(frame["updated"])
     frame["system"] = [system_of(s, t, catalogue) for s, t in zip(frame["system"], frame["title"])]
