@@ -19,7 +19,7 @@ The rules follow the evidence an architect would ask for:
 - ``catalogue``: mostly requests -- a form or catalogue item serves them.
 - ``redesign`` / ``train`` / ``document``: how-to heavy.
 - ``keep``: failures per 100 users low (upper bound) and calm users.
-- ``watch``: none of the above; says why (too few tickets, irritated but failures ordinary,
+- ``watch``: only when none of the above fired; says why (too few tickets, irritated but failures ordinary,
   ordinary).
 """
 from __future__ import annotations
@@ -102,7 +102,7 @@ def fired_rules(row: pd.Series, lifecycle: str, peers: list[dict[str, Any]], rul
     ...                  "failures_per_100_users_upper": float("nan"), "callers": 2, "selfservice": 0,
     ...                  "window_failures": [0], "user_count": pd.NA})
     >>> [r["rule"] for r in fired_rules(row, "retired", [], thresholds(load_settings()))]
-    ['remove', 'watch']
+    ['remove']
     """
     reasons: list[Reason] = []
     tickets = int(row["tickets"])
@@ -168,6 +168,9 @@ def fired_rules(row: pd.Series, lifecycle: str, peers: list[dict[str, Any]], rul
         reasons.append({"rule": "keep", "failures": int(row["failures"]), "user_count": int(row["user_count"]),
                         "per_100_upper": float(upper), "irritation": float(row["irritation"]),
                         "keep_from": rules["keep_failures_per_100"]})
+    reasons.sort(key=lambda r: ORDER.index(r["rule"]))
+    if reasons:
+        return reasons
     peer = peers[0] if peers else {}
     rate = 100 * row["failures"] / users if np.isfinite(users) else float("nan")
     if not row["rankable"]:
@@ -180,7 +183,6 @@ def fired_rules(row: pd.Series, lifecycle: str, peers: list[dict[str, Any]], rul
                     "irritation": float(row["irritation"]), "rate": float(rate),
                     "peer": peer.get("system", ""), "peer_upper": float(peer.get("upper", float("nan"))),
                     "windows": need})
-    reasons.sort(key=lambda r: ORDER.index(r["rule"]))
     return reasons
 
 
