@@ -125,6 +125,7 @@ class PainPoint:
     other_language: int = 0
     other_language_tickets: list[Ticket] = field(default_factory=list)
     knowledge: list[str] = field(default_factory=list)   # "users ask X ..." (the knowledge stage)
+    screens: list[tuple[str, int]] = field(default_factory=list)   # transaction codes and named screens, tickets naming each
 
 
 @dataclass
