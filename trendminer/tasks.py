@@ -10,6 +10,7 @@ or a particle ("up", "out") are dropped: no fragments.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ _NOT_SCREEN = {"the", "this", "that", "a", "an", "my", "our", "login", "home", "
                "same", "new", "old", "web", "which", "what", "where"}
 
 
+_SCREEN_STOP = {"of", "in", "on", "to", "for", "from", "with", "at", "is", "are", "and", "or", "it", "i", "we", "you"}
+
+
 @dataclass(frozen=True)
 class Task:
     """One task: an action on an object, the tickets that name the object, and its phrasing."""
@@ -71,7 +75,8 @@ def _free_object(rest: str, system_words: set[str]) -> str:
     else ``""`` (the fragments "up", "out" and a bare system name are not objects)."""
     stop = {"in", "on", "for", "from", "to", "with", "at", "into", "via", "when", "while", "after", "before", "if",
             "and", "or", "but", "so", "because", "without", "by", "it", "them", "is", "are", "be", "me", "us", "again",
-            "please", "now", "there", "here", "anymore", "since", "up", "out", "off"}
+            "please", "now", "there", "here", "anymore", "since", "up", "out", "off", "that", "which", "what", "one",
+            "something", "anything", "everything", "this", "these", "those"}
     skip = {"a", "an", "the", "my", "our", "this", "these", "those", "his", "her", "their", "some", "all", "any", "new",
             "open", "own"}
     words = []
@@ -121,6 +126,16 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
                 verbs.setdefault(obj, Counter())[verb] += 1
                 if obj not in OBJECTS:
                     mentions[obj] += 0
+    known = list(OBJECTS) + sorted(verbs, key=lambda o: -sum(verbs[o].values()))
+    for obj in list(verbs):   # a misspelt object ("pasword") joins the one it spells
+        if obj in OBJECTS:
+            continue
+        close = [o for o in difflib.get_close_matches(obj, known, n=3, cutoff=0.85) if o != obj]
+        if close:
+            verbs.setdefault(close[0], Counter()).update(verbs.pop(obj))
+            spelt = re.compile(r"\b" + re.escape(obj) + r"s?\b")
+            pats = [re.compile(p) for p in OBJECTS.get(close[0], ())]
+            mentions[close[0]] += sum(1 for t in lowered if spelt.search(t) and not any(p.search(t) for p in pats))
     for obj in verbs:
         if obj not in OBJECTS:   # a free object counts the tickets that name it as words
             pattern = re.compile(r"\b" + r"\s+".join(re.escape(w[:-1] if w.endswith("s") else w) + r"s?"
@@ -145,7 +160,8 @@ def screens(texts: list[str], system_words: set[str], n: int = 6) -> list[tuple[
         found = {code for code in _CODE.findall(text) if code.lower() not in system_words}
         for m in _SCREEN.finditer(" ".join(text.lower().split())):
             name = " ".join(w for w in m["name"].split() if w not in _NOT_SCREEN and w not in system_words)
-            if name and m["name"].split()[-1] not in _NOT_SCREEN:
+            first = m["name"].split()[0]
+            if name and m["name"].split()[-1] not in _NOT_SCREEN and first not in _SCREEN_STOP:
                 found.add(f"{name} {m['kind']}")
         counts.update(sorted(found))
     return [(s, c) for s, c in counts.most_common() if c >= 2][:n]
