@@ -112,7 +112,8 @@ def test_pipeline_names_the_release_step_and_routes_systems_to_owners(sample_run
     assert (systems.loc["SAP ERP", "vendor"], systems.loc["SAP ERP", "criticality"]) == ("SAP", "high")
     html = (folder / "systems.html").read_text()
     erp = html.split('id="owner-erp-support"')[1].split("</section>")[0]
-    assert 'href="#system-sap-erp"' in erp and "roll back / patch" in erp.lower() and "upgrade" not in erp.lower()
+    assert 'href="#system-sap-erp"' in erp and '<span class="rec">roll back / patch</span>' in erp
+    assert '<span class="rec">upgrade</span>' not in erp
 
 
 def test_pipeline_no_two_labels_with_the_same_words(sample_run):
