@@ -45,11 +45,14 @@ def cli() -> None:
 @click.option("--surveys", type=click.Path(), default=None, metavar="FILE",
               help="Satisfaction survey results (ServiceNow survey-result export, or CSV ticket,score[,comment]) "
                    "joined on the ticket number: irritation learns from the desk's own ratings.")
+@click.option("--changes", "changes_export", type=click.Path(), default=None, metavar="FILE",
+              help="Change records (ServiceNow change_request export, Jira versions, or CSV "
+                   "id,system,start,end,title): a failure step names the change around it (systems.html).")
 @scheduler_option
 @user_errors
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
         out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool,
-        kb_export: str | None, surveys: str | None, scheduler: str | None) -> None:
+        kb_export: str | None, surveys: str | None, changes_export: str | None, scheduler: str | None) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
     Writes index.html, digest.html, systems.html, pain-points.html, knowledge.html, CSV exports and
@@ -72,7 +75,7 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
                           state_path=state_path, out_dir=out_dir, progress=not quiet,
                           rebuild_topics=rebuild_topics, strict=strict, kb_export=kb_export,
-                          surveys=surveys)
+                          surveys=surveys, changes_export=changes_export)
     if log_format == "json":
         click.echo(json.dumps({"summary": report.summary(), "exit_code": report.return_code}), err=True)
     else:

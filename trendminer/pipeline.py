@@ -14,6 +14,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .catalogue import Catalogue, load_catalogue
+from .change_records import ChangeAccounting, load_changes
 from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .compute import Compute, using
@@ -128,7 +129,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
         progress: bool = True, rebuild_topics: bool = False, strict: bool = False, surveys: str | Path | None = None,
-        kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
+        kb_export: str | Path | None = None, compute: Compute | None = None,
+        changes_export: str | Path | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -159,6 +161,8 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
         connected before anything is read (see :mod:`trendminer.compute`).
     surveys : path, optional
         Survey results joined on the ticket number (``--surveys``; default ``survey_head.surveys``).
+    changes_export : path, optional
+        Change records (``--changes``); default ``changes.file`` of the config.
 
     Returns
     -------
@@ -185,7 +189,7 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
             articles = kb.load_articles(settings, kb_export)
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
-                       compute)
+                       compute, load_changes(settings, catalogue, changes_export))
         with RunLock(state_path), State(state_path) as state:
             return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
                              rebuild_topics=rebuild_topics)
@@ -215,9 +219,10 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     check_paths(inputs, state_path, out_dir)
     with using(settings["compute"]["scheduler"], compute) as compute:
         loaded = load_tickets(inputs, settings, end, compute=compute)
-        night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
+        catalogue = load_catalogue(settings["systems"]["catalogue"])
+        night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
-                       kb.load_articles(settings), compute)
+                       kb.load_articles(settings), compute, load_changes(settings, catalogue))
         reports: list[RunReport] = []
         days = pd.date_range(start, end, freq="D")
         with RunLock(state_path):
@@ -264,6 +269,7 @@ class _Night:
     timer: StageTimer
     kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
     compute: Compute | None = None
+    changes: tuple[pd.DataFrame | None, ChangeAccounting | None] = (None, None)
 
     def _fits(self, model: object, vectors: np.ndarray) -> bool:
         """A shipped model reads this run's vectors only if it was trained on the same embedder."""
@@ -360,7 +366,8 @@ class _Night:
                            window=window, settings=settings)
         with timer("score"):
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
-                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings)
+                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings,
+                                   changes=self.changes[0])
         with timer("findings"):   # one status per topic and system, before anything phrases one
             night_status = fnd.night_statuses(tickets, attribution=attribution, assignments=assignments, info=info,
                                               signals=sig, scores=scores, catalogue=catalogue.frame, window=window,
@@ -391,6 +398,7 @@ class _Night:
         manifest["kind"] = kinds.manifest(sig["kind_source"].tolist())
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
+        manifest["changes"] = self.changes[1].describe() if self.changes[1] else None
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
                        catalogue.frame, self.accounting, changes, quality, manifest, window, know,
                        findings=found, morning=morning, desk=mirror)

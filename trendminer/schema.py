@@ -115,8 +115,16 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "cost": "estimated handling cost in the window",
     "trouble_score": "composite 0..1",
     "rank": "1 = most trouble",
-    "recommendation": "replace | retire | upgrade | fix | redesign | train | document | keep | watch",
-    "reasons": "list of the rules that fired, with their numbers",
+    "recommendation": ("remove | migrate | regression | replace | fix | automate | catalogue | redesign | train | "
+                       "document | keep | watch (trendminer.score.recommend)"),
+    "reasons": "list of the rules that fired, with their numbers (always at least one)",
+    "window_failures": "failures in each of the last analysis windows the history covers in full, current first (list[int])",
+    "selfservice": "window tickets (not failures) asking for an unlock or a password reset",
+    "callers": "distinct callers in the window",
+    "changes": "ids of the change records a regression names, ';'-separated ('' if none)",
+    "vendor": "from the catalogue ('' if unknown)",
+    "criticality": "from the catalogue ('' if unknown)",
+    "owner_team": "from the catalogue ('' if unknown)",
 }
 
 TRENDS: Mapping[str, str] = {

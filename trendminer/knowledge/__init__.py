@@ -75,11 +75,11 @@ def periods(window: Window, settings: Settings, data_start: pd.Timestamp | None 
 
 
 def release_steps(scores: pd.DataFrame) -> dict[str, str]:
-    """System -> week of its release step, for the systems where the upgrade rule fired."""
+    """System -> week of its release step, for the systems where the regression rule fired."""
     out = {}
     for system, reasons in zip(scores["system"], scores["reasons"]):
         for r in reasons:
-            if isinstance(r, Mapping) and r.get("rule") == "upgrade":
+            if isinstance(r, Mapping) and r.get("rule") == "regression":
                 out[str(system)] = str(r["week"])
     return out
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..schema import FINDINGS, KNOWLEDGE
-from .phrases import reasons_text
+from .phrases import change_label, would_change, reasons_text
 
 #: version of the JSON document and of the Parquet metadata; raised when a column is removed
 #: or changes meaning (``schema_version`` in the JSON Schema)
@@ -85,6 +85,12 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
     assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[signal_cols], on="ticket_id")
     systems = data.scores[[c for c in data.scores.columns if c != "rankable"]].copy()
     systems["reasons"] = [reasons_text(r) for r in systems["reasons"]]
+    if "window_failures" in systems.columns:   # current window first, as text: "45; 49"
+        systems["window_failures"] = ["; ".join(map(str, w)) for w in data.scores["window_failures"]]
+    if "changes" in systems.columns:   # the change records a regression names, as a reader scans them
+        systems["changes"] = ["; ".join(change_label(c) for x in r if x["rule"] == "regression" for c in x["changes"])
+                              for r in data.scores["reasons"]]
+        systems["would_change"] = [would_change(r[0]) if len(r) else "" for r in data.scores["reasons"]]
     topics, trends = data.info.copy(), data.trends.copy()
     know = (data.knowledge.frame.copy() if data.knowledge is not None
             else pd.DataFrame({c: pd.Series(dtype=object) for c in KNOWLEDGE}))

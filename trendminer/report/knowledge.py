@@ -5,6 +5,8 @@ Numbers come from the knowledge stage's frame (``schema.KNOWLEDGE``), the same f
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,11 +124,10 @@ def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # 
         page, run.has_kb, HOW_TO_ADD,
         f"{d['analysis_from']} to {d['analysis_to']} ({d['analysis_days']} days); a rise compares the last "
         f"weeks with the lookback before them",
-        acc.summary() + f" ({acc.format}, {acc.source})" if acc else "",
+        acc.summary() + f" ({Path(acc.source).name})" if acc else "",   # the file's name, never a local path
         list(acc.examples[:10]) if acc else [],
-        f"an article answers a topic when the similarity of the topic's tickets (their centroid) to the "
-        f"article's title and opening reaches {run.threshold:.2f} ({run.embedder}; measured with "
-        "`trendminer eval knowledge`)",
+        f"an article answers a topic when the topic's tickets, taken together, read like the article's title "
+        f"and opening (similarity at least {run.threshold:.2f}, a threshold measured with `trendminer eval knowledge`)",
         f"{run.prevented_share:.1%} of the {run.window_tickets:,} tickets of the analysis window",
         currency, totals, gaps, stale, covered, auto, items if not run.has_kb else [],
         [(a, titles.get(a, "")) for a in run.unmatched_articles])

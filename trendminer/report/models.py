@@ -106,6 +106,8 @@ class SystemCard:
     facts: list[tuple[str, str]] = field(default_factory=list)  # evidence rows: name, value
     drill: Drill | None = None
     status: str = "steady"            # the one status of the system (trendminer.findings)
+    would_change: str = ""            # what would change the recommendation
+    catalogue: list[tuple[str, str]] = field(default_factory=list)  # criticality, vendor, owner (as known)
 
 
 @dataclass
@@ -124,6 +126,7 @@ class PainPoint:
     other_language: int = 0
     other_language_tickets: list[Ticket] = field(default_factory=list)
     knowledge: list[str] = field(default_factory=list)   # "users ask X ..." (the knowledge stage)
+    screens: list[tuple[str, int]] = field(default_factory=list)   # transaction codes and named screens, tickets naming each
 
 
 @dataclass

@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from ..catalogue import Catalogue
 from ..config import Settings
 from ..schema import SYSTEM_SCORES, Assignments, Attribution, Signals, SystemScores, Tickets, Trends, validate
@@ -22,7 +24,7 @@ __all__ = ["ORDER", "PARTS", "WATCH", "failure_step", "howto_spread", "measure_s
 
 def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signals, trends: Trends,
                   assignments: Assignments | None = None, catalogue: Catalogue, window: Window,
-                  settings: Settings) -> SystemScores:
+                  settings: Settings, changes: pd.DataFrame | None = None) -> SystemScores:
     """Per-system scorecard, trouble score, rank and recommendation for one window.
 
     Parameters
@@ -35,6 +37,8 @@ def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signal
     catalogue : Catalogue
     window : Window
     settings : Settings
+    changes : DataFrame, optional
+        Change records (:mod:`trendminer.change_records`): a regression names those near its step.
 
     Returns
     -------
@@ -44,4 +48,4 @@ def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signal
     measured = measure_systems(tickets, attribution=attribution, signals=signals, trends=trends,
                                assignments=assignments, catalogue=catalogue, window=window, settings=settings)
     ranked = rank_systems(measured, settings=settings)
-    return validate(recommend(ranked, catalogue=catalogue, settings=settings), SYSTEM_SCORES, "score")
+    return validate(recommend(ranked, catalogue=catalogue, settings=settings, changes=changes), SYSTEM_SCORES, "score")
