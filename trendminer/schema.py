@@ -155,6 +155,7 @@ FINDINGS: Mapping[str, str] = {
     "peak_tickets": "tickets on that day (int)",
     "end": "last day of the event (NaT while ongoing)",
     "note": "why it is judged ended or ongoing",
+    "changes": "failure steps: the recorded changes of its system around the step, '; '-separated ('' if none)",
     "tickets": "tickets of its systems and topics from basis_from to basis_to (int)",
     "basis": "what tickets counts",
     "basis_from": "first day counted",

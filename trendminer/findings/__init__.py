@@ -116,8 +116,12 @@ def night_findings(night: NightStatus, *, info: pd.DataFrame, scores: pd.DataFra
     news = new_events(night.status, covered)
     rows_out = [counter.count(e) for e in night.spikes + steps + rises + news]
     labels = dict(zip(info["topic_id"].astype(int), info["label"])) if len(info) else {}
+    changes = {row["system"]: "; ".join(f"{c['id']} {c['title']} ({c['start']})" for x in row["reasons"]
+                                        if x.get("rule") == "regression" for c in x.get("changes", []))
+               for _, row in scores.iterrows()} if "reasons" in scores else {}
     for r in rows_out:
         r["new_gap"] = False
+        r["changes"] = "; ".join(changes[s] for s in r["systems"] if changes.get(s)) if r["kind"] == "step" else ""
         r["title"] = ", ".join(r["systems"]) or "; ".join(labels.get(t, f"topic {t}") for t in r["topic_ids"])
     if knowledge is not None and len(knowledge):
         topic_status = dict(zip(night.status.loc[night.status["entity_type"] == "topic", "entity"],
@@ -144,7 +148,8 @@ def night_findings(night: NightStatus, *, info: pd.DataFrame, scores: pd.DataFra
                          "basis": "rows of tonight's input", "basis_from": window.as_of, "basis_to": window.as_of,
                          "expected": 0.0, "ratio": float("nan"), "extra": float(rejected), "open_tickets": 0,
                          "callers": 0, "p1_p2": 0, "priority_mix": "", "last_ticket": pd.NaT,
-                         "impact": round(float(rejected) ** 0.5, 1), "new_gap": False, "evidence_ids": []})
+                         "impact": round(float(rejected) ** 0.5, 1), "new_gap": False, "evidence_ids": [],
+                         "changes": ""})
     if not rows_out:
         return validate(empty_findings(), FINDINGS, "findings")
     frame = pd.DataFrame(rows_out)

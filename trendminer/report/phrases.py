@@ -226,11 +226,12 @@ def finding_text(f: Mapping[str, Any]) -> str:
                 f"for those days ({f['ratio']:.1f}×), peak {f['peak_tickets']} on {f['peak_day']:%a} {day(f['peak_day'])}; "
                 f"{f['callers']} callers, {f['p1_p2']} of priority 1–2; {_open(f)}.")
     if kind == "step":
-        change = (f" ({f['changes']})" if f.get("changes") else "")
+        change = (f", after {f['changes']}," if f.get("changes") else "")
         return (f"{f['title']}: failures stepped up in the week of {day(f['start'])}{change} and "
                 f"{'stay up' if f['status'] == 'ongoing' else 'have come back down'} — {f['tickets']} failures from "
                 f"{day(f['basis_from'])} to {day(f['basis_to'])} against about {f['expected']:.0f} at the level before "
-                f"({f['ratio']:.1f}×); {_open(f)}. Patch or roll back the change of that week.")
+                f"({f['ratio']:.1f}×); {_open(f)}. Patch or roll back "
+                f"{'that change' if f.get('changes') else 'the change of that week'}.")
     if kind == "rise":
         return (f"“{f['title']}” is rising: {f['tickets']} tickets from {day(f['basis_from'])} to {day(f['basis_to'])} "
                 f"against {f['expected']:.0f} in the same number of days before; {_open(f)}.")
