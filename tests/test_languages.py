@@ -111,3 +111,26 @@ def test_languages_e5_german_twin_is_nearest_to_its_english_problem(e5):
                     "Since the upgrade SAP GUI freezes completely and I lose my entries.",
                     "Outlook does not start, it hangs while loading the profile."])
     assert (de @ en.T).argmax(axis=1).tolist() == [0, 1]
+
+
+def test_languages_switching_the_embedder_recentres_the_registry_and_keeps_topic_ids(tmp_path):
+    from tests.conftest import GENERATED_AT, make_export
+    from trendminer.config import load_settings
+    from trendminer.embed import TfidfEmbedder
+    from trendminer.pipeline import run
+
+    class Narrow(TfidfEmbedder):   # another model: another name, another dimension
+        name = "tfidf:narrow-test"
+
+    systems = ("Outlook", "GlobalProtect VPN", "SAP ERP")
+    rows = [{"number": f"INC{i:05d}", "opened_at": f"2026-10-{1 + i % 30:02d} 09:00:00",
+             "short_description": f"{systems[i % 3]} problem number {i % 7}", "description": "it fails",
+             "cmdb_ci": systems[i % 3]} for i in range(60)]
+    export = make_export(tmp_path / "tickets.csv", rows)
+    settings = load_settings(overrides=["embed.backend=tfidf", "score.min_tickets=1"])
+    nights = []
+    for day, embedder in (("2026-10-30", TfidfEmbedder()), ("2026-10-31", Narrow(dim=128))):
+        nights.append(run([export], settings, as_of=pd.Timestamp(day), generated_at=GENERATED_AT,
+                          state_path=tmp_path / "s.duckdb", out_dir=None, embedder=embedder,
+                          clusterer=FakeClusterer(3), progress=False))
+    assert nights[1].quality["stability"] == 1.0

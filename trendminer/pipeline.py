@@ -11,6 +11,7 @@ May import every stage; no stage imports this module.
 """
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ from .score import system_scores
 from .signals import signals
 from .store import State
 from .systems import attribute
+from .registry import recentred
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
 from .window import Window
@@ -347,6 +349,10 @@ class _Night:
             attribution = attribute(tickets, catalogue=catalogue, settings=settings, matches=matches_of(feats))
         with timer("topics"):
             registry, threshold = state.registry()
+            built = state.previous_run(as_of + pd.Timedelta(days=1))   # the registry's last night, tonight's on a re-run
+            built_by = built and json.loads(state.snapshot("runs", built["run_id"])["manifest"].iloc[0] or "{}").get("model", {}).get("name")
+            if built_by and built_by != self.embedder.name and len(registry):   # another model's centroids: re-centre, rebuild
+                registry, rebuild_topics = recentred(registry, state.assignments(built["run_id"]), tickets["ticket_id"], vectors), True
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
                             registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
                             rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]),
