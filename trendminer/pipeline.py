@@ -3,6 +3,7 @@ ingest -> clean -> store -> embed -> features -> systems -> topics -> signals ->
 -> findings -> knowledge -> report, for one Window; state writes commit once, after the reports render."""
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ from .signals import signals
 from .store import State
 from .survey_head import desk_irritation, irritation_manifest
 from .systems import attribute
+from .registry import recentred
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
 from .window import Window
@@ -337,6 +339,10 @@ class _Night:
             attribution = attribute(tickets, catalogue=catalogue, settings=settings, matches=matches_of(feats))
         with timer("topics"):
             registry, threshold = state.registry()
+            built = state.previous_run(as_of + pd.Timedelta(days=1))   # the registry's last night, tonight's on a re-run
+            built_by = built and json.loads(state.snapshot("runs", built["run_id"])["manifest"].iloc[0] or "{}").get("model", {}).get("name")
+            if built_by and built_by != self.embedder.name and len(registry):   # another model's centroids: re-centre, rebuild
+                registry, rebuild_topics = recentred(registry, state.assignments(built["run_id"]), tickets["ticket_id"], vectors), True
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
                             registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
                             rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]),

@@ -187,6 +187,30 @@ def update(vectors: np.ndarray, registry: pd.DataFrame, threshold: float | None,
     return RegistryUpdate(labels, registry, float(threshold), events)
 
 
+def recentred(registry: pd.DataFrame, previous: pd.DataFrame, ticket_ids: pd.Series,
+              vectors: np.ndarray) -> pd.DataFrame:
+    """The registry with each topic's centroid rebuilt from tonight's ``vectors`` of the tickets
+    it held in ``previous`` (ticket_id, topic_id): for a registry built by another embedder,
+    whose centroids mean nothing in tonight's space. A topic none of whose tickets is here
+    gets a zero centroid, which no ticket reaches.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"topic_id": [0, 1], "centroid": [np.ones(3), np.ones(3)]})
+    >>> prev = pd.DataFrame({"ticket_id": ["a", "b"], "topic_id": [0, 0]})
+    >>> [c.tolist() for c in recentred(reg, prev, pd.Series(["a", "b"]), np.eye(2))["centroid"]]
+    [[0.7071067690849304, 0.7071067690849304], [0.0, 0.0]]
+    """
+    registry = registry.copy()
+    topic_of = previous.set_index("ticket_id")["topic_id"].reindex(ticket_ids.to_numpy()).fillna(-1).to_numpy(dtype=int)
+    centroids = []
+    for tid in registry["topic_id"].astype(int):
+        total = vectors[topic_of == tid].sum(axis=0) if (topic_of == tid).any() else np.zeros(vectors.shape[1])
+        centroids.append((total / max(float(np.linalg.norm(total)), 1e-12)).astype(np.float32))
+    registry["centroid"] = centroids
+    return registry
+
+
 class _GivenThreshold:
     """A fitted clusterer seen without its learned threshold, so :func:`update` keeps the one it is given."""
 
