@@ -177,3 +177,34 @@ def test_plain_iso_fast_path_agrees_with_pandas(values):
     expected = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
     assert parsed.astype("datetime64[us]").tolist() == expected.astype("datetime64[us]").tolist()
     assert (_plain_iso(series) is None) == any("Z" in v or "+" in v or "02-30" in v for v in values)
+
+
+def test_ingest_event_log_first_work_is_the_first_response_and_made_sla_is_read():
+    raw = ingest(SAMPLES / "servicenow_events.csv").raw.set_index("ticket_id")
+    events = pd.read_csv(SAMPLES / "servicenow_events.csv", dtype=str)
+    mine = events[events["number"] == "INC0001001"]
+    opened = pd.to_datetime(mine["opened_at"].iloc[0], dayfirst=True)
+    worked = pd.to_datetime(mine.loc[mine["incident_state"] != "New", "sys_updated_at"], dayfirst=True).min()
+    assert raw.loc["INC0001001", "first_response_hours"] == pytest.approx((worked - opened) / pd.Timedelta(hours=1))
+    assert set(raw["made_sla"].dropna()) <= {0.0, 1.0} and raw["made_sla"].notna().all()
+
+
+def test_ingest_first_response_and_sla_of_servicenow_jira_and_zendesk(tmp_path):
+    snow = tmp_path / "incidents.csv"
+    snow.write_text("number,opened_at,short_description,u_first_response,made_sla\n"
+                    "INC1,2026-10-01 09:00:00,VPN down,2026-10-01 09:45:00,true\n"
+                    "INC2,2026-10-01 09:00:00,VPN down,,false\n"
+                    "INC3,2026-10-01 09:00:00,VPN down,2026-09-30 09:00:00,\n")   # before opening: unknown
+    raw = ingest(snow).raw.set_index("ticket_id")
+    assert raw.loc["INC1", "first_response_hours"] == 0.75 and raw.loc["INC1", "made_sla"] == 1.0
+    assert pd.isna(raw.loc["INC2", "first_response_hours"]) and raw.loc["INC2", "made_sla"] == 0.0
+    assert pd.isna(raw.loc["INC3", "first_response_hours"]) and pd.isna(raw.loc["INC3", "made_sla"])
+    jira = tmp_path / "jira.csv"
+    jira.write_text("Summary,Issue key,Created,Custom field (Time to first response)\n"
+                    "VPN down,ITSM-1,2026-10-01 09:00,1h 30m\nVPN down,ITSM-2,2026-10-01 09:00,-2h\n")
+    raw = ingest(jira).raw.set_index("ticket_id")
+    assert raw.loc["ITSM-1", "first_response_hours"] == 1.5 and pd.isna(raw.loc["ITSM-2", "first_response_hours"])
+    zendesk = tmp_path / "tickets.jsonl"
+    zendesk.write_text('{"id": 1, "subject": "VPN down", "created_at": "2026-10-01T09:00:00Z", "status": "solved", '
+                       '"metric_set": {"reply_time_in_minutes": {"calendar": 45}}}\n')
+    assert ingest(zendesk).raw.set_index("ticket_id").loc["1", "first_response_hours"] == 0.75

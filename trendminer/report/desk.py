@@ -23,7 +23,7 @@ R_TEXT = {"response": ("Response", "Respond when the customer needs you."),
           "volume": ("Volume", "What arrived and what was resolved.")}
 #: the group table's columns, in order
 GROUP_COLUMNS = {"sla_met": "SLA met", "resolve_in_target": "in target", "reopen_rate": "reopened",
-                 "resolve_hours_median": "median to resolve", "resolve_hours_p90": "90th pct to resolve",
+                 "resolve_hours_median": "median to resolve", "resolve_hours_p90": "90th percentile",
                  "fcr": "FCR", "response_in_target": "response in target", "service_irritation": "service irritation",
                  "csat": "satisfied", "backlog_open": "open", "backlog_old": "open > {days} d"}
 #: groups whose weekly lines are drawn (the worst first)
@@ -186,7 +186,7 @@ def desk_page(run: DeskRun, page: Page, window: str, settings: Mapping[str, Any]
             series = weekly[weekly["measure"] == meas.key].set_index("week_start")["value"].reindex(weeks)
             has = series.notna().any()
             chart = weekly_line([pd.Timestamp(w) for w in weeks], series.tolist(), f"{meas.label}, per week",
-                                fmt=_axis(meas.unit), share=meas.unit == "share",
+                                fmt=_axis(meas.unit), share=meas.unit in ("share", "score"),
                                 target=row["target"] if math.isfinite(row["target"]) else None) if has else Markup("")
             figures.append(Figure(meas.key, meas.label, fmt(row["value"], meas.unit), int(row["tickets"]),
                                   target_text(row["target"], row["at"], meas.unit), met_text(row["met"]),
@@ -267,7 +267,7 @@ def _groups(m: pd.DataFrame, weeks: list, min_tickets: int,
                 s = mine[mine["measure"] == k].set_index("week_start")["value"].reindex(weeks)
                 t = g[(g["group"] == name) & (g["measure"] == k)]["target"].iloc[0]
                 charts.append(weekly_line([pd.Timestamp(w) for w in weeks], s.tolist(), f"{name}: {BY_KEY[k].label}, per week",
-                                          fmt=_axis(BY_KEY[k].unit), share=BY_KEY[k].unit == "share",
+                                          fmt=_axis(BY_KEY[k].unit), share=BY_KEY[k].unit in ("share", "score"),
                                           target=t if math.isfinite(t) else None, width=260, height=120))
         rows.append(GroupRow(name, f"group-{i + 1}", int(wide.loc[name, "resolved"]), int(wide.loc[name, "opened"]),
                              cells, f"{int(judged[name] - missed[name])} of {int(judged[name])}", int(missed[name]),

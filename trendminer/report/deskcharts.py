@@ -46,7 +46,7 @@ def weekly_line(week_starts: Sequence[pd.Timestamp], values: Sequence[float | No
     fmt : callable
         Formats a value for the axis and the description ("93%", "22 h").
     share : bool
-        Draw the value axis 0-100%.
+        A value between 0 and 1 (a share or a score): the axis runs 0-1 (closer for small values).
     target : float, optional
         Drawn as a dashed vermilion line and named in the description.
 
