@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, load_catalogue, write_catalogue
 from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .compute import Compute, using
@@ -30,6 +30,7 @@ from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .desk_kind import night_desk
+from .cosystems import other_systems
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
 from .ingest import Accounting, read_exports
@@ -45,7 +46,7 @@ from .schema import Tickets
 from .score import system_scores
 from .signals import signals
 from .store import State
-from .systems import attribute
+from .systems import attribute, searches_text
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
 from .window import Window
@@ -106,27 +107,20 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
                     top: int = 30, catalogue_out: str | Path | None = None) -> pd.DataFrame:
     """Names frequent in the exports' tickets that the configured catalogue lacks.
 
-    See :func:`trendminer.suggest.suggest` for the columns. With ``catalogue_out``, the
-    suggested systems are also written there as a catalogue CSV to edit
-    (:func:`trendminer.catalogue.write_catalogue`).
+    See :func:`trendminer.suggest.suggest` for the columns; ``catalogue_out`` gets them as a catalogue CSV.
 
     Raises
     ------
     TrendminerError
         If an export or the catalogue cannot be read.
     """
-    from .suggest import suggest
+    from .suggest import catalogue_frame, suggest
 
     tickets = load_tickets(paths, settings).tickets
     catalogue = load_catalogue(settings["systems"]["catalogue"])
     frame = suggest(tickets, catalogue, settings, min_tickets, top,
                     attribute(tickets, catalogue=catalogue, settings=settings))
-    if catalogue_out:
-        from .catalogue import write_catalogue
-        from .suggest import catalogue_frame
-
-        write_catalogue(catalogue_frame(frame), catalogue_out)
-    return frame
+    return write_catalogue(catalogue_frame(frame), catalogue_out, frame) if catalogue_out else frame
 
 
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
@@ -373,14 +367,14 @@ class _Night:
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
                           negativity=self._negativity(vectors, tickets),
                           kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats,
-                          desk_kinds=desk.kinds)
+                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats, desk_kinds=desk.kinds)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings, first_seen=first_seen)
         with timer("score"):
+            others = other_systems(tickets, attribution, catalogue) if searches_text(catalogue, settings) else None
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
-                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings)
+                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings, others=others)
         prev = state.previous_run(as_of)
         with timer("knowledge"):
             know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
