@@ -151,8 +151,9 @@ def _user_count(value: str, path: Path, row: int) -> int | None:
 MAX_USERS = 10_000_000
 
 
-def write_catalogue(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a catalogue CSV (:data:`CATALOGUE_COLUMNS`) that :func:`load_catalogue` reads back.
+def write_catalogue(frame: pd.DataFrame, path: str | Path, returns: pd.DataFrame | None = None) -> pd.DataFrame | Path:
+    """Write a catalogue CSV (:data:`CATALOGUE_COLUMNS`) that :func:`load_catalogue` reads back;
+    return ``returns`` when given (the suggestions it was made from), else the path.
 
     Raises
     ------
@@ -167,5 +168,5 @@ def write_catalogue(frame: pd.DataFrame, path: str | Path) -> Path:
         frame[list(CATALOGUE_COLUMNS)].to_csv(path, index=False, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"Could not write the catalogue {path}: {exc.strerror or exc}.") from None
-    return path
+    return path if returns is None else returns
 

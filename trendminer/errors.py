@@ -278,3 +278,9 @@ REPLAY_STOPPED = (
     "Fix the cause, then run replay again with --from {failed} --to {end} (the committed "
     "nights need not be replayed again)."
 )
+
+KIND_VALUE_BAD = (
+    "ingest.kind_values entry {entry!r} is not \"value=kind\" with kind one of "
+    "failure, howto, request, incident (or \"\" for \"the export does not say\").\n"
+    "Fix: write it like \"Service Request=request\" or \"Incident=incident\"."
+)

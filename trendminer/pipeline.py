@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, load_catalogue, write_catalogue
 from .change_records import ChangeAccounting, load_changes
 from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
@@ -26,6 +26,7 @@ from .errors import InputError, TrendminerError
 from . import findings as fnd
 from .features import compute_features, FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .desk_kind import night_desk
+from .cosystems import other_systems
 from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
                      warn_as_of_after_every_ticket)
 from .ingest import Accounting, join_survey_export, read_exports
@@ -39,10 +40,11 @@ from .report.render import write_reports
 from .report.views import Builder
 from .schema import Tickets
 from .score import system_scores
+from .shipped_model import shipped_kind_probabilities, shipped_negativity
 from .signals import signals
 from .store import State
 from .survey_head import desk_irritation, irritation_manifest
-from .systems import attribute
+from .systems import attribute, searches_text
 from .registry import recentred
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
@@ -104,27 +106,20 @@ def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tick
                     top: int = 30, catalogue_out: str | Path | None = None) -> pd.DataFrame:
     """Names frequent in the exports' tickets that the configured catalogue lacks.
 
-    See :func:`trendminer.suggest.suggest` for the columns. With ``catalogue_out``, the
-    suggested systems are also written there as a catalogue CSV to edit
-    (:func:`trendminer.catalogue.write_catalogue`).
+    See :func:`trendminer.suggest.suggest` for the columns; ``catalogue_out`` gets them as a catalogue CSV.
 
     Raises
     ------
     TrendminerError
         If an export or the catalogue cannot be read.
     """
-    from .suggest import suggest
+    from .suggest import catalogue_frame, suggest
 
     tickets = load_tickets(paths, settings).tickets
     catalogue = load_catalogue(settings["systems"]["catalogue"])
     frame = suggest(tickets, catalogue, settings, min_tickets, top,
                     attribute(tickets, catalogue=catalogue, settings=settings))
-    if catalogue_out:
-        from .catalogue import write_catalogue
-        from .suggest import catalogue_frame
-
-        write_catalogue(catalogue_frame(frame), catalogue_out)
-    return frame
+    return write_catalogue(catalogue_frame(frame), catalogue_out, frame) if catalogue_out else frame
 
 
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
@@ -273,25 +268,6 @@ class _Night:
     compute: Compute | None = None
     changes: tuple[pd.DataFrame | None, ChangeAccounting | None] = (None, None)
 
-    def _fits(self, model: object, vectors: np.ndarray) -> bool:
-        """A shipped model reads this run's vectors only if it was trained on the same embedder."""
-        expected = getattr(model, "embedder", "")
-        return (not expected or self.embedder.name.startswith(expected)) and vectors.shape[1] == model.dim
-
-    def _kind_probabilities(self, vectors: np.ndarray) -> np.ndarray | None:
-        """Ticket-kind probabilities when the shipped classifier fits this embedder, else None."""
-        from .kind import kind_probabilities, load_model
-
-        model = load_model()
-        return kind_probabilities(vectors, model) if self._fits(model, vectors) else None
-
-    def _negativity(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray | None:
-        """Negative-sentiment probabilities when the shipped model fits this embedder, else None."""
-        from .sentiment import load_model, negativity
-
-        model = load_model()
-        return negativity(vectors, tickets["text"].tolist(), model=model) if self._fits(model, vectors) else None
-
     def _knowledge(self, state: State, tickets: Tickets, vectors: np.ndarray, assignments: pd.DataFrame,
                    info: pd.DataFrame, sig: pd.DataFrame, attribution: pd.DataFrame, scores: pd.DataFrame,
                    window: Window, first_seen: dict, prev: dict | None,
@@ -361,8 +337,8 @@ class _Night:
             kinds = night_desk(tickets["kind_label"].tolist(), vectors, feats["kind_rule"].tolist(), settings["signals"],
                                random_state=int(settings["topics"]["random_state"]), embedder=self.embedder.name)
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
-                          negativity=self._negativity(vectors, tickets),
-                          kind_probabilities=self._kind_probabilities(vectors),
+                          negativity=shipped_negativity(vectors, tickets["text"].tolist(), self.embedder.name),
+                          kind_probabilities=shipped_kind_probabilities(vectors, self.embedder.name),
                           text_irritation=desk.probability, features=feats, desk_kinds=kinds.kinds)
         with timer("desk"):
             mirror = desk_mirror(tickets, signals=sig, assignments=assignments, attribution=attribution,
@@ -371,9 +347,10 @@ class _Night:
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
                            window=window, settings=settings)
         with timer("score"):
+            others = other_systems(tickets, attribution, catalogue) if searches_text(catalogue, settings) else None
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
                                    assignments=assignments, catalogue=catalogue, window=window, settings=settings,
-                                   changes=self.changes[0])
+                                   changes=self.changes[0], others=others)
         with timer("findings"):   # one status per topic and system, before anything phrases one
             night_status = fnd.night_statuses(tickets, attribution=attribution, assignments=assignments, info=info,
                                               signals=sig, scores=scores, catalogue=catalogue.frame, window=window,

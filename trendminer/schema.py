@@ -101,6 +101,8 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "failures": "failure tickets in the window",
     "howto": "how-to tickets in the window",
     "requests": "access / request tickets in the window",
+    "also_named": "tickets in the window whose text names this system besides their primary one (not in tickets)",
+    "also_named_failures": "failure tickets among also_named",
     "user_count": "users from the catalogue (<NA> if unknown)",
     "failures_per_100_users": "failures per 100 users (NaN if unknown)",
     "irritated": "tickets in the window whose system_irritation (text irritation aimed at the system) >= signals.irritated_threshold",

@@ -35,7 +35,7 @@ MIGRATIONS: dict[int, str] = {
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
     6: "ALTER TABLE trend_snapshots ADD COLUMN status VARCHAR; ALTER TABLE tickets ADD COLUMN made_sla DOUBLE; "
-       "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE; ALTER TABLE tickets ADD COLUMN kind_label VARCHAR;",
+       "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE; ALTER TABLE tickets ADD COLUMN kind_label VARCHAR DEFAULT '';",
 }
 
 _DDL = """
@@ -284,7 +284,6 @@ class State:
             f"SELECT {', '.join(TICKETS)} FROM tickets WHERE opened_at >= ? AND opened_at < ? "
             "ORDER BY opened_at, ticket_id", [start.to_pydatetime(), end.to_pydatetime()]).df()
         frame["priority"] = frame["priority"].astype("Int64")
-        frame["kind_label"] = frame["kind_label"].fillna("")   # rows stored before schema version 7
         for col in ("opened_at", "resolved_at", "updated_at"):
             frame[col] = frame[col].astype("datetime64[us]")
         return frame

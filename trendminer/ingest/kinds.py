@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ConfigError
+from ..errors import KIND_VALUE_BAD, ConfigError
 
 LABELS = ("failure", "howto", "request", "incident")
 
@@ -53,11 +53,6 @@ _WORDS = (
 
 #: ticket-number prefixes that name the ServiceNow table (RITM0012345)
 _SERVICENOW_PREFIX = re.compile(r"^(RITM|REQ|SCTASK)\d", re.I)
-
-KIND_VALUE_BAD = ("ingest.kind_values entry {entry!r} is not \"value=kind\" with kind one of "
-                  "failure, howto, request, incident (or \"\" for \"the export does not say\").\n"
-                  "Fix: write it like \"Service Request=request\" or \"Incident=incident\".")
-
 
 def value_map(entries: Iterable[str]) -> dict[str, str]:
     """``ingest.kind_values`` as ``{value (lower case): label}``.
