@@ -6,8 +6,10 @@ transaction and the previous state is intact.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import secrets
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -135,6 +137,17 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         raise StateError(STATE_DAMAGED.format(path=path, reason=_first_line(exc))) from None
 
 
+def keyed(salt: str, key: str) -> str:
+    """A caller key made secret by the state's salt: the first 16 hex digits of sha256(salt + key).
+
+    Examples
+    --------
+    >>> keyed("s1", "abc") != keyed("s2", "abc")
+    True
+    """
+    return hashlib.sha256((salt + key).encode()).hexdigest()[:16]
+
+
 def _list_array(vectors: np.ndarray) -> pa.ListArray:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     offsets = np.arange(0, vectors.size + 1, max(vectors.shape[1], 1), dtype=np.int32)
@@ -253,12 +266,35 @@ class State:
         self.con.begin()
 
     # -- tickets -------------------------------------------------------------------
+    def _caller_salt(self) -> str:
+        """This state's secret salt for caller keys, made on first use (inside the run's
+        transaction); keys stored before it existed (unsalted hashes of names) are re-keyed then."""
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'caller_salt'").fetchall()
+        if rows:
+            return str(rows[0][0])
+        salt = secrets.token_hex(16)
+        self.con.execute("INSERT INTO meta VALUES ('caller_salt', ?)", [salt])
+        old = [r[0] for r in self.con.execute(
+            "SELECT DISTINCT caller_key FROM tickets WHERE caller_key <> ''").fetchall()]
+        if old:
+            self.con.register("rekey", pd.DataFrame({"old": old, "new": [keyed(salt, k) for k in old]}))
+            self.con.execute("UPDATE tickets SET caller_key = rekey.new FROM rekey WHERE tickets.caller_key = rekey.old")
+            self.con.unregister("rekey")
+            log.info("state %s: %d caller keys re-keyed with this state's salt", self.path, len(old))
+        return salt
+
     def upsert_tickets(self, tickets: Tickets) -> dict[str, int]:
         """Insert new tickets and update known ones whose update is not older.
 
+        The caller key of each ticket is keyed with this state's salt first (:func:`keyed`), so
+        a list of staff names hashed like :func:`trendminer.clean.clean_tickets` does cannot
+        re-identify callers without the state's own secret.
+
         Returns counts ``{"new": n, "updated": n, "unchanged": n}``.
         """
-        frame = tickets[list(TICKETS)]
+        frame = tickets[list(TICKETS)].copy(deep=False)
+        salt = self._caller_salt()
+        frame["caller_key"] = [keyed(salt, k) if k else "" for k in frame["caller_key"].astype(str)]
         self.con.register("incoming", frame)
         known = self.con.execute(
             "SELECT count(*) FILTER (WHERE t.ticket_id IS NULL), "

@@ -195,8 +195,11 @@ def read_articles(path: str | Path, *, max_chars: int = 600) -> tuple[pd.DataFra
                              errors="coerce", utc=False)
     bad_date = updated.isna() & frame["updated_at"].ne("")
     # Titles are one-line plain text (as for tickets): markup in them is shown as typed, not parsed.
-    frame["title"] = frame["title"].map(lambda t: " ".join(redact(html.unescape(t) if fmt == "confluence" else t).split()))
-    frame["body"] = frame["body"].map(lambda b: redact(clean_text(b)))
+    # Articles name people and quote passwords too: full names (by the given-name gazetteer),
+    # credentials, IBANs and ids are redacted like ticket text.
+    frame["title"] = frame["title"].map(lambda t: " ".join(redact(html.unescape(t) if fmt == "confluence" else t,
+                                                                  others=True).split()))
+    frame["body"] = frame["body"].map(lambda b: redact(clean_text(b), others=True))
     empty = frame["title"].eq("") & frame["body"].eq("")
     no_id = frame["article_id"].str.strip().eq("")
     for mask, column, reason in ((no_id, preset["article_id"][0], "no article id"),
