@@ -405,7 +405,8 @@ class _Night:
             builder = Builder(data, settings=settings, window=window, generated_at=generated_at)
             with timer("report"):
                 note = (f"{stored['new']} new and {stored['updated']} updated tickets, {n_embedded} new "
-                        f"embeddings and the run of {as_of.date()} were committed to {state.path}")
+                        f"embeddings and the run of {as_of.date()} were committed to {state.path}"
+                        + state.migration_note())
                 report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit,
                                                   committed_note=note)
         return report

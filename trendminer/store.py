@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_FOREIGN, STATE_LOCKED,
-                     STATE_NOT_A_FILE, StateError)
+from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_FOREIGN, STATE_INCOMPLETE,
+                     STATE_LOCKED, STATE_MIGRATED_NOTE, STATE_MIGRATION_ROLLED_BACK, STATE_NOT_A_FILE,
+                     STATE_SCHEMA_VALUE, StateError, TrendminerError)
 from .schema import TICKETS, Tickets
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,73 @@ KEEP_ASSIGNMENTS = 14
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
 KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
-                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features"})
+                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features",
+                          "knowledge_snapshots"})
+
+
+def expected_columns() -> dict[str, list[str]]:
+    """Every table of a current state and its columns, as :data:`_DDL` creates them."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(_DDL)
+        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                           "ORDER BY table_name, ordinal_position").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return out
+
+
+def schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> int | None:
+    """The state's schema version (None for a database without trendminer's ``meta`` table).
+
+    Raises
+    ------
+    StateError
+        When the stored value is not a number (a damaged or hand-edited state).
+    """
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
+    if not has_meta:
+        return None
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    if not rows:
+        return None
+    try:
+        return int(str(rows[0][0]).strip())
+    except ValueError:
+        raise StateError(STATE_SCHEMA_VALUE.format(path=path, value=rows[0][0])) from None
+
+
+def missing_parts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What a current-schema state lacks that a run relies on: tables, then columns.
+
+    Examples
+    --------
+    >>> con = duckdb.connect(":memory:"); _ = con.execute(_DDL); _ = con.execute("DROP TABLE runs")
+    >>> missing_parts(con)
+    ['table runs']
+    """
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
+        have.setdefault(table, set()).add(column)
+    out = []
+    for table, columns in expected_columns().items():
+        if table not in have:
+            out.append(f"table {table}")
+        else:
+            out += [f"column {table}.{c}" for c in columns if c not in have[table]]
+    return out
+
+
+def check_complete(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a state that lacks a table or a column a run writes or reads."""
+    missing = missing_parts(con)
+    if missing:
+        raise StateError(STATE_INCOMPLETE.format(
+            path=path, what=f"it lacks {', '.join(missing[:6])}" + (" and more" if len(missing) > 6 else "")))
 _DUCKDB_MAGIC = b"DUCK"
 _SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
                (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
@@ -173,16 +240,24 @@ class State:
         except OSError as exc:
             raise StateError(STATE_FOLDER.format(folder=self.path.parent, reason=exc.strerror or exc)) from None
         self.con = _connect(self.path)
+        self.migrated_from: int | None = None
         try:
             self._refuse_foreign()
-            self._migrate()
+            self._migrate()   # an upgrade is begun here and committed with the night's results
+            check_complete(self.con, self.path)
         except BaseException:
+            try:
+                self.con.rollback()
+            except duckdb.Error:
+                pass
             self.con.close()
             raise
-        self.con.begin()
         return self
 
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
+    def __exit__(self, exc_type: Any, exc: BaseException | None = None, *_: Any) -> None:
+        if isinstance(exc, TrendminerError) and self.migrated_from is not None and exc.args:
+            exc.args = (str(exc.args[0]) + STATE_MIGRATION_ROLLED_BACK.format(old=self.migrated_from,
+                                                                              new=SCHEMA_VERSION), *exc.args[1:])
         try:
             if exc_type is not None:
                 self.con.rollback()
@@ -207,48 +282,60 @@ class State:
         try:
             legacy = ("meta" in tables and tables <= KNOWN_TABLES and {"tickets", "runs"} <= tables
                       and self._version() is not None)
-        except (duckdb.Error, ValueError):
+        except (duckdb.Error, ValueError, StateError):
             legacy = False
         if marker != APPLICATION and not (marker is None and legacy):
             foreign = sorted(tables - KNOWN_TABLES) or sorted(tables)
             raise StateError(STATE_FOREIGN.format(path=self.path, tables=", ".join(foreign[:8])))
 
     def _version(self) -> int | None:
-        has_meta = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
-        if not has_meta:
-            return None
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
+        return schema_version(self.con, self.path)
 
     def _migrate(self) -> None:
+        """Create a new state's tables, or begin the upgrade of an older one.
+
+        The upgrade runs inside the transaction the night then uses (and :meth:`commit` ends),
+        so a run that fails leaves the file at its old schema; a copy is kept beside it.
+        """
         version = self._version()
         if version is None:
             self.con.execute(_DDL)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
+            self.con.begin()
             return
         if version > SCHEMA_VERSION:
-            self.con.close()
             raise StateError(
                 f"The state file {self.path} has schema version {version}, newer than this "
                 f"trendminer knows ({SCHEMA_VERSION}). Upgrade trendminer, or pass another --state file."
             )
+        if version < 1:
+            raise StateError(STATE_SCHEMA_VALUE.format(path=self.path, value=str(version)))
         if version < SCHEMA_VERSION:
             self.con.close()
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             shutil.copy2(self.path, backup)
-            log.warning("state %s: migrating schema %d -> %d; backup kept at %s",
-                        self.path, version, SCHEMA_VERSION, backup)
+            log.warning(STATE_MIGRATED_NOTE.format(path=self.path, old=version, new=SCHEMA_VERSION, backup=backup))
             self.con = _connect(self.path)
             self.con.begin()
-            for step in range(version, SCHEMA_VERSION):
-                if MIGRATIONS[step]:
-                    self.con.execute(MIGRATIONS[step])
-            self.con.execute(_DDL)
-            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
-            self.con.commit()
+            try:
+                for step in range(version, SCHEMA_VERSION):
+                    if MIGRATIONS[step]:
+                        self.con.execute(MIGRATIONS[step])
+                self.con.execute(_DDL)
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
+            except duckdb.Error as exc:   # a hand-edited state: a column already there, a table missing
+                raise StateError(STATE_DAMAGED.format(
+                    path=self.path, reason=f"its upgrade from schema {version} failed ({_first_line(exc)})")) from None
+            self.migrated_from = version
+            return
+        self.con.begin()
+
+    def migration_note(self) -> str:
+        """What a commit of this run writes beyond the night: the schema upgrade, if any."""
+        return (f" (with the upgrade of the state from schema {self.migrated_from} to {SCHEMA_VERSION})"
+                if self.migrated_from is not None else "")
 
     def commit(self) -> None:
         """Make every write of this run durable at once.
