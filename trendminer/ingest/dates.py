@@ -132,6 +132,7 @@ def detect_order(values: pd.Series, file: str, column: str, read: Mapping[str, A
             file=file, column=column, example=ambiguous.iloc[0],
             chosen="day/month" if default == "dmy" else "month/day",
             dayfirst=str(read["dayfirst"]).lower()))
+        log.warning(report.warnings[-1])   # on stderr too: a scheduler's mail shows it, not only the digest
         report.reason = "ambiguous; ingest.read.dayfirst used"
     else:
         report.reason = "no numeric day/month dates"
