@@ -262,12 +262,17 @@ def test_hostile_54_conflicting_duplicates_across_files_are_said_and_order_free(
 
 
 def test_hostile_55_replay_from_before_the_first_ticket(site):
-    result = site.invoke("replay", site.export, "--from", "2026-01-01", "--to", "2026-01-03",
-                         "--state", site.root / "r.duckdb", "--out", site.root / "r", "--set",
-                         "embed.backend=tfidf")
+    def replay(start: str, end: str):
+        return site.invoke("replay", site.export, "--from", start, "--to", end, "--state", site.root / "r.duckdb",
+                           "--out", site.root / "r", "--set", "embed.backend=tfidf", "--set", "score.min_tickets=1")
+
+    result = replay("2026-09-29", "2026-10-02")   # the first ticket is opened on 2026-10-01
     no_traceback(result)
+    assert result.exit_code == 0, result.output
     assert "header only" not in result.output
-    assert "before the first ticket" in result.output, result.output
+    assert "--from 2026-09-29 is before the first ticket" in result.output, result.output
+    assert "the replay starts on 2026-10-01" in result.output
+    refused(site, lambda: replay("2026-01-01", "2026-01-03"), "all 40 rows were rejected", "opened after --as-of")
 
 
 def test_hostile_56_quoted_newline_in_a_header_is_a_header(site):

@@ -333,6 +333,7 @@ REPLAY_BEFORE_FIRST_TICKET = (
 )
 
 REPLAY_NOTHING_IN_RANGE = (
-    "No ticket in {files} was opened on or before --to {end} (the first was opened {first}).\n"
+    "--from {start} and --to {end} are both before the first ticket in {files} (opened {first}): "
+    "there is no night to replay.\n"
     "Nothing was changed. Fix: pass --from and --to dates on or after {first}."
 )

@@ -29,8 +29,8 @@ from .config import Settings
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
 from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
-from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
-                     warn_as_of_after_every_ticket)
+from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_start,
+                     replay_stopped, warn_as_of_after_every_ticket)
 from .ingest import Accounting, read_exports
 from . import knowledge as kb
 from .lock import RunLock
@@ -207,6 +207,7 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     check_paths(inputs, state_path, out_dir)
     with using(settings["compute"]["scheduler"], compute) as compute:
         loaded = load_tickets(inputs, settings, end, compute=compute)
+        start = replay_start(loaded.tickets, start, end, inputs)   # nights before the first ticket: none
         night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
                        load_articles(settings), compute)
