@@ -32,7 +32,7 @@ _STRONG = r"\s*[:=]\s*"
 _WORDY = (r"\s+(?:(?:is|ist|was|war|lautet|lauten|=|:)(?:\s+(?:now|jetzt|still|noch|nun))?"
           r"|(?:set|changed|reset|geändert|gesetzt|zurückgesetzt)\s+(?:to|auf)|to|auf)\s+")
 _VALUE = r"(?P<q>[\"'„“])(?P<quoted>[^\"'„“”\n]{1,64})[\"'“”]|(?P<bare>[^\s\"'„“]{1,64})"
-CREDENTIAL = re.compile(rf"(?<![\w-])(?P<key>{_KEYWORD})(?:(?P<strong>{_STRONG})|{_WORDY})(?:{_VALUE})",
+CREDENTIAL = re.compile(rf"(?<![\w-])(?P<key>{_KEYWORD})(?:(?P<strong>{_STRONG})|{_WORDY}|\s+(?=[\"'„“]))(?:{_VALUE})",
                         re.IGNORECASE)
 PIN = re.compile(r"(?<![\w-])(?:pin|tan)(?:[ -]?code)?\s*(?:[:=#]\s*|(?:is|ist|lautet)\s+)?(?P<bare>\d{4,8})(?!\w)",
                  re.IGNORECASE)
@@ -49,7 +49,9 @@ TOKENS = re.compile("|".join((
     r"(?<=://)[^\s/:@]{1,64}:[^\s/@]{1,64}(?=@)",
 )))
 
-IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+#: compact, or spaced in groups of four as printed ("DE89 3704 0044 0532 0130 00")
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)"
+                  r"(?![A-Za-z0-9])")
 UK_NINO = re.compile(r"(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
                      r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])")
 DE_ID_CARD = re.compile(r"(?<![A-Za-z0-9])[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}\d(?:D)?(?![A-Za-z0-9])")
