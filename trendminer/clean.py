@@ -227,10 +227,9 @@ def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool =
                        national_ids: bool = True) -> list[tuple[int, int, str]]:
     """Return non-overlapping ``(start, end, label)`` spans of personal data in ``text``.
 
-    Earlier kinds win overlaps: credentials and tokens (``secrets``), e-mail, IBANs and national
-    ids (``national_ids``), IPv6 and IPv4, ID pattern, phone, then names; with ``others`` the full
-    names of people who are not callers too (:func:`trendminer.names.find_people`). See
-    :mod:`trendminer.sensitive` for the credential, IBAN, national id and IPv6 rules.
+    Earlier kinds win overlaps: credentials (``secrets``), e-mail, IBANs and national ids, IPv6
+    (:mod:`trendminer.sensitive`), IPv4, ID pattern, phone, then names; with ``others`` the full
+    names of people who are not callers too (:func:`trendminer.names.find_people`).
 
     Examples
     --------
@@ -367,12 +366,8 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
     # Short fields are typed by people too ("Laptop of Kevin Mueller kevin.mueller@corp.example"):
     # redacted like the text before they are stored or shown. Most values repeat: each is done once.
     once = functools.lru_cache(maxsize=None)(lambda value, caller: " ".join(scrub(value, caller).split()))
-
-    def short(value: str, caller: str) -> str:
-        return once(value, caller if caller.strip() and _mentions(value, (caller,)) else "")
-
     for col in ("system", "category", "assignment_group"):
-        out[col] = [short(v, c) for v, c in zip(out[col].astype(str), callers)]
+        out[col] = [once(v, c if c.strip() and _mentions(v, (c,)) else "") for v, c in zip(out[col].astype(str), callers)]
     out["system_field"] = out.pop("system").astype(str).map(normalise_name)   # "Café" typed two ways is one
     for col in ("category", "state", "assignment_group"):
         out[col] = out[col].astype(str).str.strip()

@@ -6,10 +6,8 @@ transaction and the previous state is intact.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import secrets
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,10 +18,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_FOREIGN, STATE_INCOMPLETE,
-                     STATE_LOCKED, STATE_MIGRATED_NOTE, STATE_MIGRATION_ROLLED_BACK, STATE_NOT_A_FILE,
-                     STATE_SCHEMA_VALUE, StateError, TrendminerError)
+from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_LOCKED,
+                     STATE_MIGRATED_NOTE, STATE_MIGRATION_ROLLED_BACK, STATE_SCHEMA_VALUE, StateError,
+                     TrendminerError)
 from .schema import TICKETS, Tickets
+from .caller_keys import caller_salt, keyed
+from .state_checks import (_DDL, KNOWN_TABLES, check_complete, check_state_file, refuse_foreign,  # noqa: F401
+                           schema_version)
 
 log = logging.getLogger(__name__)
 
@@ -38,47 +39,6 @@ MIGRATIONS: dict[int, str] = {
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
 }
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS tickets (
-    ticket_id VARCHAR PRIMARY KEY, opened_at TIMESTAMP, resolved_at TIMESTAMP,
-    updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
-    category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
-    assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
-    source_row BIGINT);
-CREATE TABLE IF NOT EXISTS embeddings (
-    model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
-CREATE TABLE IF NOT EXISTS runs (
-    run_id INTEGER PRIMARY KEY, as_of DATE, generated_at TIMESTAMP, config_hash VARCHAR,
-    summary JSON, manifest JSON);
-CREATE TABLE IF NOT EXISTS topic_snapshots (
-    run_id INTEGER, topic_id INTEGER, label VARCHAR, size INTEGER, top_system VARCHAR);
-CREATE TABLE IF NOT EXISTS system_snapshots (
-    run_id INTEGER, system VARCHAR, tickets INTEGER, failures INTEGER, irritation DOUBLE,
-    trouble_score DOUBLE, rank INTEGER, recommendation VARCHAR);
-CREATE TABLE IF NOT EXISTS trend_snapshots (
-    run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
-    flag VARCHAR);
-CREATE TABLE IF NOT EXISTS topic_registry (
-    topic_id INTEGER PRIMARY KEY, centroid FLOAT[], first_seen DATE, last_seen DATE,
-    status VARCHAR, label VARCHAR);
-CREATE TABLE IF NOT EXISTS topic_events (
-    run_id INTEGER, topic_id INTEGER, event VARCHAR, detail VARCHAR);
-CREATE TABLE IF NOT EXISTS knowledge_snapshots (
-    run_id INTEGER, topic_id INTEGER, label VARCHAR, status VARCHAR, tickets INTEGER,
-    savings_per_month DOUBLE, best_article VARCHAR);
-CREATE TABLE IF NOT EXISTS assignments (
-    run_id INTEGER, ticket_id VARCHAR, topic_id INTEGER);
-CREATE TABLE IF NOT EXISTS text_features (
-    spec VARCHAR, text_key VARCHAR, sys_source VARCHAR, sys_system VARCHAR, sys_confidence DOUBLE,
-    kind_rule VARCHAR, cue_frustration INTEGER, cue_repetition INTEGER, cue_urgency INTEGER,
-    cue_escalation INTEGER, shouting DOUBLE, irr_frustration INTEGER, irr_repetition INTEGER,
-    irr_urgency INTEGER, irr_escalation INTEGER, irr_shouting DOUBLE, irr_words DOUBLE,
-    seg_words DOUBLE[], seg_cues DOUBLE[], term_forms VARCHAR, title_tidy VARCHAR, title_shouted BOOLEAN,
-    PRIMARY KEY (spec, text_key));
-"""
-
 
 #: runs whose ticket -> topic assignments are kept (for night-to-night stability)
 KEEP_ASSIGNMENTS = 14
@@ -86,109 +46,10 @@ KEEP_ASSIGNMENTS = 14
 
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
-KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
-                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features",
-                          "knowledge_snapshots"})
-
-
-def expected_columns() -> dict[str, list[str]]:
-    """Every table of a current state and its columns, as :data:`_DDL` creates them."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(_DDL)
-        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                           "ORDER BY table_name, ordinal_position").fetchall()
-    finally:
-        con.close()
-    out: dict[str, list[str]] = {}
-    for table, column in rows:
-        out.setdefault(table, []).append(column)
-    return out
-
-
-def schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> int | None:
-    """The state's schema version (None for a database without trendminer's ``meta`` table).
-
-    Raises
-    ------
-    StateError
-        When the stored value is not a number (a damaged or hand-edited state).
-    """
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
-    if not has_meta:
-        return None
-    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    if not rows:
-        return None
-    try:
-        return int(str(rows[0][0]).strip())
-    except ValueError:
-        raise StateError(STATE_SCHEMA_VALUE.format(path=path, value=rows[0][0])) from None
-
-
-def missing_parts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """What a current-schema state lacks that a run relies on: tables, then columns.
-
-    Examples
-    --------
-    >>> con = duckdb.connect(":memory:"); _ = con.execute(_DDL); _ = con.execute("DROP TABLE runs")
-    >>> missing_parts(con)
-    ['table runs']
-    """
-    have: dict[str, set[str]] = {}
-    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
-        have.setdefault(table, set()).add(column)
-    out = []
-    for table, columns in expected_columns().items():
-        if table not in have:
-            out.append(f"table {table}")
-        else:
-            out += [f"column {table}.{c}" for c in columns if c not in have[table]]
-    return out
-
-
-def check_complete(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Refuse a state that lacks a table or a column a run writes or reads."""
-    missing = missing_parts(con)
-    if missing:
-        raise StateError(STATE_INCOMPLETE.format(
-            path=path, what=f"it lacks {', '.join(missing[:6])}" + (" and more" if len(missing) > 6 else "")))
-_DUCKDB_MAGIC = b"DUCK"
-_SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
-               (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def check_state_file(path: Path) -> None:
-    """Refuse a ``--state`` path that is not a DuckDB file before DuckDB touches it.
-
-    Raises
-    ------
-    StateError
-        When the path is a folder, cannot be read, or holds another kind of file (SQLite,
-        zip, text ...), which DuckDB would try to open with an extension or overwrite.
-    """
-    try:
-        if path.is_dir():
-            raise StateError(STATE_NOT_A_FILE.format(path=path, what="a folder"))
-        if not path.exists():
-            return
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise StateError(STATE_FOLDER.format(folder=path, reason=exc.strerror or exc)) from None
-    if not head:
-        raise StateError(STATE_NOT_A_FILE.format(path=path, what="an empty file (0 bytes)"))
-    if head[8:12] != _DUCKDB_MAGIC:
-        what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
-        if what is None:
-            raise StateError(STATE_DAMAGED.format(
-                path=path, reason="it does not start like a DuckDB database (damaged, or another program's file)"))
-        raise StateError(STATE_NOT_A_FILE.format(path=path, what=what))
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -202,17 +63,6 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         raise StateError(STATE_DAMAGED.format(path=path, reason=_first_line(exc))) from None
     except duckdb.Error as exc:
         raise StateError(STATE_DAMAGED.format(path=path, reason=_first_line(exc))) from None
-
-
-def keyed(salt: str, key: str) -> str:
-    """A caller key made secret by the state's salt: the first 16 hex digits of sha256(salt + key).
-
-    Examples
-    --------
-    >>> keyed("s1", "abc") != keyed("s2", "abc")
-    True
-    """
-    return hashlib.sha256((salt + key).encode()).hexdigest()[:16]
 
 
 def _list_array(vectors: np.ndarray) -> pa.ListArray:
@@ -268,25 +118,7 @@ class State:
 
     def _refuse_foreign(self) -> None:
         """Refuse a DuckDB file that another program owns, before anything is written to it."""
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        if not tables:
-            return   # an empty database: nothing to damage
-        marker = None
-        if "meta" in tables:
-            try:
-                row = self.con.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
-                marker = row[0] if row else None
-            except duckdb.Error:
-                marker = None
-        try:
-            legacy = ("meta" in tables and tables <= KNOWN_TABLES and {"tickets", "runs"} <= tables
-                      and self._version() is not None)
-        except (duckdb.Error, ValueError, StateError):
-            legacy = False
-        if marker != APPLICATION and not (marker is None and legacy):
-            foreign = sorted(tables - KNOWN_TABLES) or sorted(tables)
-            raise StateError(STATE_FOREIGN.format(path=self.path, tables=", ".join(foreign[:8])))
+        refuse_foreign(self.con, self.path)
 
     def _version(self) -> int | None:
         return schema_version(self.con, self.path)
@@ -353,23 +185,6 @@ class State:
         self.con.begin()
 
     # -- tickets -------------------------------------------------------------------
-    def _caller_salt(self) -> str:
-        """This state's secret salt for caller keys, made on first use (inside the run's
-        transaction); keys stored before it existed (unsalted hashes of names) are re-keyed then."""
-        rows = self.con.execute("SELECT value FROM meta WHERE key = 'caller_salt'").fetchall()
-        if rows:
-            return str(rows[0][0])
-        salt = secrets.token_hex(16)
-        self.con.execute("INSERT INTO meta VALUES ('caller_salt', ?)", [salt])
-        old = [r[0] for r in self.con.execute(
-            "SELECT DISTINCT caller_key FROM tickets WHERE caller_key <> ''").fetchall()]
-        if old:
-            self.con.register("rekey", pd.DataFrame({"old": old, "new": [keyed(salt, k) for k in old]}))
-            self.con.execute("UPDATE tickets SET caller_key = rekey.new FROM rekey WHERE tickets.caller_key = rekey.old")
-            self.con.unregister("rekey")
-            log.info("state %s: %d caller keys re-keyed with this state's salt", self.path, len(old))
-        return salt
-
     def upsert_tickets(self, tickets: Tickets) -> dict[str, int]:
         """Insert new tickets and update known ones whose update is not older.
 
@@ -380,7 +195,7 @@ class State:
         Returns counts ``{"new": n, "updated": n, "unchanged": n}``.
         """
         frame = tickets[list(TICKETS)].copy(deep=False)
-        salt = self._caller_salt()
+        salt = caller_salt(self.con, self.path)
         frame["caller_key"] = [keyed(salt, k) if k else "" for k in frame["caller_key"].astype(str)]
         self.con.register("incoming", frame)
         known = self.con.execute(
