@@ -167,8 +167,9 @@ def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ..
               type=click.Path(dir_okay=False), help="The state file to check.")
 @click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
               help="The report folder to check.")
+@set_option
 @user_errors
-def doctor(config: str | None, state_path: str, out_dir: str) -> None:
+def doctor(config: str | None, state_path: str, out_dir: str, overrides: tuple[str, ...] = ()) -> None:
     """Check the installation: model and its hash, spaCy data, state, output folder, disk.
 
     Prints one line per check (ok / FAIL with the fix) and exits 1 if any check failed.
@@ -179,7 +180,7 @@ def doctor(config: str | None, state_path: str, out_dir: str) -> None:
     """
     from .doctor import checks
 
-    settings = load_settings(config)
+    settings = load_settings(config, list(overrides))
     failed = 0
     for name, ok, detail in checks(settings, state_path, out_dir):
         failed += not ok

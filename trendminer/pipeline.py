@@ -27,8 +27,8 @@ from . import findings as fnd
 from .features import compute_features, FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
 from .desk_kind import night_desk
 from .cosystems import other_systems
-from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
-                     warn_as_of_after_every_ticket)
+from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_start,
+                     replay_stopped, warn_as_of_after_every_ticket)
 from .ingest import Accounting, join_survey_export, read_exports
 from . import knowledge as kb
 from .lock import RunLock
@@ -217,6 +217,7 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     with using(settings["compute"]["scheduler"], compute) as compute:
         loaded = load_tickets(inputs, settings, end, compute=compute)
         catalogue = load_catalogue(settings["systems"]["catalogue"])
+        start = replay_start(loaded.tickets, start, end, inputs)   # nights before the first ticket: none
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
                        kb.load_articles(settings), compute, load_changes(settings, catalogue))
@@ -404,7 +405,8 @@ class _Night:
             builder = Builder(data, settings=settings, window=window, generated_at=generated_at)
             with timer("report"):
                 note = (f"{stored['new']} new and {stored['updated']} updated tickets, {n_embedded} new "
-                        f"embeddings and the run of {as_of.date()} were committed to {state.path}")
+                        f"embeddings and the run of {as_of.date()} were committed to {state.path}"
+                        + state.migration_note())
                 report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit,
                                                   committed_note=note)
         return report

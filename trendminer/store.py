@@ -7,7 +7,6 @@ transaction and the previous state is intact.
 from __future__ import annotations
 
 import json
-import re
 import logging
 import shutil
 from collections.abc import Iterable, Mapping
@@ -19,9 +18,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_FOREIGN, STATE_LOCKED,
-                     STATE_NOT_A_FILE, StateError)
+from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_LOCKED,
+                     STATE_MIGRATED_NOTE, STATE_MIGRATION_ROLLED_BACK, STATE_SCHEMA_VALUE, StateError,
+                     TrendminerError)
 from .schema import TICKETS, Tickets
+from .caller_keys import caller_salt, keyed
+from .state_checks import (_DDL, KNOWN_TABLES, check_complete, check_state_file, refuse_foreign,  # noqa: F401
+                           schema_version)
 
 log = logging.getLogger(__name__)
 
@@ -38,49 +41,6 @@ MIGRATIONS: dict[int, str] = {
        "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE; ALTER TABLE tickets ADD COLUMN kind_label VARCHAR DEFAULT '';",
 }
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS tickets (
-    ticket_id VARCHAR PRIMARY KEY, opened_at TIMESTAMP, resolved_at TIMESTAMP,
-    updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
-    category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
-    assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, made_sla DOUBLE, first_response_hours DOUBLE, kind_label VARCHAR, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
-    source_row BIGINT);
-CREATE TABLE IF NOT EXISTS embeddings (
-    model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
-CREATE TABLE IF NOT EXISTS runs (
-    run_id INTEGER PRIMARY KEY, as_of DATE, generated_at TIMESTAMP, config_hash VARCHAR,
-    summary JSON, manifest JSON);
-CREATE TABLE IF NOT EXISTS topic_snapshots (
-    run_id INTEGER, topic_id INTEGER, label VARCHAR, size INTEGER, top_system VARCHAR);
-CREATE TABLE IF NOT EXISTS system_snapshots (
-    run_id INTEGER, system VARCHAR, tickets INTEGER, failures INTEGER, irritation DOUBLE,
-    trouble_score DOUBLE, rank INTEGER, recommendation VARCHAR);
-CREATE TABLE IF NOT EXISTS trend_snapshots (
-    run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
-    flag VARCHAR, status VARCHAR);
-CREATE TABLE IF NOT EXISTS finding_snapshots (run_id INTEGER, finding_id VARCHAR, kind VARCHAR,
-    systems VARCHAR, topic_ids VARCHAR, start DATE, status VARCHAR, tickets INTEGER);
-CREATE TABLE IF NOT EXISTS topic_registry (
-    topic_id INTEGER PRIMARY KEY, centroid FLOAT[], first_seen DATE, last_seen DATE,
-    status VARCHAR, label VARCHAR);
-CREATE TABLE IF NOT EXISTS topic_events (
-    run_id INTEGER, topic_id INTEGER, event VARCHAR, detail VARCHAR);
-CREATE TABLE IF NOT EXISTS knowledge_snapshots (
-    run_id INTEGER, topic_id INTEGER, label VARCHAR, status VARCHAR, tickets INTEGER,
-    savings_per_month DOUBLE, best_article VARCHAR);
-CREATE TABLE IF NOT EXISTS assignments (
-    run_id INTEGER, ticket_id VARCHAR, topic_id INTEGER);
-CREATE TABLE IF NOT EXISTS text_features (
-    spec VARCHAR, text_key VARCHAR, sys_source VARCHAR, sys_system VARCHAR, sys_confidence DOUBLE,
-    kind_rule VARCHAR, cue_frustration INTEGER, cue_repetition INTEGER, cue_urgency INTEGER,
-    cue_escalation INTEGER, shouting DOUBLE, irr_frustration INTEGER, irr_repetition INTEGER,
-    irr_urgency INTEGER, irr_escalation INTEGER, irr_shouting DOUBLE, irr_words DOUBLE,
-    seg_words DOUBLE[], seg_cues DOUBLE[], term_forms VARCHAR, title_tidy VARCHAR, title_shouted BOOLEAN,
-    PRIMARY KEY (spec, text_key));
-"""
-
 
 #: runs whose ticket -> topic assignments are kept (for night-to-night stability)
 KEEP_ASSIGNMENTS = 14
@@ -88,42 +48,10 @@ KEEP_ASSIGNMENTS = 14
 
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
-KNOWN_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _DDL))
-_DUCKDB_MAGIC = b"DUCK"
-_SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
-               (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def check_state_file(path: Path) -> None:
-    """Refuse a ``--state`` path that is not a DuckDB file before DuckDB touches it.
-
-    Raises
-    ------
-    StateError
-        When the path is a folder, cannot be read, or holds another kind of file (SQLite,
-        zip, text ...), which DuckDB would try to open with an extension or overwrite.
-    """
-    try:
-        if path.is_dir():
-            raise StateError(STATE_NOT_A_FILE.format(path=path, what="a folder"))
-        if not path.exists():
-            return
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise StateError(STATE_FOLDER.format(folder=path, reason=exc.strerror or exc)) from None
-    if not head:
-        raise StateError(STATE_NOT_A_FILE.format(path=path, what="an empty file (0 bytes)"))
-    if head[8:12] != _DUCKDB_MAGIC:
-        what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
-        if what is None:
-            raise StateError(STATE_DAMAGED.format(
-                path=path, reason="it does not start like a DuckDB database (damaged, or another program's file)"))
-        raise StateError(STATE_NOT_A_FILE.format(path=path, what=what))
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -164,16 +92,24 @@ class State:
         except OSError as exc:
             raise StateError(STATE_FOLDER.format(folder=self.path.parent, reason=exc.strerror or exc)) from None
         self.con = _connect(self.path)
+        self.migrated_from: int | None = None
         try:
             self._refuse_foreign()
-            self._migrate()
+            self._migrate()   # an upgrade is begun here and committed with the night's results
+            check_complete(self.con, self.path)
         except BaseException:
+            try:
+                self.con.rollback()
+            except duckdb.Error:
+                pass
             self.con.close()
             raise
-        self.con.begin()
         return self
 
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
+    def __exit__(self, exc_type: Any, exc: BaseException | None = None, *_: Any) -> None:
+        if isinstance(exc, TrendminerError) and self.migrated_from is not None and exc.args:
+            exc.args = (str(exc.args[0]) + STATE_MIGRATION_ROLLED_BACK.format(old=self.migrated_from,
+                                                                              new=SCHEMA_VERSION), *exc.args[1:])
         try:
             if exc_type is not None:
                 self.con.rollback()
@@ -184,62 +120,56 @@ class State:
 
     def _refuse_foreign(self) -> None:
         """Refuse a DuckDB file that another program owns, before anything is written to it."""
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        if not tables:
-            return   # an empty database: nothing to damage
-        marker = None
-        if "meta" in tables:
-            try:
-                row = self.con.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
-                marker = row[0] if row else None
-            except duckdb.Error:
-                marker = None
-        try:
-            legacy = ("meta" in tables and tables <= KNOWN_TABLES and {"tickets", "runs"} <= tables
-                      and self._version() is not None)
-        except (duckdb.Error, ValueError):
-            legacy = False
-        if marker != APPLICATION and not (marker is None and legacy):
-            foreign = sorted(tables - KNOWN_TABLES) or sorted(tables)
-            raise StateError(STATE_FOREIGN.format(path=self.path, tables=", ".join(foreign[:8])))
+        refuse_foreign(self.con, self.path)
 
     def _version(self) -> int | None:
-        has_meta = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
-        if not has_meta:
-            return None
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
+        return schema_version(self.con, self.path)
 
     def _migrate(self) -> None:
+        """Create a new state's tables, or begin the upgrade of an older one.
+
+        The upgrade runs inside the transaction the night then uses (and :meth:`commit` ends),
+        so a run that fails leaves the file at its old schema; a copy is kept beside it.
+        """
         version = self._version()
         if version is None:
             self.con.execute(_DDL)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
+            self.con.begin()
             return
         if version > SCHEMA_VERSION:
-            self.con.close()
             raise StateError(
                 f"The state file {self.path} has schema version {version}, newer than this "
                 f"trendminer knows ({SCHEMA_VERSION}). Upgrade trendminer, or pass another --state file."
             )
+        if version < 1:
+            raise StateError(STATE_SCHEMA_VALUE.format(path=self.path, value=str(version)))
         if version < SCHEMA_VERSION:
             self.con.close()
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             shutil.copy2(self.path, backup)
-            log.warning("state %s: migrating schema %d -> %d; backup kept at %s",
-                        self.path, version, SCHEMA_VERSION, backup)
+            log.warning(STATE_MIGRATED_NOTE.format(path=self.path, old=version, new=SCHEMA_VERSION, backup=backup))
             self.con = _connect(self.path)
             self.con.begin()
-            for step in range(version, SCHEMA_VERSION):
-                if MIGRATIONS[step]:
-                    self.con.execute(MIGRATIONS[step])
-            self.con.execute(_DDL)
-            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
-            self.con.commit()
+            try:
+                for step in range(version, SCHEMA_VERSION):
+                    if MIGRATIONS[step]:
+                        self.con.execute(MIGRATIONS[step])
+                self.con.execute(_DDL)
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
+            except duckdb.Error as exc:   # a hand-edited state: a column already there, a table missing
+                raise StateError(STATE_DAMAGED.format(
+                    path=self.path, reason=f"its upgrade from schema {version} failed ({_first_line(exc)})")) from None
+            self.migrated_from = version
+            return
+        self.con.begin()
+
+    def migration_note(self) -> str:
+        """What a commit of this run writes beyond the night: the schema upgrade, if any."""
+        return (f" (with the upgrade of the state from schema {self.migrated_from} to {SCHEMA_VERSION})"
+                if self.migrated_from is not None else "")
 
     def commit(self) -> None:
         """Make every write of this run durable at once.
@@ -259,9 +189,15 @@ class State:
     def upsert_tickets(self, tickets: Tickets) -> dict[str, int]:
         """Insert new tickets and update known ones whose update is not older.
 
+        The caller key of each ticket is keyed with this state's salt first (:func:`keyed`), so
+        a list of staff names hashed like :func:`trendminer.clean.clean_tickets` does cannot
+        re-identify callers without the state's own secret.
+
         Returns counts ``{"new": n, "updated": n, "unchanged": n}``.
         """
-        frame = tickets[list(TICKETS)]
+        frame = tickets[list(TICKETS)].copy(deep=False)
+        salt = caller_salt(self.con, self.path)
+        frame["caller_key"] = [keyed(salt, k) if k else "" for k in frame["caller_key"].astype(str)]
         self.con.register("incoming", frame)
         known = self.con.execute(
             "SELECT count(*) FILTER (WHERE t.ticket_id IS NULL), "

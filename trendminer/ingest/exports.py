@@ -20,7 +20,7 @@ import pandas as pd
 from . import presets
 from .kinds import export_kinds
 from ..config import Settings
-from ..errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
+from ..errors import DUPLICATES_ACROSS_FILES, MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
 from .formats import read_table
 from .table import Table
 from .dates import odd_dates, parse_date_columns
@@ -335,26 +335,55 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     return kept
 
 
-def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
-    """Keep one row per ticket: highest event version, then newest update, then last read.
+def _deduplicate(raw: pd.DataFrame, acc: Accounting, updated: str = "updated_at") -> pd.DataFrame:
+    """Keep one row per ticket: highest event version, then newest update, then the file whose
+    name sorts last, then the last row of that file (the same choice whatever the order the
+    files were given in).
 
     Rows keep the order they were read in (the state orders tickets itself). ``raw`` is
     consumed: when rows are dropped its columns are filtered one by one and taken out of it,
-    so a big export is never held twice in memory.
+    so a big export is never held twice in memory. Tickets whose rows differ between files are
+    said in a warning (count, examples, which row was kept and by which rule).
     """
     dup = raw["ticket_id"].duplicated(keep=False).to_numpy()
     if dup.any():
         part = pd.DataFrame({"id": raw["ticket_id"][dup], "v": raw["_version"][dup].fillna(-1),
                              "u": raw["updated_at"][dup].fillna(raw["opened_at"][dup]),
-                             "o": np.flatnonzero(dup)})
-        part = part.sort_values(["id", "v", "u", "o"], kind="stable")
+                             "f": raw["source_file"][dup].astype(str), "o": np.flatnonzero(dup)})
+        part = part.sort_values(["id", "v", "u", "f", "o"], kind="stable")
         drop = part["o"][part.duplicated("id", keep="last")].to_numpy()
+        _say_conflicts(raw, dup, part, acc, updated)
         acc.duplicates = len(drop)
         keep = np.ones(len(raw), dtype=bool)
         keep[drop] = False
         return pd.DataFrame({name: raw.pop(name).array[keep] for name in list(raw.columns)
                              if name != "_version"})
     return raw.drop(columns=["_version"]).reset_index(drop=True)
+
+
+def _say_conflicts(raw: pd.DataFrame, dup: np.ndarray, part: pd.DataFrame, acc: Accounting, updated: str) -> None:
+    """Warn about tickets that occur in several files with different content."""
+    content = [c for c in raw.columns if c not in ("source_file", "source_row", "_version")]
+    rows = raw.iloc[part["o"].to_numpy()][content].astype(str)   # in the order of ``part``
+    part = part.assign(h=pd.util.hash_pandas_object(rows, index=False).to_numpy())
+    groups = part.groupby("id", sort=True)
+    conflicting = groups["f"].transform("nunique").gt(1) & groups["h"].transform("nunique").gt(1)
+    if not conflicting.any():
+        return
+    part = part[conflicting]
+    last = part.groupby("id", sort=True).tail(1).set_index("id")          # the kept row of each ticket
+    top = part.merge(last[["v", "u"]], left_on="id", right_index=True, suffixes=("", "_k"))
+    top = top[(top["v"] == top["v_k"]) & (top["u"] == top["u_k"])]
+    tied_ids = top.groupby("id")["f"].nunique().gt(1)
+    tied_ids = tied_ids[tied_ids].index
+    ids = list(last.index)
+    example = tied_ids[0] if len(tied_ids) else ids[0]
+    message = DUPLICATES_ACROSS_FILES.format(
+        count=len(ids), examples=", ".join(map(str, ids[:3])), updated=updated,
+        newer=len(ids) - len(tied_ids), tied=len(tied_ids), example=example,
+        kept=Path(last.loc[example, "f"]).name)
+    acc.warnings.append(message)
+    log.warning(message)
 
 
 def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None) -> IngestResult:
@@ -406,7 +435,7 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         del table   # the file's strings are no longer needed: keep the peak memory down
     raw = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     del frames
-    raw = _deduplicate(raw, acc)
+    raw = _deduplicate(raw, acc, str(ingest["columns"].get("updated_at") or "updated_at"))
     raw["kind_label"], notes = export_kinds(raw, ingest)
     acc.warnings.extend(notes)
     acc.accepted = len(raw)
