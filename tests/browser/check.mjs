@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 
-const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html', 'knowledge.html'];
+const PAGES = ['index.html', 'digest.html', 'topics.html', 'systems.html', 'pain-points.html', 'knowledge.html', 'desk.html'];
 const NARROW = 420; // px: a phone held upright
 const CHROMIUM = process.env.TRENDMINER_CHROMIUM || '/usr/bin/chromium';
 // Flags from the machine notes: without the background-networking ones Chromium tries to

@@ -63,10 +63,14 @@ def night_statuses(tickets: pd.DataFrame, *, attribution: pd.DataFrame, assignme
     spikes = spike_events(opened, links, info, window, settings)
     absorb(spikes, opened, links, info, window, float(settings["findings"]["ended_share"]))
     ended: set[str] = set()
+    systems = links[links["entity_type"] == "system"]
+    system_day = opened.reindex(systems["ticket_id"]).dt.normalize().to_numpy()
     for event in spikes:
         row = counter.count(event)
-        if row["status"] == "ended":
+        if row["status"] == "ended":   # its tickets, and every ticket of its systems on its busy days
             ended |= set(row["evidence_ids"])
+            busy = systems["entity"].isin(event.systems).to_numpy() & pd.Series(system_day).isin(event.busy_days).to_numpy()
+            ended |= set(systems.loc[busy, "ticket_id"])
     table = statuses(opened, links, window, settings, frozenset(ended))
     steps = step_events(scores, info, opened, links, window, settings)
     for event in steps:
