@@ -53,7 +53,7 @@ def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
     --------
     >>> kind_and_source("How do I submit an expense report?")
     ('howto', 'rule')
-    >>> kind_and_source("Monitor flickers", "Inquiry / Help")
+    >>> kind_and_source("Teams background image", "Inquiry / Help")
     ('howto', 'category')
     >>> kind_and_source("the thing on my desk")
     ('failure', 'default')

@@ -96,7 +96,7 @@ def resolve_labels(labels: np.ndarray, rules: list[str]) -> np.ndarray:
     >>> resolve_labels(np.array(["incident", "incident", "request"]), ["howto", "", "failure"]).tolist()
     ['howto', 'failure', 'request']
     """
-    return np.array([("howto" if r == "howto" else "failure") if lab == "incident" else lab
+    return np.array([("howto" if r == "howto" else "failure") if lab == "incident" else str(lab)
                      for lab, r in zip(labels, rules)], dtype=object)
 
 
