@@ -105,6 +105,7 @@ def test_desk_measures_of_the_window_against_targets(settings, window):
     assert d.loc["resolved", "value"] == len(resolved) == 36
     assert d.loc["sla_met", "value"] == pytest.approx(1 - late / len(resolved))
     assert d.loc["sla_met", "met"] == 0.0 and d.loc["sla_met", "target"] == 0.95
+    assert d.loc["sla_breached", "value"] == late == 12 and np.isnan(d.loc["sla_breached", "target"])
     assert d.loc["reopen_rate", "value"] == pytest.approx((resolved["reopen_count"] > 0).mean())
     assert d.loc["backlog_open", "value"] == 4 and d.loc["response_in_target", "value"] == 0.5
     assert d.loc["csat", "tickets"] == 0 and np.isnan(d.loc["csat", "value"]) and np.isnan(d.loc["csat", "met"])
