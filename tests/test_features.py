@@ -162,8 +162,8 @@ def test_a_night_from_the_cache_writes_the_same_exports_as_one_parsing_everythin
     raw[raw["opened_at"] >= "2026-10-01"].to_csv(export, index=False)
     settings = load_settings(SAMPLE_CONFIG, ["embed.backend=tfidf"])
     computed: list[int] = []
-    original = pipeline._compute_features
-    monkeypatch.setattr(pipeline, "_compute_features", lambda m, s, c=None: computed.append(len(m)) or original(m, s, c))
+    original = pipeline.compute_features
+    monkeypatch.setattr(pipeline, "compute_features", lambda m, s, c=None: computed.append(len(m)) or original(m, s, c))
 
     def night(day: str, state: str, out: str) -> None:
         run([export], settings, as_of=pd.Timestamp(day), generated_at=GENERATED_AT, state_path=tmp_path / state,
@@ -218,6 +218,6 @@ class _ChunkedCompute:
 def test_features_computed_in_chunks_on_a_cluster_equal_one_call(sample):
     compute = _ChunkedCompute()
     inputs = pd.concat([sample["inputs"]] * 4, ignore_index=True)   # 2,400 rows: three tasks of 1,000 at most
-    chunked = pipeline._compute_features(inputs, sample["spec"], compute)
+    chunked = pipeline.compute_features(inputs, sample["spec"], compute)
     assert compute.tasks == 3
     pd.testing.assert_frame_equal(chunked, pd.concat([sample["features"]] * 4, ignore_index=True), check_exact=True)

@@ -374,16 +374,19 @@ def test_hostile_18_input_vanishing_mid_run_is_a_message(site, monkeypatch):
 # --- 10. no litter ------------------------------------------------------------------------
 
 def test_hostile_19_killed_runs_temporary_folders_are_removed(site):
+    from trendminer.report.render import MARKER
+
     dead = site.out / f".{NIGHT}.tmp-999999999-abcd1234"
     legacy = site.out / f".{NIGHT}.k2j4h5g6"   # mkdtemp's name before pids were in it
     for folder in (dead, legacy):
         folder.mkdir()
         (folder / "digest.html").write_text("half")
+    (dead / MARKER).write_text("")   # issue 26: only folders trendminer marked as its own are removed
     moved = site.out / f".{FIRST_NIGHT}.old"   # a killed run had moved the night's reports aside
     os.rename(site.out / FIRST_NIGHT, moved)
     result = site.run()
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in site.out.iterdir()) == [FIRST_NIGHT, NIGHT]
+    assert sorted(p.name for p in site.out.iterdir()) == [legacy.name, FIRST_NIGHT, NIGHT]
     assert (site.out / FIRST_NIGHT / "digest.html").exists()
 
 

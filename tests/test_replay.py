@@ -27,11 +27,28 @@ def test_replay_topic_ids_are_stable(nights):
     assert min(n.quality["stability"] for n in nights[1:]) >= 0.95
 
 
+def _vpn(night):
+    f = night.findings
+    return f[(f["kind"] == "spike") & f["systems"].map(lambda s: "GlobalProtect VPN" in s)]
+
+
 def test_replay_flags_the_outage_on_its_first_night(nights):
     by_day = {n.as_of.date().isoformat(): n for n in nights}
     for day in ("2026-10-24", "2026-10-25", "2026-10-26", "2026-10-27"):
-        assert "GlobalProtect VPN" not in by_day[day].spikes, day
-    assert "GlobalProtect VPN" in by_day["2026-10-28"].spikes
+        assert _vpn(by_day[day]).empty, day
+    assert any(s.startswith("GlobalProtect VPN") for s in by_day["2026-10-28"].spikes)
+
+
+def test_replay_the_outage_is_one_finding_that_keeps_its_id_and_ends(nights):
+    by_day = {n.as_of.date().isoformat(): n for n in nights}
+    rows = {day: _vpn(by_day[day]) for day in ("2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31")}
+    assert all(len(r) == 1 for r in rows.values()), {d: len(r) for d, r in rows.items()}
+    assert len({r["finding_id"].iloc[0] for r in rows.values()}) == 1
+    assert rows["2026-10-28"]["status"].iloc[0] == "ongoing"
+    last = rows["2026-10-31"].iloc[0]
+    assert last["status"] == "ended" and str(last["end"].date()) == "2026-10-29"
+    assert str(last["start"].date()) == "2026-10-28"
+    assert last["tickets"] == len(last["evidence_ids"])
 
 
 def test_replay_no_false_spikes_on_stable_topics(nights):

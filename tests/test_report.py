@@ -51,7 +51,7 @@ def test_report_context_is_the_view_dataclass():
 
     from trendminer.report import models as views
 
-    assert [f.name for f in fields(views.Digest)][:3] == ["page", "headline", "changes"]
+    assert [f.name for f in fields(views.Digest)][:4] == ["page", "headline", "findings", "morning"]
     env = __import__("trendminer.report.render", fromlist=["environment"]).environment()
     assert env.autoescape is True and env.undefined.__name__ == "StrictUndefined"
 

@@ -149,3 +149,24 @@ def _user_count(value: str, path: Path, row: int) -> int | None:
 
 #: more users than this is not a count of people
 MAX_USERS = 10_000_000
+
+
+def write_catalogue(frame: pd.DataFrame, path: str | Path, returns: pd.DataFrame | None = None) -> pd.DataFrame | Path:
+    """Write a catalogue CSV (:data:`CATALOGUE_COLUMNS`) that :func:`load_catalogue` reads back;
+    return ``returns`` when given (the suggestions it was made from), else the path.
+
+    Raises
+    ------
+    InputError
+        If the file exists (it may be a catalogue someone edited) or cannot be written.
+    """
+    path = Path(path)
+    if path.exists():
+        raise InputError(f"{path} already exists; trendminer does not overwrite a catalogue.\n"
+                         "Fix: pass another file name, or delete it first.")
+    try:
+        frame[list(CATALOGUE_COLUMNS)].to_csv(path, index=False, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Could not write the catalogue {path}: {exc.strerror or exc}.") from None
+    return path if returns is None else returns
+

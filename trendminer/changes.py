@@ -31,7 +31,7 @@ def night_changes(previous: PreviousNight | None, *, info: TopicInfo, scores: Sy
     -------
     list of dict
         Each with a ``change`` key (``compared``, ``new_labels``, ``gone_labels``, ``rank``,
-        ``recommendation``, ``first_ranked``, ``flag``) and its values; empty on a first night.
+        ``recommendation``, ``first_ranked``, ``status``) and its values; empty on a first night.
 
     Examples
     --------
@@ -61,10 +61,11 @@ def night_changes(previous: PreviousNight | None, *, info: TopicInfo, scores: Sy
         else:
             out.append({"change": "first_ranked", "system": system, "rank": rank})
     old = previous.trends
-    old_flag = dict(zip(old["entity_type"] + ":" + old["entity"], old["flag"]))
-    for _, row in trends[trends["flag"] != "steady"].iterrows():
-        if old_flag.get(f"{row['entity_type']}:{row['entity']}") != row["flag"]:
-            out.append({"change": "flag", "entity_type": row["entity_type"], "entity": row["entity"],
-                        "label": row["label"], "flag": row["flag"], "recent": int(row["recent"]),
-                        "expected": float(row["expected"])})
+    old_status = dict(zip(old["entity_type"] + ":" + old["entity"],
+                          old["status"] if "status" in old else [None] * len(old)))
+    for _, row in trends[~trends["status"].isin(["steady", "recurring"])].iterrows():
+        before = old_status.get(f"{row['entity_type']}:{row['entity']}")
+        if before is not None and isinstance(before, str) and before != row["status"]:
+            out.append({"change": "status", "entity_type": row["entity_type"], "entity": row["entity"],
+                        "label": row["label"], "status": row["status"], "before": before})
     return out

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from html.parser import HTMLParser
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .catalogue import normalise_name
+from .html_text import html_to_text  # noqa: F401 - also clean's API
 from .config import Settings
 from .language import UNDETERMINED, detect_languages
 from .names import find_people
 from .schema import TICKETS, Tickets, validate
+from .sensitive import find_identifiers, find_secrets
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
@@ -58,51 +58,6 @@ _GREETING = re.compile(
 )
 _WS = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n{3,}")
-
-
-class _TextExtractor(HTMLParser):
-    _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "table", "ul", "ol"}
-    _SKIP = {"script", "style", "head"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skipping:
-            self._skipping -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-
-
-def html_to_text(text: str) -> str:
-    """Turn HTML into plain text; plain text passes through.
-
-    Examples
-    --------
-    >>> html_to_text("<p>VPN <b>down</b></p><p>again</p>").split()
-    ['VPN', 'down', 'again']
-    """
-    if not _TAG.search(text):
-        return html.unescape(text)
-    parser = _TextExtractor()
-    parser.feed(text)
-    parser.close()
-    return "".join(parser.parts)
 
 
 def strip_mail_noise(text: str) -> str:
@@ -222,11 +177,13 @@ class People:
 
 def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
                        phones: bool = True, ips: bool = True,
-                       id_patterns: tuple[str, ...] = (), others: bool = False) -> list[tuple[int, int, str]]:
+                       id_patterns: tuple[str, ...] = (), others: bool = False, secrets: bool = True,
+                       national_ids: bool = True) -> list[tuple[int, int, str]]:
     """Return non-overlapping ``(start, end, label)`` spans of personal data in ``text``.
 
-    Earlier kinds win overlaps: e-mail, IP, ID pattern, phone, then names; with ``others``
-    the full names of people who are not callers too (:func:`trendminer.names.find_people`).
+    Earlier kinds win overlaps: credentials (``secrets``), e-mail, IBANs and national ids, IPv6
+    (:mod:`trendminer.sensitive`), IPv4, ID pattern, phone, then names; with ``others`` the full
+    names of people who are not callers too (:func:`trendminer.names.find_people`).
 
     Examples
     --------
@@ -242,8 +199,13 @@ def find_personal_data(text: str, names: tuple[str, ...] = (), *, emails: bool =
             if keep(m) and not any(m.start() < e and s < m.end() for s, e, _ in found):
                 found.append((m.start(), m.end(), label))
 
+    if secrets:
+        found += find_secrets(text)
     if emails and "@" in text:   # cheap necessary conditions first: most texts have neither
         add(EMAIL, "EMAIL")
+    for start, end, label in find_identifiers(text, ips=ips, emails=emails, ids=national_ids):
+        if not any(start < e and s < end for s, e, _ in found):
+            found.append((start, end, label))
     if ips and text.count(".") >= 3:
         add(IPV4, "IP")
     for pattern in id_patterns:
@@ -266,8 +228,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
            phones: bool = True, ips: bool = True, id_patterns: tuple[str, ...] = (),
-           others: bool = False) -> str:
-    """Replace personal data with placeholders (``[EMAIL]``, ``[PHONE]``, ``[IP]``, ``[ID]``, ``[NAME]``).
+           others: bool = False, secrets: bool = True, national_ids: bool = True) -> str:
+    """Replace personal data with placeholders (``[EMAIL]``, ``[PHONE]``, ``[IP]``, ``[ID]``, ``[NAME]``,
+    ``[IBAN]``) and credentials with ``[SECRET]``.
 
     Parameters
     ----------
@@ -284,7 +247,8 @@ def redact(text: str, names: tuple[str, ...] = (), *, emails: bool = True,
     'mail [EMAIL] or call [PHONE], [NAME]'
     """
     spans = find_personal_data(text, names, emails=emails, phones=phones, ips=ips,
-                               id_patterns=id_patterns, others=others)
+                               id_patterns=id_patterns, others=others, secrets=secrets,
+                               national_ids=national_ids)
     for start, end, label in reversed(spans):
         text = f"{text[:start]}[{label}]{text[end:]}"
     return text
@@ -344,14 +308,23 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
         own = (caller,) if opts["redact_caller_names"] and caller.strip() else ()
         names = own + tuple(n for n in people.mentioned(text) if n not in own)
         return redact(text, names, emails=opts["redact_emails"], phones=opts["redact_phones"],
-                      ips=opts["redact_ips"], id_patterns=ids, others=opts["redact_other_names"])
+                      ips=opts["redact_ips"], id_patterns=ids, others=opts["redact_other_names"],
+                      secrets=opts["redact_secrets"], national_ids=opts["redact_national_ids"])
 
     # Titles are one-line plain text in every tool: markup in them is shown as typed, not parsed.
     out["title"] = [" ".join(scrub(t, c).split()) for t, c in zip(out["title"].astype(str), callers)]
     out["description"] = [scrub(clean_text(t), c) for t, c in zip(out["description"].astype(str), callers)]
+    if "csat_comment" in out:   # the survey comment is the user's own words (trendminer.ingest.surveys)
+        comments = [scrub(clean_text(t), c) if t.strip() else "" for t, c in zip(out["csat_comment"].astype(str), callers)]
+        out["description"] = [f"{d}\n\nSurvey comment: {k}".strip() if k else d for d, k in zip(out["description"], comments)]
     notes = out["resolution"].astype(str) if "resolution" in out else pd.Series("", index=out.index)
     out["resolution"] = [scrub(clean_text(t), c) if t else "" for t, c in zip(notes, callers)]
     out["caller_key"] = [_caller_key(c) for c in callers]
+    # Short fields are typed by people too ("Laptop of Kevin Mueller kevin.mueller@corp.example"):
+    # redacted like the text before they are stored or shown. Most values repeat: each is done once.
+    once = functools.lru_cache(maxsize=None)(lambda value, caller: " ".join(scrub(value, caller).split()))
+    for col in ("system", "category", "assignment_group"):
+        out[col] = [once(v, c if c.strip() and _mentions(v, (c,)) else "") for v, c in zip(out[col].astype(str), callers)]
     out["system_field"] = out.pop("system").astype(str).map(normalise_name)   # "Café" typed two ways is one
     for col in ("category", "state", "assignment_group"):
         out[col] = out[col].astype(str).str.strip()
@@ -361,6 +334,8 @@ def clean_rows(raw: pd.DataFrame, *, settings: Settings, people: People) -> pd.D
     out["csat"] = out["csat"].astype(float) if "csat" in out else np.nan
     for col in ("made_sla", "first_response_hours"):
         out[col] = out[col].astype(float) if col in out else np.nan
+    if "kind_label" not in out:   # rows that did not come through read_exports (the export states no kind)
+        out["kind_label"] = ""
     return out.drop(columns=["caller"])
 
 

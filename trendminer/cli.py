@@ -42,11 +42,17 @@ def cli() -> None:
 @click.option("--kb", "kb_export", type=click.Path(), default=None, metavar="FILE",
               help="Knowledge-base export (ServiceNow kb_knowledge, Zendesk Help Center JSON, Confluence "
                    "export folder, or CSV id,title,body): which questions an article answers (knowledge.html).")
+@click.option("--surveys", type=click.Path(), default=None, metavar="FILE",
+              help="Satisfaction survey results (ServiceNow survey-result export, or CSV ticket,score[,comment]) "
+                   "joined on the ticket number: irritation learns from the desk's own ratings.")
+@click.option("--changes", "changes_export", type=click.Path(), default=None, metavar="FILE",
+              help="Change records (ServiceNow change_request export, Jira versions, or CSV "
+                   "id,system,start,end,title): a failure step names the change around it (systems.html).")
 @scheduler_option
 @user_errors
 def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...], as_of: str | None,
         out_dir: str, state_path: str, quiet: bool, log_format: str, rebuild_topics: bool, strict: bool,
-        kb_export: str | None, scheduler: str | None) -> None:
+        kb_export: str | None, surveys: str | None, changes_export: str | None, scheduler: str | None) -> None:
     """Run the nightly job on one or more ticket exports and write the briefs.
 
     Writes index.html, digest.html, systems.html, pain-points.html, knowledge.html, CSV exports and
@@ -68,7 +74,8 @@ def run(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ...],
     settings = load_settings(config, with_scheduler(overrides, scheduler))
     report = run_pipeline(list(inputs), settings, as_of=when, generated_at=generated_at,
                           state_path=state_path, out_dir=out_dir, progress=not quiet,
-                          rebuild_topics=rebuild_topics, strict=strict, kb_export=kb_export)
+                          rebuild_topics=rebuild_topics, strict=strict, kb_export=kb_export,
+                          surveys=surveys, changes_export=changes_export)
     if log_format == "json":
         click.echo(json.dumps({"summary": report.summary(), "exit_code": report.return_code}), err=True)
     else:
@@ -160,8 +167,9 @@ def replay(inputs: tuple[str, ...], config: str | None, overrides: tuple[str, ..
               type=click.Path(dir_okay=False), help="The state file to check.")
 @click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
               help="The report folder to check.")
+@set_option
 @user_errors
-def doctor(config: str | None, state_path: str, out_dir: str) -> None:
+def doctor(config: str | None, state_path: str, out_dir: str, overrides: tuple[str, ...] = ()) -> None:
     """Check the installation: model and its hash, spaCy data, state, output folder, disk.
 
     Prints one line per check (ok / FAIL with the fix) and exits 1 if any check failed.
@@ -172,7 +180,7 @@ def doctor(config: str | None, state_path: str, out_dir: str) -> None:
     """
     from .doctor import checks
 
-    settings = load_settings(config)
+    settings = load_settings(config, list(overrides))
     failed = 0
     for name, ok, detail in checks(settings, state_path, out_dir):
         failed += not ok
@@ -192,26 +200,35 @@ def systems_group() -> None:
 @systems_group.command("suggest")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("--min-tickets", default=3, show_default=True, help="Leave out names in fewer tickets.")
-@click.option("--top", default=30, show_default=True, help="At most this many names.")
+@click.option("--top", default=30, show_default=True, help="At most this many systems (and host-like names).")
+@click.option("--write-catalogue", "catalogue_out", default=None, type=click.Path(dir_okay=False),
+              help="Also write the suggested systems as a catalogue CSV to edit (refuses to overwrite).")
 @config_option
 @set_option
 @user_errors
-def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, config: str | None,
-                    overrides: tuple[str, ...]) -> None:
-    """List frequent product-like names in the tickets that the catalogue lacks, ranked.
+def systems_suggest(inputs: tuple[str, ...], min_tickets: int, top: int, catalogue_out: str | None,
+                    config: str | None, overrides: tuple[str, ...]) -> None:
+    """List the systems the tickets name that the catalogue lacks, ranked; host-like names apart.
 
-    Prints CSV (name, tickets, source, example) on stdout: CI field values that match no
-    catalogue entry, and names in ticket titles, most tickets first.
+    Prints CSV (name, tickets, score, source, aliases, example) on stdout: CI field values
+    that match no catalogue entry, known IT products (with their aliases grouped: sap, s4
+    -> erp), tool names (job_scheduler), product-like words (also lower case) and capitalised
+    names in titles, by tickets x how specific to IT they are; then host names, asset tags,
+    IPs and ticket codes, with source "looks like a host/asset".
 
     Example:
 
-        trendminer systems suggest export.csv --config trendminer.toml
+        trendminer systems suggest export.csv --write-catalogue systems.csv
     """
     from .pipeline import suggest_systems
 
     _setup_logging(quiet=True)
-    frame = suggest_systems(list(inputs), load_settings(config, overrides), min_tickets=min_tickets, top=top)
+    frame = suggest_systems(list(inputs), load_settings(config, overrides), min_tickets=min_tickets, top=top,
+                            catalogue_out=catalogue_out)
     click.echo(frame.to_csv(index=False), nl=False)
+    if catalogue_out:
+        click.echo(f"wrote {catalogue_out}: edit it (names, aliases, owners, user counts), then set "
+                   f"systems.catalogue to it", err=True)
 
 
 def main() -> None:

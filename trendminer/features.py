@@ -36,7 +36,7 @@ from .signals import CUE_LABELS, text_rule
 from .systems import TermIndex, needs_text_match, searches_text, text_match
 
 #: bump when what :func:`text_features` computes changes (the digest also covers the inputs)
-FEATURES_VERSION = "trendminer.features.v1"
+FEATURES_VERSION = "trendminer.features.v2"   # v2: kind rules of trendminer.kind_rules
 
 #: the columns of :func:`text_features`, in order
 COLUMNS: tuple[str, ...] = (
@@ -269,3 +269,14 @@ def feature_inputs(tickets: pd.DataFrame, catalogue: Catalogue, settings: Settin
 
 __all__ = ["COLUMNS", "FEATURES_VERSION", "FeatureSpec", "feature_spec", "feature_inputs", "matches_of",
            "night_features", "text_features", "text_irritation_of", "text_keys"]
+
+
+def compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: "Compute | None" = None) -> pd.DataFrame:
+    """The per-text features of the texts not cached yet: one call on all of them, or on a
+    cluster one task per chunk of rows (the same rows either way)."""
+    if compute is None or not compute.on_cluster or missing.empty:
+        return text_features(missing, spec)
+    from .compute import split
+
+    parts = [part.reset_index(drop=True) for part in split(missing, compute.workers, least=1_000, most=20_000)]
+    return pd.concat(compute.map(text_features, parts, spec=spec), ignore_index=True)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import (ALL_REJECTED, BAD_FILE_NAME, INPUT_UNREADABLE, NO_TICKETS, REPLAY_STOPPED, InputError,
-                     StateError, TrendminerError)
+from .errors import (ALL_REJECTED, BAD_FILE_NAME, INPUT_UNREADABLE, NO_TICKETS, REPLAY_BEFORE_FIRST_TICKET,
+                     REPLAY_NOTHING_IN_RANGE, REPLAY_STOPPED, InputError, StateError, TrendminerError)
 
 if TYPE_CHECKING:
     from .ingest import Accounting
@@ -141,3 +141,32 @@ def replay_stopped(exc: Exception, committed: Sequence[pd.Timestamp], failed: pd
     return kind(REPLAY_STOPPED.format(failed=failed.date(), n=len(committed), first=committed[0].date(),
                                       last=committed[-1].date(), state=state_path, end=end.date(),
                                       reason=reason))
+
+
+def replay_start(tickets: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                 inputs: Sequence[str | Path]) -> pd.Timestamp:
+    """The first night a replay runs: ``start``, or the day of the first ticket when ``start`` is
+    before it (said on stderr; those nights would have no ticket to analyse).
+
+    Raises
+    ------
+    InputError
+        When every night from ``start`` to ``end`` is before the first ticket.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"opened_at": pd.to_datetime(["2026-10-05 09:00"])})
+    >>> replay_start(t, pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31"), ["x.csv"]).date()
+    datetime.date(2026, 10, 5)
+    """
+    if tickets.empty or tickets["opened_at"].isna().all():
+        return start
+    first = pd.Timestamp(tickets["opened_at"].min()).normalize()
+    if start >= first:
+        return start
+    files = ", ".join(str(p) for p in inputs)
+    if end < first:
+        raise InputError(REPLAY_NOTHING_IN_RANGE.format(start=start.date(), end=end.date(), files=files,
+                                                        first=first.date()))
+    log.warning(REPLAY_BEFORE_FIRST_TICKET.format(start=start.date(), files=files, first=first.date()))
+    return first

@@ -31,6 +31,24 @@ _HEAD_CHARS = 400
 _BATCH_BYTES = 8_000_000   # bytes walked per batch: bounds the memory of the n-gram hits
 
 
+#: English names of the languages a topic label may be shown in; other codes are shown as they are
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+                  "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "sv": "Swedish", "da": "Danish",
+                  "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "cs": "Czech", "tr": "Turkish",
+                  "ru": "Russian", "hu": "Hungarian", "ro": "Romanian", "fi": "Finnish", "no": "Norwegian"}
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code, or the code itself.
+
+    Examples
+    --------
+    >>> language_name("de"), language_name("xx")
+    ('German', 'xx')
+    """
+    return LANGUAGE_NAMES.get(code, code)
+
+
 @lru_cache(maxsize=4)
 def _identifier(languages: tuple[str, ...]):  # noqa: ANN202 (py3langid has no types)
     from py3langid.langid import MODEL_FILE, LanguageIdentifier

@@ -16,7 +16,7 @@ from types import TracebackType
 
 import psutil
 
-from .errors import LOCK_IS_FOLDER, STATE_FOLDER, StateError
+from .errors import LOCK_IS_FOLDER, LOCK_UNREADABLE, STATE_FOLDER, StateError
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +31,41 @@ def lock_path(state: Path) -> Path:
     return state.with_name(state.name + ".lock")
 
 
+def read_holder(path: Path) -> tuple[dict | None, str]:
+    """The lock file's record, or None and why it is not one trendminer wrote.
+
+    A record is a JSON object with a host (text), a pid (a whole number) and a start time
+    (a number); anything else (binary bytes, a list, "created": "yesterday") was not written
+    by a run and protects nothing.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror or exc}"
+    try:
+        holder = json.loads(raw.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None, "not JSON text"
+    if not isinstance(holder, dict):
+        return None, "JSON, but not an object with host, pid and start time"
+    if not holder:
+        return None, "empty"
+    try:
+        int(holder["pid"]), float(holder["created"])
+        str(holder["host"])
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None, "its pid, host or start time is missing or not a number"
+    return holder, ""
+
+
 def _alive(holder: dict) -> bool:
     if holder.get("host") != socket.gethostname():
         return True  # cannot check another machine's processes: assume it is running
     try:
         proc = psutil.Process(int(holder["pid"]))
-    except (psutil.NoSuchProcess, KeyError, ValueError):
+    except (psutil.NoSuchProcess, psutil.AccessDenied, KeyError, ValueError, OverflowError):
         return False
-    return abs(proc.create_time() - float(holder.get("created", 0))) < 2
+    return abs(proc.create_time() - float(holder["created"])) < 2
 
 
 class RunLock:
@@ -70,14 +97,14 @@ class RunLock:
             except FileExistsError:
                 if path.is_dir():
                     raise StateError(LOCK_IS_FOLDER.format(lock=path, state=self.state)) from None
-                try:
-                    holder = json.loads(path.read_text("utf-8") or "{}")
-                except (OSError, json.JSONDecodeError):
-                    holder = {}
-                if holder and _alive(holder):
+                holder, why = read_holder(path)
+                if holder is None:
+                    log.warning(LOCK_UNREADABLE.format(lock=path, reason=why))
+                elif _alive(holder):
                     raise StateError(LOCKED.format(state=self.state, lock=path, pid=holder.get("pid"),
                                                    host=holder.get("host"), started=holder.get("started")))
-                log.warning("removing stale lock %s left by pid %s (no longer running)", path, holder.get("pid"))
+                else:
+                    log.warning("removing stale lock %s left by pid %s (no longer running)", path, holder.get("pid"))
                 path.unlink(missing_ok=True)
                 continue
             except OSError as exc:

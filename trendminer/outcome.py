@@ -20,13 +20,15 @@ class RunReport:
     embedded: int
     n_topics: int
     remainder: int
-    spikes: list[str]
+    spikes: list[str]        # one "<what> (<ongoing|ended>)" per outage or spike finding
     top_systems: list[str]
     report_dir: Path | None
     warnings: list[str] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
     trends: pd.DataFrame | None = None
     knowledge: pd.DataFrame | None = None   # schema.KNOWLEDGE: gaps, stale articles, candidates
+    findings: pd.DataFrame | None = None    # schema.FINDINGS: the night's events
+    irritation_model: str = ""   # what scored the text irritation (trendminer.survey_head)
 
     @property
     def return_code(self) -> int:
@@ -42,4 +44,6 @@ class RunReport:
         spikes = ", ".join(self.spikes[:3]) or "none"
         return (f"trendminer {self.as_of.date()}: {self.accounting.summary()}; {self.analysed} tickets "
                 f"analysed, {self.embedded} embedded, {self.n_topics} topics, {self.remainder} in remainder; "
-                f"spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; reports: {self.report_dir}")
+                f"outages and spikes: {spikes}; top systems: {', '.join(self.top_systems[:3])}; "
+                + (f"irritation scored by {self.irritation_model}; " if self.irritation_model else "")
+                + f"reports: {self.report_dir}")

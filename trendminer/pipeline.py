@@ -1,16 +1,9 @@
-"""The one front door: the only place that orders the stages.
-
-:func:`load_tickets` is how anything gets cleaned tickets and their row accounting (run,
-replay, validate, suggest and every evaluation); :func:`run` and :func:`replay` are the
-nightly job. The order of a night is ingest -> clean/redact -> store (upsert) -> embed (cached)
--> per-text features (cached) -> systems -> topics -> signals -> desk -> trends -> score -> report, all for one
-:class:`~trendminer.window.Window`. All state writes happen in one transaction, committed only
-after the reports are rendered; the report folder is renamed into place after the commit.
-
-May import every stage; no stage imports this module.
-"""
+"""The one front door, the only place that orders the stages (no stage imports this module):
+ingest -> clean -> store -> embed -> features -> systems -> topics -> signals -> desk -> trends -> score
+-> findings -> knowledge -> report, for one Window; state writes commit once, after the reports render."""
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -21,7 +14,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, load_catalogue, write_catalogue
+from .change_records import ChangeAccounting, load_changes
 from .changes import PreviousNight, night_changes
 from .clean import clean_tickets
 from .compute import Compute, using
@@ -29,10 +23,13 @@ from .config import Settings
 from .desk import desk_mirror
 from .embed import Embedder, embed_cached, make_embedder
 from .errors import InputError, TrendminerError
-from .features import FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
-from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_stopped,
-                     warn_as_of_after_every_ticket)
-from .ingest import Accounting, read_exports
+from . import findings as fnd
+from .features import compute_features, FeatureSpec, feature_inputs, feature_spec, matches_of, night_features, text_features, text_irritation_of
+from .desk_kind import night_desk
+from .cosystems import other_systems
+from .guards import (check_inputs, check_paths, no_tickets_message, refuse_all_rejected, replay_start,
+                     replay_stopped, warn_as_of_after_every_ticket)
+from .ingest import Accounting, join_survey_export, read_exports
 from . import knowledge as kb
 from .lock import RunLock
 from .manifest import StageTimer, build_manifest
@@ -43,9 +40,12 @@ from .report.render import write_reports
 from .report.views import Builder
 from .schema import Tickets
 from .score import system_scores
+from .shipped_model import shipped_kind_probabilities, shipped_negativity
 from .signals import signals
 from .store import State
-from .systems import attribute
+from .survey_head import desk_irritation, irritation_manifest
+from .systems import attribute, searches_text
+from .registry import recentred
 from .topics import Clusterer, load_curation, topics
 from .trends import trends
 from .window import Window
@@ -103,29 +103,31 @@ def load_tickets(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
 
 
 def suggest_systems(paths: Sequence[str | Path], settings: Settings, *, min_tickets: int = 3,
-                    top: int = 30) -> pd.DataFrame:
+                    top: int = 30, catalogue_out: str | Path | None = None) -> pd.DataFrame:
     """Names frequent in the exports' tickets that the configured catalogue lacks.
 
-    See :func:`trendminer.suggest.suggest` for the columns.
+    See :func:`trendminer.suggest.suggest` for the columns; ``catalogue_out`` gets them as a catalogue CSV.
 
     Raises
     ------
     TrendminerError
         If an export or the catalogue cannot be read.
     """
-    from .suggest import suggest
+    from .suggest import catalogue_frame, suggest
 
     tickets = load_tickets(paths, settings).tickets
     catalogue = load_catalogue(settings["systems"]["catalogue"])
-    return suggest(tickets, catalogue, settings, min_tickets, top,
-                   attribute(tickets, catalogue=catalogue, settings=settings))
+    frame = suggest(tickets, catalogue, settings, min_tickets, top,
+                    attribute(tickets, catalogue=catalogue, settings=settings))
+    return write_catalogue(catalogue_frame(frame), catalogue_out, frame) if catalogue_out else frame
 
 
 def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp,
         generated_at: pd.Timestamp, state_path: str | Path, out_dir: str | Path | None,
         embedder: Embedder | None = None, clusterer: Clusterer | None = None,
-        progress: bool = True, rebuild_topics: bool = False, strict: bool = False,
-        kb_export: str | Path | None = None, compute: Compute | None = None) -> RunReport:
+        progress: bool = True, rebuild_topics: bool = False, strict: bool = False, surveys: str | Path | None = None,
+        kb_export: str | Path | None = None, compute: Compute | None = None,
+        changes_export: str | Path | None = None) -> RunReport:
     """Run the nightly job: ingest the exports, update the state, write the briefs.
 
     Parameters
@@ -154,6 +156,10 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     compute : Compute, optional
         Where cleaning and embedding run; default the ``compute.scheduler`` of the config,
         connected before anything is read (see :mod:`trendminer.compute`).
+    surveys : path, optional
+        Survey results joined on the ticket number (``--surveys``; default ``survey_head.surveys``).
+    changes_export : path, optional
+        Change records (``--changes``); default ``changes.file`` of the config.
 
     Returns
     -------
@@ -171,14 +177,16 @@ def run(inputs: Sequence[str | Path], settings: Settings, *, as_of: pd.Timestamp
     with using(settings["compute"]["scheduler"], compute) as compute:   # fails before anything is read
         with timer("ingest"):
             loaded = load_tickets(inputs, settings, window.as_of, strict=strict, compute=compute)
+        loaded = LoadedTickets(join_survey_export(loaded.tickets, loaded.accounting, surveys or
+                                                  settings["survey_head"]["surveys"], settings), loaded.accounting)
         warn_as_of_after_every_ticket(loaded.tickets, loaded.accounting, window)
         if loaded.tickets.empty and not Path(state_path).exists():
             raise InputError(no_tickets_message(0, 0, inputs, []))   # no tickets tonight, none before
         with timer("knowledge-base"):
-            articles = load_articles(settings, kb_export)
+            articles = kb.load_articles(settings, kb_export)
         night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer, articles,
-                       compute)
+                       compute, load_changes(settings, catalogue, changes_export))
         with RunLock(state_path), State(state_path) as state:
             return night.run(state, loaded.tickets, window=window, generated_at=generated_at, out_dir=out_dir,
                              rebuild_topics=rebuild_topics)
@@ -208,9 +216,11 @@ def replay(inputs: Sequence[str | Path], settings: Settings, *, start: pd.Timest
     check_paths(inputs, state_path, out_dir)
     with using(settings["compute"]["scheduler"], compute) as compute:
         loaded = load_tickets(inputs, settings, end, compute=compute)
-        night = _Night(settings, inputs, loaded.accounting, load_catalogue(settings["systems"]["catalogue"]),
+        catalogue = load_catalogue(settings["systems"]["catalogue"])
+        start = replay_start(loaded.tickets, start, end, inputs)   # nights before the first ticket: none
+        night = _Night(settings, inputs, loaded.accounting, catalogue,
                        embedder or make_embedder(settings, progress=progress), clusterer, timer,
-                       load_articles(settings), compute)
+                       kb.load_articles(settings), compute, load_changes(settings, catalogue))
         reports: list[RunReport] = []
         days = pd.date_range(start, end, freq="D")
         with RunLock(state_path):
@@ -244,31 +254,6 @@ def validate_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.
     return loaded
 
 
-def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[pd.DataFrame, kb.KbAccounting | None]:
-    """The knowledge-base export of ``path`` (or ``knowledge.articles``); an empty frame and None without one.
-
-    Raises
-    ------
-    InputError
-        If the export cannot be read (see :func:`trendminer.knowledge.read_articles`).
-    """
-    path = path or settings["knowledge"]["articles"]
-    if not path:
-        return kb.no_articles(), None
-    return kb.read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
-
-
-def _compute_features(missing: pd.DataFrame, spec: FeatureSpec, compute: Compute | None = None) -> pd.DataFrame:
-    """The per-text features of the texts not cached yet: one call on all of them, or on a
-    cluster one task per chunk of rows (the same rows either way)."""
-    if compute is None or not compute.on_cluster or missing.empty:
-        return text_features(missing, spec)
-    from .compute import split
-
-    parts = [part.reset_index(drop=True) for part in split(missing, compute.workers, least=1_000, most=20_000)]
-    return pd.concat(compute.map(text_features, parts, spec=spec), ignore_index=True)
-
-
 @dataclass
 class _Night:
     """Everything a night's analysis needs besides the state and the tickets."""
@@ -282,29 +267,12 @@ class _Night:
     timer: StageTimer
     kb_articles: tuple[pd.DataFrame, kb.KbAccounting | None] = field(default_factory=lambda: (kb.no_articles(), None))
     compute: Compute | None = None
-
-    def _fits(self, model: object, vectors: np.ndarray) -> bool:
-        """A shipped model reads this run's vectors only if it was trained on the same embedder."""
-        expected = getattr(model, "embedder", "")
-        return (not expected or self.embedder.name.startswith(expected)) and vectors.shape[1] == model.dim
-
-    def _kind_probabilities(self, vectors: np.ndarray) -> np.ndarray | None:
-        """Ticket-kind probabilities when the shipped classifier fits this embedder, else None."""
-        from .kind import kind_probabilities, load_model
-
-        model = load_model()
-        return kind_probabilities(vectors, model) if self._fits(model, vectors) else None
-
-    def _negativity(self, vectors: np.ndarray, tickets: pd.DataFrame) -> np.ndarray | None:
-        """Negative-sentiment probabilities when the shipped model fits this embedder, else None."""
-        from .sentiment import load_model, negativity
-
-        model = load_model()
-        return negativity(vectors, tickets["text"].tolist(), model=model) if self._fits(model, vectors) else None
+    changes: tuple[pd.DataFrame | None, ChangeAccounting | None] = (None, None)
 
     def _knowledge(self, state: State, tickets: Tickets, vectors: np.ndarray, assignments: pd.DataFrame,
                    info: pd.DataFrame, sig: pd.DataFrame, attribution: pd.DataFrame, scores: pd.DataFrame,
-                   window: Window, first_seen: dict, prev: dict | None) -> kb.KnowledgeRun:
+                   window: Window, first_seen: dict, prev: dict | None,
+                   topic_status: dict[int, str] | None = None) -> kb.KnowledgeRun:
         """Embed the articles (cached like tickets) and run the knowledge stage."""
         settings = self.settings
         articles, accounting = self.kb_articles
@@ -323,7 +291,7 @@ class _Night:
                              periods=kb.periods(window, settings, tickets["opened_at"].min()), opts=settings["knowledge"], threshold=threshold,
                              cost_per_ticket=float(cost["handle_hours"]) * float(cost["hourly_rate"]),
                              steps=kb.release_steps(scores), first_seen=first_seen, previous=previous,
-                             has_kb=accounting is not None)
+                             has_kb=accounting is not None, topic_status=topic_status)
         return kb.summarise(frame, articles, accounting, threshold=threshold,
                             window_tickets=int(window.contains(tickets["opened_at"]).sum()),
                             embedder=self.embedder.name)
@@ -343,15 +311,19 @@ class _Night:
         with timer("features"):   # per-text NLP, cached in the state: only new texts are parsed
             spec = feature_spec(catalogue, settings, self.embedder.name, vectors.shape[1])
             feats, _ = night_features(state, feature_inputs(tickets, catalogue, settings), spec,
-                                      lambda missing, spec: _compute_features(missing, spec, self.compute))
+                                      lambda missing, spec: compute_features(missing, spec, self.compute))
         with timer("systems"):
             attribution = attribute(tickets, catalogue=catalogue, settings=settings, matches=matches_of(feats))
         with timer("topics"):
             registry, threshold = state.registry()
+            built = state.previous_run(as_of + pd.Timedelta(days=1))   # the registry's last night, tonight's on a re-run
+            built_by = built and json.loads(state.snapshot("runs", built["run_id"])["manifest"].iloc[0] or "{}").get("model", {}).get("name")
+            if built_by and built_by != self.embedder.name and len(registry):   # another model's centroids: re-centre, rebuild
+                registry, rebuild_topics = recentred(registry, state.assignments(built["run_id"]), tickets["ticket_id"], vectors), True
             result = topics(tickets, vectors=vectors, attribution=attribution, settings=settings,
                             registry=registry, threshold=threshold, as_of=as_of, clusterer=self.clusterer,
                             rebuild=rebuild_topics, curation=load_curation(settings["topics"]["curation"]),
-                            features=feats)
+                            features=feats, multilingual=bool(getattr(self.embedder, "multilingual", False)))
             assignments, info = result.assignments, result.info
             state.save_registry(result.update.registry, result.update.threshold)
             # A topic is as old as its registry entry or its oldest ticket, whichever is earlier
@@ -359,27 +331,45 @@ class _Night:
             oldest = assignments.merge(tickets[["ticket_id", "opened_at"]], on="ticket_id").groupby("topic_id")["opened_at"].min()
             first_seen = {t: min(day, oldest.get(t, day)) for t, day in
                           zip(result.update.registry["topic_id"], result.update.registry["first_seen"])}
-        with timer("signals"):
+        prev = state.previous_run(as_of)
+        with timer("signals"):   # the desk's survey head travels in the run summary (survey_head.py)
+            desk = desk_irritation(tickets, vectors, text_irritation_of(feats, vectors, spec), settings=settings,
+                                   embedder=self.embedder.name, stored=(prev or {}).get("summary", {}).get("survey_head"))
+            kinds = night_desk(tickets["kind_label"].tolist(), vectors, feats["kind_rule"].tolist(), settings["signals"],
+                               random_state=int(settings["topics"]["random_state"]), embedder=self.embedder.name)
             sig = signals(tickets, attribution=attribution, window=window, settings=settings,
-                          negativity=self._negativity(vectors, tickets),
-                          kind_probabilities=self._kind_probabilities(vectors),
-                          text_irritation=text_irritation_of(feats, vectors, spec), features=feats)
+                          negativity=shipped_negativity(vectors, tickets["text"].tolist(), self.embedder.name),
+                          kind_probabilities=shipped_kind_probabilities(vectors, self.embedder.name),
+                          text_irritation=desk.probability, features=feats, desk_kinds=kinds.kinds)
         with timer("desk"):
-            desk = desk_mirror(tickets, signals=sig, assignments=assignments, attribution=attribution,
-                               window=window, settings=settings)
+            mirror = desk_mirror(tickets, signals=sig, assignments=assignments, attribution=attribution,
+                                 window=window, settings=settings)
         with timer("trends"):
             trend = trends(tickets, attribution=attribution, assignments=assignments, info=info,
-                           window=window, settings=settings, first_seen=first_seen)
+                           window=window, settings=settings)
         with timer("score"):
+            others = other_systems(tickets, attribution, catalogue) if searches_text(catalogue, settings) else None
             scores = system_scores(tickets, attribution=attribution, signals=sig, trends=trend,
-                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings)
-        prev = state.previous_run(as_of)
+                                   assignments=assignments, catalogue=catalogue, window=window, settings=settings,
+                                   changes=self.changes[0], others=others)
+        with timer("findings"):   # one status per topic and system, before anything phrases one
+            night_status = fnd.night_statuses(tickets, attribution=attribution, assignments=assignments, info=info,
+                                              signals=sig, scores=scores, catalogue=catalogue.frame, window=window,
+                                              settings=settings)
+            info, scores, trend = fnd.with_statuses(night_status, info, scores, trend)
         with timer("knowledge"):
             know = self._knowledge(state, tickets, vectors, assignments, info, sig, attribution, scores,
-                                   window, first_seen, prev)
+                                   window, first_seen, prev,
+                                   dict(zip(info["topic_id"].astype(int), info["status"])))
+        with timer("findings"):
+            found = fnd.night_findings(night_status, info=info, scores=scores, knowledge=know.frame,
+                                       accounting=self.accounting, window=window, settings=settings,
+                                       previous=state.snapshot("finding_snapshots", prev["run_id"]) if prev else None)
+            morning = fnd.morning_facts(tickets, attribution, found, window)
         quality = run_quality(tickets, vectors=vectors, assignments=assignments, info=info, attribution=attribution,
                               embedded=n_embedded, previous_assignments=state.assignments(prev["run_id"]) if prev else None,
                               settings=settings)
+        quality.update(kinds.quality(sig["kind_source"].tolist()))
         previous = None if prev is None else PreviousNight(
             prev["as_of"], state.snapshot("topic_snapshots", prev["run_id"]),
             state.snapshot("system_snapshots", prev["run_id"]), state.snapshot("trend_snapshots", prev["run_id"]))
@@ -388,19 +378,25 @@ class _Night:
         compute = self.compute
         manifest["compute"] = {"scheduler": compute.name if compute else "in-process",
                                "workers": compute.workers if compute else 1}
+        manifest.update(irritation_manifest(desk, tickets, sig, window, settings, self.accounting))
+        manifest["kind"] = kinds.manifest(sig["kind_source"].tolist())
         manifest["knowledge"] = {"articles": know.accounting.describe() if know.accounting else None,
                                  "match_threshold": know.threshold, "embedder": know.embedder}
+        manifest["changes"] = self.changes[1].describe() if self.changes[1] else None
         data = RunData(tickets, attribution, assignments, info, sig, trend, scores,
-                       catalogue.frame, self.accounting, changes, quality, manifest, window, know, desk)
-        spikes = trend[trend["flag"].isin(["spiking", "new"])]
+                       catalogue.frame, self.accounting, changes, quality, manifest, window, know,
+                       findings=found, morning=morning, desk=mirror)
+        spikes = found[found["kind"] == "spike"]   # one name per outage, however many topics it covers
         report = RunReport(as_of, self.accounting, stored, len(tickets), n_embedded, len(info),
-                           int(quality["remainder"]), spikes["label"].tolist(),
+                           int(quality["remainder"]), [f"{t} ({s})" for t, s in zip(spikes["title"], spikes["status"])],
                            scores[scores["rankable"]]["system"].tolist(), None,
-                           list(self.accounting.warnings), quality, trend, know.frame)
+                           list(self.accounting.warnings), quality, trend, know.frame, found, desk.note)
         state.record_run(as_of, generated_at, settings.digest,
-                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality},
+                         {"accounting": self.accounting.summary(), "stored": stored, "quality": quality,
+                          "survey_head": desk.head.to_dict() if desk.head else None},
                          {"topic_snapshots": info, "system_snapshots": scores, "trend_snapshots": trend,
                           "assignments": assignments, "knowledge_snapshots": know.frame,
+                          "finding_snapshots": fnd.snapshot(found),
                           "topic_events": pd.DataFrame(result.update.events, columns=["topic_id", "event", "detail"])},
                          manifest)
         if out_dir is None:
@@ -409,7 +405,8 @@ class _Night:
             builder = Builder(data, settings=settings, window=window, generated_at=generated_at)
             with timer("report"):
                 note = (f"{stored['new']} new and {stored['updated']} updated tickets, {n_embedded} new "
-                        f"embeddings and the run of {as_of.date()} were committed to {state.path}")
+                        f"embeddings and the run of {as_of.date()} were committed to {state.path}"
+                        + state.migration_note())
                 report.report_dir = write_reports(builder, Path(out_dir), before_publish=state.commit,
                                                   committed_note=note)
         return report

@@ -187,6 +187,113 @@ def update(vectors: np.ndarray, registry: pd.DataFrame, threshold: float | None,
     return RegistryUpdate(labels, registry, float(threshold), events)
 
 
+def recentred(registry: pd.DataFrame, previous: pd.DataFrame, ticket_ids: pd.Series,
+              vectors: np.ndarray) -> pd.DataFrame:
+    """The registry with each topic's centroid rebuilt from tonight's ``vectors`` of the tickets
+    it held in ``previous`` (ticket_id, topic_id): for a registry built by another embedder,
+    whose centroids mean nothing in tonight's space. A topic none of whose tickets is here
+    gets a zero centroid, which no ticket reaches.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"topic_id": [0, 1], "centroid": [np.ones(3), np.ones(3)]})
+    >>> prev = pd.DataFrame({"ticket_id": ["a", "b"], "topic_id": [0, 0]})
+    >>> [c.tolist() for c in recentred(reg, prev, pd.Series(["a", "b"]), np.eye(2))["centroid"]]
+    [[0.7071067690849304, 0.7071067690849304], [0.0, 0.0]]
+    """
+    registry = registry.copy()
+    topic_of = previous.set_index("ticket_id")["topic_id"].reindex(ticket_ids.to_numpy()).fillna(-1).to_numpy(dtype=int)
+    centroids = []
+    for tid in registry["topic_id"].astype(int):
+        total = vectors[topic_of == tid].sum(axis=0) if (topic_of == tid).any() else np.zeros(vectors.shape[1])
+        centroids.append((total / max(float(np.linalg.norm(total)), 1e-12)).astype(np.float32))
+    registry["centroid"] = centroids
+    return registry
+
+
+class _GivenThreshold:
+    """A fitted clusterer seen without its learned threshold, so :func:`update` keeps the one it is given."""
+
+    def __init__(self, model: object) -> None:
+        self.labels_ = model.labels_
+
+
+def update_by_language(vectors: np.ndarray, languages: np.ndarray, registry: pd.DataFrame,
+                       threshold: float | None, fit: Callable[[np.ndarray], object], as_of: pd.Timestamp, *,
+                       min_topic_size: int, default_threshold: float, rebuild: bool = False) -> RegistryUpdate:
+    """:func:`update` run once per language group, each on its own part of the registry.
+
+    A group's tickets are assigned only to the group's topics and its remainder is clustered
+    among itself, so an embedding that only knows one language never mixes tickets of two.
+    The group ``""`` (the main language, or every ticket when the embedding is multilingual)
+    goes first and sets the threshold the other groups use. Topics of a group with no
+    tickets tonight turn dormant. New topic ids follow the largest id of the whole registry.
+
+    Parameters
+    ----------
+    vectors : ndarray (n, d)
+    languages : ndarray of str
+        Group of each ticket: ``""`` or a language code.
+    registry : DataFrame
+        :data:`REGISTRY` rows, with a ``language`` column (missing = all ``""``).
+    threshold, fit, as_of, min_topic_size, default_threshold, rebuild
+        As for :func:`update`.
+
+    Returns
+    -------
+    RegistryUpdate
+        Its registry has the ``language`` column; its threshold is the main group's.
+
+    Examples
+    --------
+    >>> from sklearn.cluster import KMeans
+    >>> X = np.array([[1, 0], [1, 0], [0, 1], [0, 1]], dtype=float)
+    >>> up = update_by_language(X, np.array(["", "", "de", "de"]), empty_registry(), None,
+    ...                         lambda V: KMeans(1, n_init=1, random_state=0).fit(V), pd.Timestamp("2026-01-01"),
+    ...                         min_topic_size=2, default_threshold=0.5)
+    >>> up.labels.tolist(), up.registry["language"].tolist()
+    ([0, 0, 1, 1], ['', 'de'])
+    """
+    registry = registry.copy().reset_index(drop=True)
+    registry["language"] = (registry["language"].fillna("").astype(str) if "language" in registry.columns
+                            else pd.Series([""] * len(registry), dtype=object))
+    languages = np.asarray(languages, dtype=object)
+    groups = sorted(set(languages.tolist()), key=lambda g: (g != "", g))
+    labels = np.full(len(vectors), -1)
+    next_id = int(registry["topic_id"].max()) + 1 if len(registry) else 0
+    parts, events, main_threshold = [], [], threshold
+    for group in groups:
+        rows = np.flatnonzero(languages == group)
+        own = registry[registry["language"] == group].drop(columns="language").reset_index(drop=True)
+        fixed = group != "" and main_threshold is not None
+        up = update(vectors[rows], own, main_threshold if fixed else threshold,
+                    (lambda X: _GivenThreshold(fit(X))) if fixed else fit, as_of,
+                    min_topic_size=min_topic_size,
+                    default_threshold=main_threshold if fixed else default_threshold, rebuild=rebuild)
+        renumber = {}
+        for tid in sorted(set(up.registry["topic_id"].astype(int)) - set(own["topic_id"].astype(int))):
+            renumber[tid], next_id = next_id, next_id + 1
+        up.registry["topic_id"] = [renumber.get(int(t), int(t)) for t in up.registry["topic_id"]]
+        labels[rows] = [renumber.get(int(t), int(t)) for t in up.labels]
+        events += [(renumber.get(t, t), kind, detail) for t, kind, detail in up.events]
+        parts.append(up.registry.assign(language=group))
+        if group == "":
+            main_threshold = up.threshold
+        elif main_threshold is None:
+            main_threshold = up.threshold
+    rest = registry[~registry["language"].isin(groups)].copy()
+    for idx in rest.index[rest["status"] == "active"]:
+        rest.at[idx, "status"] = "dormant"
+        events.append((int(rest.at[idx, "topic_id"]), "dormant", "no tickets in the analysed window"))
+    merged = pd.concat([p for p in [*parts, rest] if len(p)], ignore_index=True) if len(registry) or parts else registry
+    if not len(merged):
+        merged = empty_registry().assign(language=pd.Series(dtype=object))
+    merged = merged.sort_values("topic_id", kind="stable").reset_index(drop=True)
+    merged["topic_id"] = merged["topic_id"].astype(int)
+    final = main_threshold if main_threshold is not None else default_threshold
+    return RegistryUpdate(labels, merged, float(final), events)
+
+
 def _splits_and_merges(old: np.ndarray, new: np.ndarray) -> list[tuple[int, str, str]]:
     events = []
     both = (old >= 0) & (new >= 0)

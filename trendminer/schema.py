@@ -41,6 +41,7 @@ TICKETS: Mapping[str, str] = {
     "csat": "customer satisfaction scaled 0..1, NaN if none (float)",
     "made_sla": "1.0 the export says the SLA was met, 0.0 breached, NaN if the export has no SLA field (float)",
     "first_response_hours": "hours from opening to the first response, NaN if the export does not say (float)",
+    "kind_label": "the kind the export states: failure | howto | request | incident (not a request) | '' (trendminer.ingest.kinds)",
     "resolution": "cleaned and redacted resolution note: ServiceNow close_notes, Jira resolution notes / last comment, Zendesk last public agent comment ('' if none)",
     "text": "what is embedded: title + head of the description (str)",
     "text_hash": "sha256 of text (str)",
@@ -51,6 +52,7 @@ TICKETS: Mapping[str, str] = {
 ASSIGNMENTS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "topic_id": "topic number; -1 = remainder (int)",
+    "language": "the ticket's detected language, as in TICKETS (str)",
 }
 
 TOPIC_INFO: Mapping[str, str] = {
@@ -73,8 +75,8 @@ ATTRIBUTION: Mapping[str, str] = {
 SIGNALS: Mapping[str, str] = {
     "ticket_id": "ticket number",
     "kind": "failure | howto | request",
-    "kind_source": "rule | category | classifier | default: what decided the kind",
-    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated",
+    "kind_source": "export | desk | rule | category | classifier | default: what decided the kind (trendminer.kind_source)",
+    "text_irritation": "0..1 calibrated probability that a reader would call the text irritated; with the desk's survey head (survey_head.py) that the user rates the ticket dissatisfied, a rated ticket's own answer",
     "frustration": "0..1 frustration language",
     "repetition": "0..1 'again / still / third time'",
     "shouting": "0..1 capitals and '!!!'",
@@ -89,6 +91,8 @@ SIGNALS: Mapping[str, str] = {
     "irritated": "text_irritation >= signals.irritated_threshold (bool)",
     "process_irritation": "0..1 weighted mean of the process components",
     "irritation": "weighted mean of all components, 0..1",
+    "service_irritation": "0..1 irritation aimed at the desk: waiting, no reply, passed around, closed unresolved, rude (trendminer.aim)",
+    "system_irritation": "0..1 irritation aimed at the system: the text irritation not aimed at the desk",
 }
 
 SYSTEM_SCORES: Mapping[str, str] = {
@@ -97,9 +101,11 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "failures": "failure tickets in the window",
     "howto": "how-to tickets in the window",
     "requests": "access / request tickets in the window",
+    "also_named": "tickets in the window whose text names this system besides their primary one (not in tickets)",
+    "also_named_failures": "failure tickets among also_named",
     "user_count": "users from the catalogue (<NA> if unknown)",
     "failures_per_100_users": "failures per 100 users (NaN if unknown)",
-    "irritated": "tickets in the window whose text irritation >= signals.irritated_threshold",
+    "irritated": "tickets in the window whose system_irritation (text irritation aimed at the system) >= signals.irritated_threshold",
     "irritated_share": "irritated / tickets (0 without tickets)",
     "irritated_share_low": "lower end of the 95% Wilson interval of irritated_share",
     "irritated_share_high": "upper end of the 95% Wilson interval of irritated_share",
@@ -111,8 +117,16 @@ SYSTEM_SCORES: Mapping[str, str] = {
     "cost": "estimated handling cost in the window",
     "trouble_score": "composite 0..1",
     "rank": "1 = most trouble",
-    "recommendation": "replace | retire | upgrade | fix | redesign | train | document | keep | watch",
-    "reasons": "list of the rules that fired, with their numbers",
+    "recommendation": ("remove | migrate | regression | replace | fix | automate | catalogue | redesign | train | "
+                       "document | keep | watch (trendminer.score.recommend)"),
+    "reasons": "list of the rules that fired, with their numbers (always at least one)",
+    "window_failures": "failures in each of the last analysis windows the history covers in full, current first (list[int])",
+    "selfservice": "window tickets (not failures) asking for an unlock or a password reset",
+    "callers": "distinct callers in the window",
+    "changes": "ids of the change records a regression names, ';'-separated ('' if none)",
+    "vendor": "from the catalogue ('' if unknown)",
+    "criticality": "from the catalogue ('' if unknown)",
+    "owner_team": "from the catalogue ('' if unknown)",
 }
 
 TRENDS: Mapping[str, str] = {
@@ -128,7 +142,51 @@ TRENDS: Mapping[str, str] = {
     "today": "tickets on the as-of day",
     "today_expected": "mean tickets on the same weekday in the baseline weeks",
     "since": "first recent day at twice (and 3 above) its weekday's usual count ('' when steady or fading)",
-    "lifecycle": "topics: New | Emerging | Active | Fading | Resolved; systems: ''",
+}
+
+
+FINDINGS: Mapping[str, str] = {
+    "finding_id": "stable id while the event lasts, e.g. F-20261028-spike-globalprotect-vpn",
+    "kind": "spike | step | rise | new | knowledge_gap | data",
+    "status": "ongoing | ended",
+    "systems": "the systems it covers (list[str])",
+    "topic_ids": "every topic whose tickets it covers (list[int])",
+    "title": "what it is about, in words",
+    "start": "first day of the event (date)",
+    "peak_day": "the day with most of its tickets",
+    "peak_tickets": "tickets on that day (int)",
+    "end": "last day of the event (NaT while ongoing)",
+    "note": "why it is judged ended or ongoing",
+    "changes": "failure steps: the recorded changes of its system around the step, '; '-separated ('' if none)",
+    "tickets": "tickets of its systems and topics from basis_from to basis_to (int)",
+    "basis": "what tickets counts",
+    "basis_from": "first day counted",
+    "basis_to": "last day counted",
+    "expected": "tickets the same systems and topics would have had on the same days (float)",
+    "ratio": "tickets / expected (NaN when nothing was expected)",
+    "extra": "tickets - expected, at least 0",
+    "open_tickets": "of its tickets, still open (int)",
+    "callers": "distinct callers of its tickets (int)",
+    "p1_p2": "of its tickets, priority 1 or 2 (int)",
+    "priority_mix": "tickets per priority, 'P1 52; P2 31'",
+    "last_ticket": "when its newest ticket was opened",
+    "impact": "sqrt(extra x callers) x priority weight x criticality weight",
+    "new_gap": "knowledge gaps: first seen as a gap tonight (bool)",
+    "headline": "place in the digest's headline, 1 = first; 0 = not headlined",
+    "headline_note": "why it is not headlined ('' if it is)",
+    "evidence_ids": "the ticket ids its numbers count (list[str])",
+}
+
+STATUS: Mapping[str, str] = {
+    "entity_type": "system | topic",
+    "entity": "system name or topic id (str)",
+    "status": "new | rising | steady | fading | ended | recurring | dormant",
+    "basis": "the horizon the status rests on",
+    "recent": "tickets in the last 7 days (outside ended outages)",
+    "expected": "weekly mean of the 4 weeks before",
+    "last_4_weeks": "tickets in the last 28 days (outside ended outages)",
+    "previous_4_weeks": "tickets in the 28 days before",
+    "first_ticket": "day of its first analysed ticket",
 }
 
 
@@ -194,8 +252,8 @@ def validate(frame: pd.DataFrame, contract: Mapping[str, str], stage: str) -> pd
 
     Examples
     --------
-    >>> validate(pd.DataFrame({"ticket_id": [], "topic_id": []}), ASSIGNMENTS, "topics").shape
-    (0, 2)
+    >>> validate(pd.DataFrame({"ticket_id": [], "topic_id": [], "language": []}), ASSIGNMENTS, "topics").shape
+    (0, 3)
     """
     missing = [c for c in contract if c not in frame.columns]
     if missing:

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from . import nlp
+from .aim import aim, desk_process, split_irritation
+from .kind_rules import text_rule  # noqa: F401 - text_rule is also signals' API
 from .irritation import cue_matrix, load_model, shouting  # noqa: F401 - shouting is also signals' API
 from .config import Settings
 from .schema import SIGNALS, TICKETS, Attribution, Signals, Tickets, validate
@@ -39,25 +41,13 @@ CUE_LABELS = ("frustration", "repetition", "urgency", "escalation")
 PROCESS = ("reopens", "reassignments", "repeat_contacts", "resolve_time", "low_csat", "escalations")
 COMPONENTS = ("text_irritation", *TEXT_CUES, *PROCESS)
 
-_HOWTO = re.compile(
-    r"\b(how (do|can|to|should|would)|where (do|can|is|are|to)|which \w+ (do|should)|"
-    r"is it possible|can (i|we|you) (change|set|add|find|see|use)|what is the (way|process)|"
-    r"instructions?|guide|tutorial|explain|question|unclear|confus\w*|"
-    r"wie (kann|geht|mache)|wo (finde|kann))\b", re.IGNORECASE)
-_REQUEST = re.compile(
-    r"\b(access|permission|grant|request(ing)? (a|an|for|new)|new (account|user|license|licence)|"
-    r"please (add|create|install|enable|provide)|need (access|rights|a licen[cs]e)|"
-    r"onboard\w*|role|licen[cs]e|berechtigung|zugriff)\b", re.IGNORECASE)
-_FAILURE_HINT = re.compile(
-    r"\b(error|fail\w*|crash\w*|down|not work\w*|doesn'?t work|does not|cannot|can'?t|unable|"
-    r"broken|freez\w*|hang\w*|slow|timeout|dump\w*|outage|stuck|lost|missing|"
-    r"geht nicht|funktioniert nicht|fehler|absturz)\b", re.IGNORECASE)
-
 
 def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
     """The ticket's kind and what decided it: a text ``rule``, the ``category``, or ``default``.
 
-    Failure words win over how-to words ("how do I fix error 500" is a failure).
+    The text rules are :func:`trendminer.kind_rules.text_rule`: a request for access, a reset
+    or new equipment is a request even when it mentions a failure; hard failure words outweigh
+    a question ("how do I fix error 500" is a failure).
 
     Examples
     --------
@@ -69,21 +59,6 @@ def kind_and_source(text: str, category: str = "") -> tuple[str, str]:
     ('failure', 'default')
     """
     return kind_from(text_rule(text), category)
-
-
-def text_rule(text: str) -> str:
-    """What the text alone says a ticket is: ``failure``, ``howto``, ``request``, or "" (no rule).
-
-    Examples
-    --------
-    >>> text_rule("How do I fix error 500?"), text_rule("the thing on my desk")
-    ('failure', '')
-    """
-    if _FAILURE_HINT.search(text):
-        return "failure"
-    if _HOWTO.search(text):
-        return "howto"
-    return "request" if _REQUEST.search(text) else ""
 
 
 def kind_from(rule: str, category: str = "") -> tuple[str, str]:
@@ -114,28 +89,60 @@ def ticket_kind(text: str, category: str = "") -> str:
 
 
 def ticket_kinds(texts: list[str], categories: list[str], probabilities: np.ndarray | None = None,
-                 min_probability: float = 0.9, rules: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Kinds and their sources for many tickets: rules and the category first; where neither
-    decides, the embedding classifier's answer if it is at least ``min_probability`` sure
-    (source ``classifier``), else ``failure`` (source ``default``).
+                 min_probability: float = 0.9, rules: list[str] | None = None, labels: list[str] | None = None,
+                 desk: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Kinds and their sources for many tickets.
+
+    First the export's own label (source ``export``; see :mod:`trendminer.ingest.kinds`), then
+    the per-desk head's label (``desk``; :mod:`trendminer.desk_kind`) — an ``incident`` label
+    from either is how-to where the text rule says so, else failure. Then the text rules and the
+    category; where neither decides, the embedding classifier's answer if it is at least
+    ``min_probability`` sure (source ``classifier``), else ``failure`` (source ``default``).
 
     ``probabilities`` has columns in the order of :data:`trendminer.kind.KINDS`; ``rules``,
     when given, are the texts' :func:`text_rule` (cached per text), and ``texts`` is not read.
+
+    Examples
+    --------
+    >>> ticket_kinds([], ["", "", ""], rules=["howto", "", ""], labels=["incident", "request", ""],
+    ...              desk=["", "", "request"])
+    (['howto', 'request', 'request'], ['export', 'export', 'desk'])
     """
     from .kind import KINDS
 
     rules = [text_rule(t) for t in texts] if rules is None else rules
+    labels = labels if labels is not None else [""] * len(rules)
+    desk = desk if desk is not None else [""] * len(rules)
     kinds, sources = [], []
     for i, (rule, category) in enumerate(zip(rules, categories)):
-        kind, source = kind_from(rule, category)
-        if source == "default" and probabilities is not None and probabilities[i].max() >= min_probability:
-            kind, source = KINDS[int(probabilities[i].argmax())], "classifier"
-        kinds.append(kind)
-        sources.append(source)
+        for label, source in ((labels[i], "export"), (desk[i], "desk")):
+            if label:
+                kinds.append(("howto" if rule == "howto" else "failure") if label == "incident" else label)
+                sources.append(source)
+                break
+        else:
+            kind, source = kind_from(rule, category)
+            if source == "default" and probabilities is not None and probabilities[i].max() >= min_probability:
+                kind, source = KINDS[int(probabilities[i].argmax())], "classifier"
+            kinds.append(kind)
+            sources.append(source)
     return kinds, sources
 
 
 _CLOSED_STATES = re.compile(r"clos|resolv|cancel|solved|done|geschlossen|gelöst", re.IGNORECASE)
+
+
+def still_open(tickets: Tickets) -> pd.Series:
+    """Which tickets are still open: no resolution time and a state that is not closed/resolved.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"resolved_at": pd.to_datetime([None, None, "2026-10-01"]),
+    ...                   "state": ["In Progress", "Closed", ""]})
+    >>> still_open(t).tolist()
+    [True, False, False]
+    """
+    return tickets["resolved_at"].isna() & ~tickets["state"].astype(str).str.contains(_CLOSED_STATES)
 
 
 def prior_contacts(tickets: Tickets, attribution: Attribution, days: float, unattributed: str) -> np.ndarray:
@@ -195,8 +202,8 @@ def resolve_overrun(tickets: Tickets, targets: dict, full_ratio: float, end: pd.
     [0.0, 0.5, 1.0]
     """
     resolved = tickets["resolved_at"]
-    still_open = resolved.isna() & ~tickets["state"].astype(str).str.contains(_CLOSED_STATES)
-    stop = resolved.where(resolved.notna(), pd.Series(end, index=tickets.index).where(still_open))
+    open_now = still_open(tickets)
+    stop = resolved.where(resolved.notna(), pd.Series(end, index=tickets.index).where(open_now))
     hours = ((stop - tickets["opened_at"]).dt.total_seconds() / 3600).clip(lower=0)
     keys = tickets["priority"].astype("string").fillna("unknown")
     default = float(targets.get("unknown", 24))
@@ -249,7 +256,7 @@ def _data_end(tickets: Tickets) -> pd.Timestamp:
 def signals(tickets: Tickets, *, attribution: Attribution | None = None, window: Window | None = None,
             settings: Settings, negativity: np.ndarray | None = None,
             kind_probabilities: np.ndarray | None = None, text_irritation: np.ndarray | None = None,
-            features: pd.DataFrame | None = None) -> Signals:
+            features: pd.DataFrame | None = None, desk_kinds: list[str] | None = None) -> Signals:
     """Per-ticket kind and irritation components.
 
     Parameters
@@ -277,13 +284,18 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
         One row per ticket from :func:`trendminer.features.text_features` (the per-text
         cache): its ``kind_rule``, ``cue_*`` and ``shouting`` columns stand in for parsing
         the texts, with the same results.
+    desk_kinds : list of str, optional
+        Per ticket, the per-desk head's label ("" where it does not decide); the export's own
+        ``kind_label`` comes first (:func:`ticket_kinds`).
 
     Returns
     -------
     Signals
         One row per ticket: components 0..1; ``irritated`` (text probability >=
         ``signals.irritated_threshold``); ``process_irritation`` the weighted mean of the
-        process components; ``irritation`` the weighted mean of all components. A component
+        process components; ``irritation`` the weighted mean of all components;
+        ``service_irritation`` and ``system_irritation`` the text irritation split by what it
+        is aimed at (:mod:`trendminer.aim`). A component
         without data (no CSAT, no sentiment model, no attribution) is 0 and still counts in
         the means: missing evidence is not irritation.
     """
@@ -300,8 +312,9 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
         rules, shouts = features["kind_rule"].tolist(), features["shouting"].tolist()
         cues = [dict(zip(CUE_LABELS, row)) for row in
                 zip(*(features[f"cue_{label}"].tolist() for label in CUE_LABELS))]
+    labels = tickets["kind_label"].fillna("").astype(str).tolist() if "kind_label" in tickets else None
     kinds, kind_sources = ticket_kinds([], tickets["category"].tolist(), kind_probabilities,
-                                       float(opts["kind_min_probability"]), rules)
+                                       float(opts["kind_min_probability"]), rules, labels, desk_kinds)
     if text_irritation is None:
         parsed = [nlp.ticket_text(t, d) for t, d in zip(tickets["title"], tickets["description"])]
         text_irritation = load_model(words_only=True).probability(
@@ -330,6 +343,9 @@ def signals(tickets: Tickets, *, attribution: Attribution | None = None, window:
     out["irritated"] = out["text_irritation"] >= float(opts["irritated_threshold"])
     out["process_irritation"] = weighted_mean(out, PROCESS, weights)
     out["irritation"] = weighted_mean(out, COMPONENTS, weights)
+    texts = (tickets["title"] + "\n" + tickets["description"]).tolist()
+    out["service_irritation"], out["system_irritation"] = split_irritation(
+        out["text_irritation"].to_numpy(), aim(texts, out), desk_process(out))
     return validate(out[list(SIGNALS)], SIGNALS, "signals")
 
 

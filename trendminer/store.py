@@ -18,9 +18,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_FOREIGN, STATE_LOCKED,
-                     STATE_NOT_A_FILE, StateError)
+from .errors import (STATE_COMMIT_FAILED, STATE_DAMAGED, STATE_FOLDER, STATE_LOCKED,
+                     STATE_MIGRATED_NOTE, STATE_MIGRATION_ROLLED_BACK, STATE_SCHEMA_VALUE, StateError,
+                     TrendminerError)
 from .schema import TICKETS, Tickets
+from .caller_keys import caller_salt, keyed
+from .state_checks import (_DDL, KNOWN_TABLES, check_complete, check_state_file, refuse_foreign,  # noqa: F401
+                           schema_version)
 
 log = logging.getLogger(__name__)
 
@@ -33,49 +37,9 @@ MIGRATIONS: dict[int, str] = {
     3: "ALTER TABLE tickets ADD COLUMN language VARCHAR; ALTER TABLE tickets ADD COLUMN csat DOUBLE;",
     4: "ALTER TABLE tickets ADD COLUMN resolution VARCHAR;",  # version 5 adds knowledge_snapshots; _DDL creates it
     5: "",  # version 6 adds the per-text feature cache; _DDL creates it
-    6: "ALTER TABLE tickets ADD COLUMN made_sla DOUBLE; ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE;",
+    6: "ALTER TABLE trend_snapshots ADD COLUMN status VARCHAR; ALTER TABLE tickets ADD COLUMN made_sla DOUBLE; "
+       "ALTER TABLE tickets ADD COLUMN first_response_hours DOUBLE; ALTER TABLE tickets ADD COLUMN kind_label VARCHAR DEFAULT '';",
 }
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS tickets (
-    ticket_id VARCHAR PRIMARY KEY, opened_at TIMESTAMP, resolved_at TIMESTAMP,
-    updated_at TIMESTAMP, title VARCHAR, description VARCHAR, system_field VARCHAR,
-    category VARCHAR, priority INTEGER, state VARCHAR, caller_key VARCHAR,
-    assignment_group VARCHAR, reopen_count INTEGER, reassignment_count INTEGER,
-    language VARCHAR, csat DOUBLE, made_sla DOUBLE, first_response_hours DOUBLE, resolution VARCHAR, text VARCHAR, text_hash VARCHAR, source_file VARCHAR,
-    source_row BIGINT);
-CREATE TABLE IF NOT EXISTS embeddings (
-    model VARCHAR, text_hash VARCHAR, vector FLOAT[], PRIMARY KEY (model, text_hash));
-CREATE TABLE IF NOT EXISTS runs (
-    run_id INTEGER PRIMARY KEY, as_of DATE, generated_at TIMESTAMP, config_hash VARCHAR,
-    summary JSON, manifest JSON);
-CREATE TABLE IF NOT EXISTS topic_snapshots (
-    run_id INTEGER, topic_id INTEGER, label VARCHAR, size INTEGER, top_system VARCHAR);
-CREATE TABLE IF NOT EXISTS system_snapshots (
-    run_id INTEGER, system VARCHAR, tickets INTEGER, failures INTEGER, irritation DOUBLE,
-    trouble_score DOUBLE, rank INTEGER, recommendation VARCHAR);
-CREATE TABLE IF NOT EXISTS trend_snapshots (
-    run_id INTEGER, entity_type VARCHAR, entity VARCHAR, recent INTEGER, expected DOUBLE,
-    flag VARCHAR);
-CREATE TABLE IF NOT EXISTS topic_registry (
-    topic_id INTEGER PRIMARY KEY, centroid FLOAT[], first_seen DATE, last_seen DATE,
-    status VARCHAR, label VARCHAR);
-CREATE TABLE IF NOT EXISTS topic_events (
-    run_id INTEGER, topic_id INTEGER, event VARCHAR, detail VARCHAR);
-CREATE TABLE IF NOT EXISTS knowledge_snapshots (
-    run_id INTEGER, topic_id INTEGER, label VARCHAR, status VARCHAR, tickets INTEGER,
-    savings_per_month DOUBLE, best_article VARCHAR);
-CREATE TABLE IF NOT EXISTS assignments (
-    run_id INTEGER, ticket_id VARCHAR, topic_id INTEGER);
-CREATE TABLE IF NOT EXISTS text_features (
-    spec VARCHAR, text_key VARCHAR, sys_source VARCHAR, sys_system VARCHAR, sys_confidence DOUBLE,
-    kind_rule VARCHAR, cue_frustration INTEGER, cue_repetition INTEGER, cue_urgency INTEGER,
-    cue_escalation INTEGER, shouting DOUBLE, irr_frustration INTEGER, irr_repetition INTEGER,
-    irr_urgency INTEGER, irr_escalation INTEGER, irr_shouting DOUBLE, irr_words DOUBLE,
-    seg_words DOUBLE[], seg_cues DOUBLE[], term_forms VARCHAR, title_tidy VARCHAR, title_shouted BOOLEAN,
-    PRIMARY KEY (spec, text_key));
-"""
 
 
 #: runs whose ticket -> topic assignments are kept (for night-to-night stability)
@@ -84,43 +48,10 @@ KEEP_ASSIGNMENTS = 14
 
 #: what marks a DuckDB file as trendminer's (meta key 'application')
 APPLICATION = "trendminer"
-KNOWN_TABLES = frozenset({"meta", "tickets", "embeddings", "runs", "topic_snapshots", "system_snapshots",
-                          "trend_snapshots", "topic_registry", "topic_events", "assignments", "text_features"})
-_DUCKDB_MAGIC = b"DUCK"
-_SIGNATURES = ((b"SQLite format 3\x00", "an SQLite database"), (b"PK\x03\x04", "a zip archive"),
-               (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"))
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def check_state_file(path: Path) -> None:
-    """Refuse a ``--state`` path that is not a DuckDB file before DuckDB touches it.
-
-    Raises
-    ------
-    StateError
-        When the path is a folder, cannot be read, or holds another kind of file (SQLite,
-        zip, text ...), which DuckDB would try to open with an extension or overwrite.
-    """
-    try:
-        if path.is_dir():
-            raise StateError(STATE_NOT_A_FILE.format(path=path, what="a folder"))
-        if not path.exists():
-            return
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise StateError(STATE_FOLDER.format(folder=path, reason=exc.strerror or exc)) from None
-    if not head:
-        raise StateError(STATE_NOT_A_FILE.format(path=path, what="an empty file (0 bytes)"))
-    if head[8:12] != _DUCKDB_MAGIC:
-        what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
-        if what is None:
-            raise StateError(STATE_DAMAGED.format(
-                path=path, reason="it does not start like a DuckDB database (damaged, or another program's file)"))
-        raise StateError(STATE_NOT_A_FILE.format(path=path, what=what))
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -161,16 +92,24 @@ class State:
         except OSError as exc:
             raise StateError(STATE_FOLDER.format(folder=self.path.parent, reason=exc.strerror or exc)) from None
         self.con = _connect(self.path)
+        self.migrated_from: int | None = None
         try:
             self._refuse_foreign()
-            self._migrate()
+            self._migrate()   # an upgrade is begun here and committed with the night's results
+            check_complete(self.con, self.path)
         except BaseException:
+            try:
+                self.con.rollback()
+            except duckdb.Error:
+                pass
             self.con.close()
             raise
-        self.con.begin()
         return self
 
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
+    def __exit__(self, exc_type: Any, exc: BaseException | None = None, *_: Any) -> None:
+        if isinstance(exc, TrendminerError) and self.migrated_from is not None and exc.args:
+            exc.args = (str(exc.args[0]) + STATE_MIGRATION_ROLLED_BACK.format(old=self.migrated_from,
+                                                                              new=SCHEMA_VERSION), *exc.args[1:])
         try:
             if exc_type is not None:
                 self.con.rollback()
@@ -181,62 +120,56 @@ class State:
 
     def _refuse_foreign(self) -> None:
         """Refuse a DuckDB file that another program owns, before anything is written to it."""
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        if not tables:
-            return   # an empty database: nothing to damage
-        marker = None
-        if "meta" in tables:
-            try:
-                row = self.con.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
-                marker = row[0] if row else None
-            except duckdb.Error:
-                marker = None
-        try:
-            legacy = ("meta" in tables and tables <= KNOWN_TABLES and {"tickets", "runs"} <= tables
-                      and self._version() is not None)
-        except (duckdb.Error, ValueError):
-            legacy = False
-        if marker != APPLICATION and not (marker is None and legacy):
-            foreign = sorted(tables - KNOWN_TABLES) or sorted(tables)
-            raise StateError(STATE_FOREIGN.format(path=self.path, tables=", ".join(foreign[:8])))
+        refuse_foreign(self.con, self.path)
 
     def _version(self) -> int | None:
-        has_meta = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
-        if not has_meta:
-            return None
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
+        return schema_version(self.con, self.path)
 
     def _migrate(self) -> None:
+        """Create a new state's tables, or begin the upgrade of an older one.
+
+        The upgrade runs inside the transaction the night then uses (and :meth:`commit` ends),
+        so a run that fails leaves the file at its old schema; a copy is kept beside it.
+        """
         version = self._version()
         if version is None:
             self.con.execute(_DDL)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
+            self.con.begin()
             return
         if version > SCHEMA_VERSION:
-            self.con.close()
             raise StateError(
                 f"The state file {self.path} has schema version {version}, newer than this "
                 f"trendminer knows ({SCHEMA_VERSION}). Upgrade trendminer, or pass another --state file."
             )
+        if version < 1:
+            raise StateError(STATE_SCHEMA_VALUE.format(path=self.path, value=str(version)))
         if version < SCHEMA_VERSION:
             self.con.close()
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             shutil.copy2(self.path, backup)
-            log.warning("state %s: migrating schema %d -> %d; backup kept at %s",
-                        self.path, version, SCHEMA_VERSION, backup)
+            log.warning(STATE_MIGRATED_NOTE.format(path=self.path, old=version, new=SCHEMA_VERSION, backup=backup))
             self.con = _connect(self.path)
             self.con.begin()
-            for step in range(version, SCHEMA_VERSION):
-                if MIGRATIONS[step]:
-                    self.con.execute(MIGRATIONS[step])
-            self.con.execute(_DDL)
-            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
-            self.con.commit()
+            try:
+                for step in range(version, SCHEMA_VERSION):
+                    if MIGRATIONS[step]:
+                        self.con.execute(MIGRATIONS[step])
+                self.con.execute(_DDL)
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('application', ?)", [APPLICATION])
+            except duckdb.Error as exc:   # a hand-edited state: a column already there, a table missing
+                raise StateError(STATE_DAMAGED.format(
+                    path=self.path, reason=f"its upgrade from schema {version} failed ({_first_line(exc)})")) from None
+            self.migrated_from = version
+            return
+        self.con.begin()
+
+    def migration_note(self) -> str:
+        """What a commit of this run writes beyond the night: the schema upgrade, if any."""
+        return (f" (with the upgrade of the state from schema {self.migrated_from} to {SCHEMA_VERSION})"
+                if self.migrated_from is not None else "")
 
     def commit(self) -> None:
         """Make every write of this run durable at once.
@@ -253,13 +186,18 @@ class State:
             raise StateError(STATE_COMMIT_FAILED.format(path=self.path, reason=_first_line(exc))) from None
         self.con.begin()
 
-    # -- tickets -------------------------------------------------------------------
     def upsert_tickets(self, tickets: Tickets) -> dict[str, int]:
         """Insert new tickets and update known ones whose update is not older.
 
+        The caller key of each ticket is keyed with this state's salt first (:func:`keyed`), so
+        a list of staff names hashed like :func:`trendminer.clean.clean_tickets` does cannot
+        re-identify callers without the state's own secret.
+
         Returns counts ``{"new": n, "updated": n, "unchanged": n}``.
         """
-        frame = tickets[list(TICKETS)]
+        frame = tickets[list(TICKETS)].copy(deep=False)
+        salt = caller_salt(self.con, self.path)
+        frame["caller_key"] = [keyed(salt, k) if k else "" for k in frame["caller_key"].astype(str)]
         self.con.register("incoming", frame)
         known = self.con.execute(
             "SELECT count(*) FILTER (WHERE t.ticket_id IS NULL), "
@@ -286,7 +224,6 @@ class State:
             frame[col] = frame[col].astype("datetime64[us]")
         return frame
 
-    # -- embedding cache -------------------------------------------------------------
     def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors of ``model`` for the given text hashes."""
         wanted = pa.table({"text_hash": pa.array(list(dict.fromkeys(hashes)), pa.string())})
@@ -314,7 +251,6 @@ class State:
         self.con.execute("INSERT OR IGNORE INTO embeddings SELECT model, text_hash, vector FROM new_vectors")
         self.con.unregister("new_vectors")
 
-    # -- per-text feature cache ------------------------------------------------------
     def cached_features(self, spec: str, keys: Iterable[str]) -> pd.DataFrame:
         """The cached feature rows of ``spec`` for the given text keys (``text_key`` and the
         feature columns of :mod:`trendminer.features`), in no particular order."""
@@ -342,7 +278,6 @@ class State:
         self.con.execute(f"INSERT OR IGNORE INTO text_features ({cols}) SELECT {cols} FROM new_features")
         self.con.unregister("new_features")
 
-    # -- run history -------------------------------------------------------------------
     def record_run(self, as_of: pd.Timestamp, generated_at: pd.Timestamp, config_hash: str,
                    summary: Mapping[str, Any], snapshots: Mapping[str, pd.DataFrame],
                    manifest: Mapping[str, Any] | None = None) -> int:
@@ -371,17 +306,17 @@ class State:
             self.con.unregister("snap")
         return run_id
 
-    # -- topic registry -------------------------------------------------------------
     def registry(self) -> tuple[pd.DataFrame, float | None]:
-        """The topic registry (centroids as arrays) and its assignment threshold."""
+        """The topic registry (centroids as arrays, ``language`` group) and its assignment threshold."""
         frame = self.con.execute(
             "SELECT topic_id, centroid, first_seen, last_seen, status, label FROM topic_registry "
             "ORDER BY topic_id").df()
         frame["centroid"] = [np.asarray(c, dtype=np.float32) for c in frame["centroid"]]
         for col in ("first_seen", "last_seen"):
             frame[col] = pd.to_datetime(frame[col])
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'topic_threshold'").fetchone()
-        return frame, (float(row[0]) if row else None)
+        meta = dict(self.con.execute("SELECT key, value FROM meta WHERE key IN ('topic_threshold', 'topic_languages')").fetchall())
+        frame["language"] = [json.loads(meta.get("topic_languages", "{}")).get(str(int(t)), "") for t in frame["topic_id"]]
+        return frame, (float(meta["topic_threshold"]) if "topic_threshold" in meta else None)
 
     def save_registry(self, registry: pd.DataFrame, threshold: float) -> None:
         """Replace the registry (inside the run's transaction)."""
@@ -399,7 +334,7 @@ class State:
             self.con.register("reg", table)
             self.con.execute("INSERT INTO topic_registry SELECT * FROM reg")
             self.con.unregister("reg")
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('topic_threshold', ?)", [repr(float(threshold))])
+        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("topic_threshold", repr(float(threshold))), ("topic_languages", json.dumps({str(int(t)): g for t, g in zip(registry["topic_id"], registry.get("language", [""] * len(registry))) if g}))])
 
     def assignments(self, run_id: int) -> pd.DataFrame:
         """ticket_id -> topic_id of one run."""

@@ -149,10 +149,8 @@ def _runs(doc: Doc) -> list[list[tuple[int, str]]]:
     return [r for r in runs if r]
 
 
-def text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, float] | None:
-    """(source, system, confidence) for a parsed :func:`~trendminer.nlp.ticket_text`, or None if
-    it names no system; ``threshold`` is ``systems.fuzzy_threshold`` (:mod:`trendminer.features`
-    caches this per text)."""
+def catalogue_hits(doc: Doc, index: TermIndex) -> dict[int, str]:
+    """Catalogue names and aliases in a parsed text, also written without spaces: token index -> system."""
     hits: dict[int, str] = {}
     for span in index.spans(doc):
         hits[span.start] = index.exact[span.text.lower()] if span.text.lower() in index.exact \
@@ -167,6 +165,15 @@ def text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, 
                 if name:
                     hits.setdefault(run[i][0], name)
                     break
+    return hits
+
+
+def text_match(doc: Doc, index: TermIndex, threshold: float) -> tuple[str, str, float] | None:
+    """(source, system, confidence) for a parsed :func:`~trendminer.nlp.ticket_text`, or None if
+    it names no system; ``threshold`` is ``systems.fuzzy_threshold`` (:mod:`trendminer.features`
+    caches this per text)."""
+    hits = catalogue_hits(doc, index)
+    runs = _runs(doc)
     if hits:
         counts = Counter(hits[k] for k in sorted(hits))
         return "catalogue", counts.most_common(1)[0][0], 0.9

@@ -24,8 +24,8 @@ from . import labels as naming
 from . import nlp, themes
 from .config import Settings
 from .errors import ConfigError
-from .registry import RegistryUpdate
-from .registry import update as registry_update
+from .language import language_name
+from .registry import RegistryUpdate, update_by_language
 from .schema import ASSIGNMENTS, TICKETS, TOPIC_INFO, Assignments, Attribution, Tickets, TopicInfo, validate
 
 #: share of a topic's tickets one system must have to prefix the label
@@ -97,8 +97,15 @@ def _curate(labels: np.ndarray, curation: dict) -> np.ndarray:
 def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, settings: Settings,
            registry: pd.DataFrame, threshold: float | None, as_of: pd.Timestamp,
            clusterer: Clusterer | None = None, rebuild: bool = False,
-           curation: dict | None = None, features: pd.DataFrame | None = None) -> TopicsResult:
+           curation: dict | None = None, features: pd.DataFrame | None = None,
+           multilingual: bool = False) -> TopicsResult:
     """Assign tickets to registry topics (growing the registry) and name every topic.
+
+    With a multilingual embedding every ticket is clustered with every other, so a German
+    ticket joins the topic of the same problem in English; otherwise the tickets of each
+    other language are clustered among themselves (:func:`~trendminer.registry.update_by_language`).
+    A topic is named from its main-language tickets when it has any, else from all of them
+    with their language after the label ("VPN Verbindung bricht ab (German)").
 
     Parameters
     ----------
@@ -124,6 +131,9 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
         :func:`~trendminer.nlp.pack_terms` of its :func:`~trendminer.nlp.term_forms`),
         ``title_tidy`` and ``title_shouted`` (:func:`~trendminer.labels.readable_title` and
         :func:`~trendminer.labels.is_shouted` of its title); else they are computed here.
+    multilingual : bool
+        Whether the vectors place texts of different languages in one space
+        (``Embedder.multilingual``).
 
     Returns
     -------
@@ -144,14 +154,12 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
         model = copy.deepcopy(clusterer) if clusterer is not None else default_clusterer(settings)
         return model.fit(X)
 
-    # Tickets in other languages are counted apart, not mixed into the main language's topics.
-    clusterable = tickets["language"].isin([settings["ingest"]["main_language"], "und", ""]).to_numpy()
-    update = registry_update(vectors[clusterable], registry, threshold, fit, as_of, min_topic_size=min_size,
-                             default_threshold=float(opts["assign_threshold"]), rebuild=rebuild)
-    labels = np.full(len(tickets), -1)
-    labels[clusterable] = update.labels
-    labels = _curate(labels, curation)
-    assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy(), "topic_id": labels})
+    groups = language_groups(tickets["language"], settings["ingest"]["main_language"], multilingual)
+    update = update_by_language(vectors, groups, registry, threshold, fit, as_of, min_topic_size=min_size,
+                                default_threshold=float(opts["assign_threshold"]), rebuild=rebuild)
+    labels = _curate(update.labels, curation)
+    assignments = pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy(), "topic_id": labels,
+                                "language": tickets["language"].fillna("").astype(str).to_numpy()})
     system_of = attribution.set_index("ticket_id")["system"].reindex(tickets["ticket_id"]).to_numpy()
     ids = pd.Series(labels[labels >= 0]).value_counts()
     ids = sorted(ids.index, key=lambda t: (-ids[t], t))
@@ -168,6 +176,40 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
                 update.events.append((int(t), "renamed", f"{reg.at[idx[0], 'label']} -> {label}"))
             reg.at[idx[0], "label"] = label
     return TopicsResult(validate(assignments, ASSIGNMENTS, "topics"), validate(info, TOPIC_INFO, "topics"), update)
+
+
+def language_groups(languages: pd.Series, main: str, multilingual: bool) -> np.ndarray:
+    """The clustering group of each ticket: ``""`` for the main language (and undetermined),
+    else its language; ``""`` for every ticket when the embedding is multilingual.
+
+    Examples
+    --------
+    >>> language_groups(pd.Series(["en", "de", "und", "fr"]), "en", False).tolist()
+    ['', 'de', '', 'fr']
+    >>> language_groups(pd.Series(["en", "de"]), "en", True).tolist()
+    ['', '']
+    """
+    lang = languages.fillna("").astype(str).to_numpy(dtype=object)
+    if multilingual:
+        return np.full(len(lang), "", dtype=object)
+    return np.where(np.isin(lang, [main, "und", ""]), "", lang).astype(object)
+
+
+def _naming_members(members: list[np.ndarray], languages: np.ndarray, main: str) -> tuple[list, list[str]]:
+    """Per topic, the tickets it is named from (its main-language ones when it has any, else all)
+    and the language to show beside its label ("" for the main language)."""
+    named, shown = [], []
+    for m in members:
+        lang = languages[m]
+        home = np.isin(lang, [main, "und", ""])
+        if home.any() or not len(m):
+            named.append(m[home] if home.any() else m)
+            shown.append("")
+        else:
+            named.append(m)
+            counts = pd.Series(lang).value_counts()
+            shown.append(str(min(counts.index[counts == counts.iloc[0]])))
+    return named, shown
 
 
 def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: list[int],
@@ -201,12 +243,15 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
     opts = settings["topics"]
     n_kp, unattributed = int(opts["n_keyphrases"]), settings["systems"]["unattributed"]
     members = [np.flatnonzero(labels == t) for t in ids]
+    languages = (tickets["language"].fillna("").astype(str).to_numpy(dtype=object) if "language" in tickets.columns
+                 else np.full(len(tickets), "", dtype=object))
+    named, tongue = _naming_members(members, languages, settings["ingest"]["main_language"])
     systems = []
     for m in members:
         counts = pd.Series(system_of[m]).value_counts()
         top = counts.index[0] if len(counts) and counts.iloc[0] >= DOMINANT_SHARE * len(m) else ""
         systems.append("" if top in (unattributed, None) or not isinstance(top, str) else top)
-    groups, forms = _topic_terms(tickets, members, int(opts["keyphrase_sample"]),
+    groups, forms = _topic_terms(tickets, named, int(opts["keyphrase_sample"]),
                                  None if features is None else features["term_forms"].tolist())
     phrases = nlp.class_keyphrases(groups, n=n_kp + 3,
                                    exclude=[naming.name_words(s) if s else set() for s in systems])
@@ -220,6 +265,7 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         centroid = centroids[j] if centroids[j] is not None else vectors[m].mean(axis=0)
         centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
         centres.append(centroid)
+        m = named[j]   # named, and shown by example, through its main-language tickets when it has any
         closeness = vectors[m] @ centroid
         rank = np.lexsort((m, -closeness))
         order = m[rank]
@@ -229,11 +275,11 @@ def describe(tickets: Tickets, vectors: np.ndarray, labels: np.ndarray, ids: lis
         distinct = order[~pd.Series(lowered[order]).duplicated().to_numpy()]   # no example twice
         reps = tickets["ticket_id"].to_numpy()[distinct[: int(opts["n_representatives"])]].tolist()
         rows.append({"topic_id": int(t), "keyphrases": naming.surface(phrases[j], forms[j])[:n_kp],
-                     "size": len(m), "representatives": reps, "top_system": systems[j]})
+                     "size": len(members[j]), "representatives": reps, "top_system": systems[j]})
     info = pd.DataFrame(rows, columns=[c for c in TOPIC_INFO if c not in ("label", "theme")])
     lead = themes.near_duplicates(systems, [p[:n_kp] for p in phrases], centres)
     shown = [naming.label(systems[j], titles[lead[j]] or ", ".join(info["keyphrases"].iloc[j]) or "misc")
-             for j in range(len(ids))]
+             + (f" ({language_name(tongue[j])})" if tongue[j] else "") for j in range(len(ids))]
     info.insert(1, "label", naming.unique_labels(ids, shown, info["keyphrases"].tolist()))
     info["theme"] = themes.themes(systems, centroids, titles)
     return info

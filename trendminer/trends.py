@@ -1,6 +1,8 @@
 """Trends per system and per topic: the recent window against a baseline.
 
-Each row states observed vs expected and the one-sided Poisson p-value behind its flag:
+The one-week statistics behind the findings (:mod:`trendminer.findings`), which alone set the
+status of a topic or system. Each row states observed vs expected and the one-sided Poisson
+p-value behind its flag:
 ``new`` (nothing in the baseline), ``spiking`` (p < trends.spike_p, at least trends.spike_ratio
 times the expected count and trends.spike_min_count tickets),
 ``rising`` (p < trends.rise_p and 1.5x), ``fading`` (significantly below, at most half),
@@ -41,31 +43,6 @@ def flag_counts(recent: np.ndarray, baseline: np.ndarray, scale: float, settings
     flag[(expected >= min_count) & (p_fall < float(opts["rise_p"])) & (ratio <= 0.5)] = "fading"
     p_value = np.where(flag == "fading", p_fall, p_rise)
     return pd.DataFrame({"expected": expected, "ratio": ratio, "p_value": p_value, "flag": flag})
-
-
-def lifecycle(flag: str, recent: int, first_seen: pd.Timestamp | None, recent_start: pd.Timestamp,
-              base_start: pd.Timestamp) -> str:
-    """Topic lifecycle: New -> Emerging -> Active -> Fading -> Resolved.
-
-    Examples
-    --------
-    >>> d = pd.Timestamp
-    >>> lifecycle("steady", 3, d("2026-10-30"), d("2026-10-25"), d("2026-09-27"))
-    'New'
-    >>> lifecycle("rising", 9, d("2026-10-01"), d("2026-10-25"), d("2026-09-27"))
-    'Emerging'
-    >>> lifecycle("steady", 0, d("2026-06-01"), d("2026-10-25"), d("2026-09-27"))
-    'Resolved'
-    """
-    if recent == 0:
-        return "Resolved"
-    if first_seen is not None and first_seen >= recent_start:
-        return "New"
-    if flag == "fading":
-        return "Fading"
-    if flag in ("rising", "spiking", "new") and first_seen is not None and first_seen >= base_start:
-        return "Emerging"
-    return "Active"
 
 
 def _daily(data: pd.DataFrame, names: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -111,7 +88,7 @@ def _today(daily: pd.DataFrame, window: Window, part: pd.DataFrame, settings: Se
 
 
 def trends(tickets: Tickets, *, attribution: Attribution, assignments: Assignments, info: TopicInfo,
-           window: Window, settings: Settings, first_seen: dict[int, pd.Timestamp] | None = None) -> Trends:
+           window: Window, settings: Settings) -> Trends:
     """Recent-vs-baseline counts and flags for every system and topic.
 
     Parameters
@@ -122,8 +99,6 @@ def trends(tickets: Tickets, *, attribution: Attribution, assignments: Assignmen
         The ``recent`` period against the ``baseline`` before it.
     settings : Settings
         Uses ``trends.*`` (thresholds; the periods come from ``window``).
-    first_seen : dict, optional
-        Topic id -> the day the registry first saw it (for the lifecycle column).
 
     Returns
     -------
@@ -155,10 +130,6 @@ def trends(tickets: Tickets, *, attribution: Attribution, assignments: Assignmen
         part = pd.concat([part, extra], axis=1)
         part.insert(0, "entity_type", kind)
         part.insert(2, "label", [labels.get(e, e) if kind == "topic" else e for e in names])
-        seen = first_seen or {}
-        part["lifecycle"] = [
-            lifecycle(f, r, seen.get(int(e)), recent_start, base_start) if kind == "topic" else ""
-            for e, f, r in zip(part["entity"], part["flag"], part["recent"])]
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
     order = {"spiking": 0, "new": 1, "rising": 2, "fading": 3, "steady": 4}

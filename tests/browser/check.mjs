@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 
-const PAGES = ['index.html', 'digest.html', 'systems.html', 'pain-points.html', 'knowledge.html'];
+const PAGES = ['index.html', 'digest.html', 'topics.html', 'systems.html', 'pain-points.html', 'knowledge.html', 'desk.html'];
 const NARROW = 420; // px: a phone held upright
 const CHROMIUM = process.env.TRENDMINER_CHROMIUM || '/usr/bin/chromium';
 // Flags from the machine notes: without the background-networking ones Chromium tries to
@@ -99,6 +99,35 @@ function measureScroll() {
   out.minFontPx = 1000;
   for (const el of document.body.querySelectorAll('p, li, td, th, h1, h2, h3, h4, q, a, span, strong')) {
     if (el.textContent.trim() && !el.closest('svg')) out.minFontPx = Math.min(out.minFontPx, parseFloat(getComputedStyle(el).fontSize));
+  }
+  // issue 22: the ranking's Recommendation and Trouble headers are on screen without scrolling
+  const ranking = document.querySelector('table.ranking');
+  out.rankingVisible = ranking ? [...ranking.querySelectorAll('thead th')]
+    .filter((th) => ['Recommendation', 'Trouble'].includes(th.textContent.trim()))
+    .every((th) => th.getBoundingClientRect().right <= vw + 0.5) : null;
+  // names broken inside a word: one word of a .name element spread over two line boxes
+  out.brokenNames = [];
+  for (const el of document.querySelectorAll('.name')) {
+    const node = el.firstChild;
+    if (!node || node.nodeType !== 3) continue;
+    const re = /\S+/g;
+    let m;
+    while ((m = re.exec(node.textContent))) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size > 1) { out.brokenNames.push(m[0]); break; }
+    }
+    if (out.brokenNames.length >= 8) break;
+  }
+  // the smallest chart text as rendered (font size times the SVG's scale on screen)
+  out.chartMinFontPx = null;
+  for (const t of document.querySelectorAll('svg text')) {
+    const ctm = t.getScreenCTM();
+    if (!t.textContent.trim() || !ctm) continue;
+    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(ctm.a, ctm.b);
+    out.chartMinFontPx = out.chartMinFontPx === null ? px : Math.min(out.chartMinFontPx, px);
   }
   return out;
 }

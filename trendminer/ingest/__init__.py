@@ -9,6 +9,7 @@ Rooms, bottom to top (each imports only those below it):
 - ``dates``   -- date parsing (ISO fast path, day/month order, time zones).
 - ``presets`` -- which export tool wrote a header (ServiceNow, Jira, Zendesk) and its column map.
 - ``exports`` -- :func:`read_exports`: all of the above, deduplication and :class:`Accounting`.
+- ``surveys`` -- satisfaction survey results joined on the ticket number (``--surveys``).
 
 Only this package (with ``store`` and the report writer) touches input files. Callers outside
 it use :func:`trendminer.pipeline.load_tickets`, which also cleans and redacts.
@@ -16,5 +17,6 @@ it use :func:`trendminer.pipeline.load_tickets`, which also cleans and redacts.
 from __future__ import annotations
 
 from .exports import Accounting, IngestResult, Rejection, read_exports
+from .surveys import join_survey_export
 
-__all__ = ["Accounting", "IngestResult", "Rejection", "read_exports"]
+__all__ = ["Accounting", "IngestResult", "Rejection", "join_survey_export", "read_exports"]

@@ -54,6 +54,10 @@ def _plain_iso(values: pd.Series) -> pd.Series | None:
     return pd.Series(stamps.to_numpy(zero_copy_only=False), index=values.index, dtype="datetime64[us]")
 
 
+#: a time of day with a UTC offset at the end: Z, +02, +0200, +02:00 (not the -02 of a date)
+_AWARE = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
+
+
 def _iso(values: pd.Series, timezone: str) -> pd.Series:
     fast = _plain_iso(values)
     if fast is not None:
@@ -61,13 +65,36 @@ def _iso(values: pd.Series, timezone: str) -> pd.Series:
     try:
         parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
     except ValueError:   # mixed offsets: naive values are local time, the others converted
-        aware = values.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
+        aware = values.str.contains(_AWARE, regex=True)
         parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-        parsed[~aware] = _iso(values[~aware], timezone)
+        naive = values[~aware]
+        try:
+            parsed[~aware] = _to_naive(pd.to_datetime(naive, errors="coerce", format="ISO8601"), timezone)
+        except ValueError:   # offsets of a form the pattern does not know: each value on its own
+            parsed[~aware] = [_one_iso(v, timezone) for v in naive]
         parsed[aware] = _to_naive(pd.to_datetime(values[aware], errors="coerce",
                                                  format="ISO8601", utc=True), timezone)
         return parsed
     return _to_naive(parsed, timezone)
+
+
+def iso_dates(values: pd.Series, timezone: str) -> pd.Series:
+    """ISO 8601 strings (with, without or with mixed UTC offsets) as naive times in ``timezone``.
+
+    Examples
+    --------
+    >>> [str(d) for d in iso_dates(pd.Series(["2026-10-02T10:00:00+02", "2026-10-02T10:00:00"]), "UTC")]
+    ['2026-10-02 08:00:00', '2026-10-02 10:00:00']
+    """
+    return _iso(values.astype(str), timezone)
+
+
+def _one_iso(value: str, timezone: str) -> pd.Timestamp:
+    """One ISO 8601 value, aware ones converted to ``timezone`` and made naive (NaT if unreadable)."""
+    stamp = pd.to_datetime(value, errors="coerce", format="ISO8601")
+    if stamp is pd.NaT or stamp.tzinfo is None:
+        return stamp
+    return stamp.tz_convert(timezone or "UTC").tz_localize(None)
 
 
 def detect_order(values: pd.Series, file: str, column: str, read: Mapping[str, Any],
@@ -105,6 +132,7 @@ def detect_order(values: pd.Series, file: str, column: str, read: Mapping[str, A
             file=file, column=column, example=ambiguous.iloc[0],
             chosen="day/month" if default == "dmy" else "month/day",
             dayfirst=str(read["dayfirst"]).lower()))
+        log.warning(report.warnings[-1])   # on stderr too: a scheduler's mail shows it, not only the digest
         report.reason = "ambiguous; ingest.read.dayfirst used"
     else:
         report.reason = "no numeric day/month dates"

@@ -18,11 +18,14 @@ import numpy as np
 import pandas as pd
 
 from . import presets
+from .kinds import export_kinds
 from ..config import Settings
-from ..errors import MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
+from ..errors import DUPLICATES_ACROSS_FILES, MISSING_COLUMN, NO_TEXT_COLUMN, PRESET_MISSING_COLUMN, InputError
 from .formats import read_table
 from .table import Table
 from .dates import odd_dates, parse_date_columns
+from .fields import (BAD_COUNT, _by_unique, _first_response_hours, _parse_count, _parse_csat,  # noqa: F401
+                     _parse_flag, _parse_priority, parse_csat)
 from ..language import UNDETERMINED
 
 log = logging.getLogger(__name__)
@@ -38,13 +41,6 @@ _WHAT = {
     "title": "ticket title",
     "description": "ticket description",
 }
-_PRIORITY_WORDS = {
-    "critical": 1, "highest": 1, "urgent": 1, "blocker": 1, "high": 2, "major": 2,
-    "medium": 3, "moderate": 3, "normal": 3, "low": 4, "minor": 4, "lowest": 5, "planning": 5,
-}
-_CSAT_WORDS = {"good": 1.0, "bad": 0.0, "satisfied": 1.0, "dissatisfied": 0.0,
-               "very satisfied": 1.0, "very dissatisfied": 0.0, "neutral": 0.5}
-
 
 @dataclass
 class Rejection:
@@ -89,6 +85,7 @@ class Accounting:
     hashes: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     odd_dates: Counter = field(default_factory=Counter)
+    surveys: dict | None = None   # the --surveys file's own accounting (trendminer.ingest.surveys)
 
     def reject(self, rejection: Rejection, max_examples: int = 50) -> None:
         self.rejected += 1
@@ -169,102 +166,6 @@ def _check_columns(table: Table, used: Mapping[str, str], choice: presets.Choice
             available=available).split("\n")[-1])
 
 
-def _by_unique(values: pd.Series, parse) -> pd.Series:  # noqa: ANN001
-    """Apply a vectorised parser to the distinct values only (few priorities, many rows)."""
-    codes, uniques = pd.factorize(values)
-    parsed = parse(pd.Series(uniques, dtype=str))
-    out = parsed.take(codes.clip(min=0)).reset_index(drop=True)
-    out.index = values.index
-    return out.where(codes >= 0) if (codes < 0).any() else out
-
-
-#: the largest count the state's INTEGER columns hold
-MAX_COUNT = 2**31 - 1
-BAD_COUNT = (f"not a count (a whole number from 0 to {MAX_COUNT:,} was expected); fix the cell "
-             "in the export or leave it empty")
-
-
-def _parse_count(values: pd.Series) -> pd.Series:
-    """A count per value: 0 when empty, NaN when it is not a whole number from 0 to MAX_COUNT.
-
-    Examples
-    --------
-    >>> _parse_count(pd.Series(["", "2", "3.0", "-2", "inf", "lots", "3000000000"])).tolist()
-    [0.0, 2.0, 3.0, nan, nan, nan, nan]
-    """
-    stripped = values.str.strip()
-    number = pd.to_numeric(stripped, errors="coerce").astype(float)
-    whole = np.isfinite(number) & (number >= 0) & (number <= MAX_COUNT) & (number % 1 == 0)
-    return number.where(whole).mask(stripped.eq(""), 0.0)
-
-
-def _parse_priority(values: pd.Series) -> pd.Series:
-    digits = values.str.extract(r"^\s*[Pp]?(\d)", expand=False)
-    words = values.str.lower().str.extract(r"([a-z]+)", expand=False).map(_PRIORITY_WORDS)
-    return pd.to_numeric(digits, errors="coerce").fillna(words).astype("Int64")
-
-
-def _parse_csat(values: pd.Series) -> pd.Series:
-    """Satisfaction as 0..1: ``good``/``bad``, or a 1-5 score. NaN when unknown."""
-    lowered = values.str.strip().str.lower()
-    score = pd.to_numeric(lowered.str.extract(r"^(\d(?:\.\d+)?)", expand=False), errors="coerce")
-    scaled = ((score - 1) / 4).where(score.between(1, 5))
-    return scaled.fillna(lowered.map(_CSAT_WORDS)).astype(float)
-
-
-_FLAG_WORDS = {"true": 1.0, "yes": 1.0, "1": 1.0, "y": 1.0, "false": 0.0, "no": 0.0, "0": 0.0, "n": 0.0}
-_DURATION = re.compile(r"(-?\d+(?:\.\d+)?)\s*([wdhm])", re.I)
-_UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
-
-
-def _parse_flag(values: pd.Series) -> pd.Series:
-    """A yes/no field (``made_sla``) as 1.0 / 0.0, NaN when empty or unknown.
-
-    Examples
-    --------
-    >>> _parse_flag(pd.Series(["true", "FALSE", "", "maybe"])).tolist()
-    [1.0, 0.0, nan, nan]
-    """
-    return values.str.strip().str.lower().map(_FLAG_WORDS).astype(float)
-
-
-def _parse_minutes(values: pd.Series) -> pd.Series:
-    """Durations as minutes: a plain number (Zendesk ``reply_time_in_minutes``) or Jira's
-    ``1d 2h 30m``; negative values (a breached SLA clock counting down) and text are NaN.
-
-    Examples
-    --------
-    >>> _parse_minutes(pd.Series(["90", "1h 30m", "2d", "-1h", "", "n/a"])).tolist()
-    [90.0, 90.0, 2880.0, nan, nan, nan]
-    """
-    def one(text: str) -> float:
-        text = text.strip()
-        try:
-            number = float(text)
-        except ValueError:
-            parts = _DURATION.findall(text)
-            if not parts or _DURATION.sub("", text).strip():
-                return float("nan")
-            number = sum(float(n) * _UNIT_MINUTES[u.lower()] for n, u in parts)
-        return number if np.isfinite(number) and number >= 0 else float("nan")
-    return pd.Series([one(v) for v in values], index=values.index, dtype=float)
-
-
-def _first_response_hours(out: pd.DataFrame, first_at: pd.Series, events: bool) -> pd.Series:
-    """Hours from opening to the first response: a first-response time stamp (ServiceNow),
-    a duration (Jira, Zendesk), or in an event log the first event past state ``New``."""
-    hours = (first_at - out["opened_at"]) / pd.Timedelta(hours=1)
-    hours = hours.where(hours >= 0)
-    hours = hours.fillna(_by_unique(out["first_response_min"].astype(str), _parse_minutes) / 60)
-    if events and out["updated_at"].notna().any():
-        state = out["state"].astype(str).str.strip().str.lower()
-        worked = out["updated_at"].where(~state.isin(["", "new"]))
-        first = worked.groupby(out["ticket_id"]).transform("min")
-        since = (first - out["opened_at"]) / pd.Timedelta(hours=1)
-        hours = hours.fillna(since.where(since >= 0))
-    return hours.astype(float)
-
-
 def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp | None,
                acc: Accounting) -> pd.DataFrame:
     ingest = settings["ingest"]
@@ -329,26 +230,55 @@ def _canonical(table: Table, path: Path, settings: Settings, as_of: pd.Timestamp
     return kept
 
 
-def _deduplicate(raw: pd.DataFrame, acc: Accounting) -> pd.DataFrame:
-    """Keep one row per ticket: highest event version, then newest update, then last read.
+def _deduplicate(raw: pd.DataFrame, acc: Accounting, updated: str = "updated_at") -> pd.DataFrame:
+    """Keep one row per ticket: highest event version, then newest update, then the file whose
+    name sorts last, then the last row of that file (the same choice whatever the order the
+    files were given in).
 
     Rows keep the order they were read in (the state orders tickets itself). ``raw`` is
     consumed: when rows are dropped its columns are filtered one by one and taken out of it,
-    so a big export is never held twice in memory.
+    so a big export is never held twice in memory. Tickets whose rows differ between files are
+    said in a warning (count, examples, which row was kept and by which rule).
     """
     dup = raw["ticket_id"].duplicated(keep=False).to_numpy()
     if dup.any():
         part = pd.DataFrame({"id": raw["ticket_id"][dup], "v": raw["_version"][dup].fillna(-1),
                              "u": raw["updated_at"][dup].fillna(raw["opened_at"][dup]),
-                             "o": np.flatnonzero(dup)})
-        part = part.sort_values(["id", "v", "u", "o"], kind="stable")
+                             "f": raw["source_file"][dup].astype(str), "o": np.flatnonzero(dup)})
+        part = part.sort_values(["id", "v", "u", "f", "o"], kind="stable")
         drop = part["o"][part.duplicated("id", keep="last")].to_numpy()
+        _say_conflicts(raw, dup, part, acc, updated)
         acc.duplicates = len(drop)
         keep = np.ones(len(raw), dtype=bool)
         keep[drop] = False
         return pd.DataFrame({name: raw.pop(name).array[keep] for name in list(raw.columns)
                              if name != "_version"})
     return raw.drop(columns=["_version"]).reset_index(drop=True)
+
+
+def _say_conflicts(raw: pd.DataFrame, dup: np.ndarray, part: pd.DataFrame, acc: Accounting, updated: str) -> None:
+    """Warn about tickets that occur in several files with different content."""
+    content = [c for c in raw.columns if c not in ("source_file", "source_row", "_version")]
+    rows = raw.iloc[part["o"].to_numpy()][content].astype(str)   # in the order of ``part``
+    part = part.assign(h=pd.util.hash_pandas_object(rows, index=False).to_numpy())
+    groups = part.groupby("id", sort=True)
+    conflicting = groups["f"].transform("nunique").gt(1) & groups["h"].transform("nunique").gt(1)
+    if not conflicting.any():
+        return
+    part = part[conflicting]
+    last = part.groupby("id", sort=True).tail(1).set_index("id")          # the kept row of each ticket
+    top = part.merge(last[["v", "u"]], left_on="id", right_index=True, suffixes=("", "_k"))
+    top = top[(top["v"] == top["v_k"]) & (top["u"] == top["u_k"])]
+    tied_ids = top.groupby("id")["f"].nunique().gt(1)
+    tied_ids = tied_ids[tied_ids].index
+    ids = list(last.index)
+    example = tied_ids[0] if len(tied_ids) else ids[0]
+    message = DUPLICATES_ACROSS_FILES.format(
+        count=len(ids), examples=", ".join(map(str, ids[:3])), updated=updated,
+        newer=len(ids) - len(tied_ids), tied=len(tied_ids), example=example,
+        kept=Path(last.loc[example, "f"]).name)
+    acc.warnings.append(message)
+    log.warning(message)
 
 
 def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Timestamp | None = None) -> IngestResult:
@@ -400,7 +330,9 @@ def read_exports(paths: Sequence[str | Path], settings: Settings, as_of: pd.Time
         del table   # the file's strings are no longer needed: keep the peak memory down
     raw = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     del frames
-    raw = _deduplicate(raw, acc)
+    raw = _deduplicate(raw, acc, str(ingest["columns"].get("updated_at") or "updated_at"))
+    raw["kind_label"], notes = export_kinds(raw, ingest)
+    acc.warnings.extend(notes)
     acc.accepted = len(raw)
     acc.structured_only = int(raw["structured_only"].sum())
     if not acc.balanced:   # a programming error, never a user error

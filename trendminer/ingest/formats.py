@@ -307,6 +307,11 @@ def _read_csv(path: Path, source: str | bytes | bytearray, read: Mapping[str, An
                          f"read with {guess!r} (set ingest.read.delimiter to silence this)")
             delimiter = guess
             header = _header(text, delimiter)
+    wrapped = [h for h in header if "\n" in h or "\r" in h]   # "short\ndescription": a wrapped header cell
+    if wrapped:
+        notes.append(f"{path}: header cells with a line break were read with a space instead "
+                     f"({', '.join(map(repr, wrapped))})")
+        header = [" ".join(h.split()) for h in header]
     names, dups = unique_names(header)
     include = (select(names) or names) if select is not None else names
     invalid: list[tuple[int, int, str]] = []
@@ -321,7 +326,8 @@ def _read_csv(path: Path, source: str | bytes | bytearray, read: Mapping[str, An
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(data),
-                read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
+                read_options=pacsv.ReadOptions(   # skip the header as a row, not a line: a
+                    column_names=names, skip_rows_after_names=1, block_size=block),   # quoted newline in it
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid),
                 convert_options=pacsv.ConvertOptions(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import JSON_NOT_RECORDS, JSON_SYNTAX, InputError
+from ..errors import JSON_NOT_RECORDS, JSON_SYNTAX, JSON_TOO_DEEP, InputError
 from .table import Table
 
 
@@ -41,6 +41,9 @@ def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
+#: JSON nested deeper than this fails in Python's parser (its recursion limit); no export nests so
+MAX_DEPTH = 900
+
 #: a "\ud800" escape with no partner decodes to half a character that no UTF-8 store accepts
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -48,7 +51,13 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def _records_table(path: Path, records: list[dict[str, str]], fmt: str,
                    rejected: list[tuple[int, str]] | None = None) -> Table:
     replaced = 0
-    for record in records:
+    for i, record in enumerate(records):
+        if any(_LONE_SURROGATE.search(key) for key in record):   # in a column name too
+            fixed = {}
+            for key, value in record.items():
+                new, n = _LONE_SURROGATE.subn("\ufffd", key)
+                fixed[new], replaced = value, replaced + n
+            records[i] = record = fixed
         for key, value in record.items():
             if _LONE_SURROGATE.search(value):
                 record[key], n = _LONE_SURROGATE.subn("\ufffd", value)
@@ -63,6 +72,8 @@ def read_json(path: Path, text: str) -> Table:
     """Parse a JSON export; a file of one object per line is read as JSON Lines."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InputError(JSON_TOO_DEEP.format(file=path, where="", depth=MAX_DEPTH)) from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and exc.lineno > 1:
             table = read_jsonl(path, text)
@@ -80,7 +91,11 @@ def read_json(path: Path, text: str) -> Table:
         if not isinstance(item, dict):
             raise InputError(JSON_NOT_RECORDS.format(
                 file=path, found=f"a list whose item {i + 1} is {_kind(item)}"))
-    return _records_table(path, [_flatten(r) for r in data], "json")
+    try:
+        records = [_flatten(r) for r in data]
+    except RecursionError:
+        raise InputError(JSON_TOO_DEEP.format(file=path, where="", depth=MAX_DEPTH)) from None
+    return _records_table(path, records, "json")
 
 
 def _kind(value: Any) -> str:
@@ -99,13 +114,14 @@ def read_jsonl(path: Path, text: str) -> Table:
             continue
         try:
             item = json.loads(line)
+            if not isinstance(item, dict):
+                rejected.append((number, f"line holds {_kind(item)}, not a ticket object"))
+                continue
+            records.append(_flatten(item))
         except json.JSONDecodeError as exc:
             rejected.append((number, f"line is not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(item, dict):
-            rejected.append((number, f"line holds {_kind(item)}, not a ticket object"))
-            continue
-        records.append(_flatten(item))
+        except RecursionError:   # one damaged line, not the whole file
+            rejected.append((number, f"line is nested deeper than {MAX_DEPTH} levels (damaged, not a ticket)"))
     if not records and rejected:
         raise InputError(JSON_SYNTAX.format(file=path, line=rejected[0][0], col=1,
                                             msg=rejected[0][1]))

@@ -21,8 +21,8 @@ from ..config import default_dict
 from ..errors import DUPLICATE_COLUMN, UNKNOWN_PRESET, InputError
 
 #: extra raw fields some presets fill (kept in ``raw``; not part of the cleaned contract)
-EXTRA_FIELDS = ("subcategory", "csat", "channel", "resolution", "made_sla", "first_response_at",
-                "first_response_min")
+EXTRA_FIELDS = ("subcategory", "csat", "csat_comment", "channel", "resolution", "made_sla", "first_response_at",
+                "first_response_min", "kind_type", "kind_subtype")
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,12 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("assignment_group",), "reopen_count": ("reopen_count",),
             "reassignment_count": ("reassignment_count",),
             "csat": ("u_satisfaction", "satisfaction", "survey_score", "u_csat"),
+            "csat_comment": ("u_satisfaction_comment", "survey_comment", "u_survey_comment"),
             "channel": ("contact_type", "channel"),
             "resolution": ("close_notes", "resolution_notes", "u_resolution_notes"),
             "made_sla": ("made_sla", "u_made_sla"),
-            "first_response_at": ("u_first_response", "first_response", "u_first_response_at")},
+            "first_response_at": ("u_first_response", "first_response", "u_first_response_at"),
+            "kind_type": ("sys_class_name", "u_type", "u_ticket_type", "ticket_type", "type")},
            rename={"opened": "opened_at"}),
     Preset("jira", "Jira Service Management CSV",
            ("issue_key", "summary", "created"),
@@ -103,10 +105,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
                          "customer_request_type", "issue_type"),
             "priority": ("priority",), "state": ("status",), "caller": ("reporter",),
             "assignment_group": ("custom_field_(team)", "team"),
-            "csat": ("satisfaction_rating", "custom_field_(satisfaction_rating)", "satisfaction"),
+            "csat": ("satisfaction_rating", "custom_field_(satisfaction_rating)", "satisfaction",
+                     "custom_field_(satisfaction)"),
+            "csat_comment": ("satisfaction_comment", "custom_field_(satisfaction_comment)"),
             "channel": ("custom_field_(source)", "source"),
             "resolution": ("custom_field_(resolution_notes)", "resolution_notes", "comment"),
-            "first_response_min": ("custom_field_(time_to_first_response)", "time_to_first_response")},
+            "first_response_min": ("custom_field_(time_to_first_response)", "time_to_first_response"),
+            "kind_type": ("issue_type",),
+            "kind_subtype": ("custom_field_(request_type)", "request_type", "customer_request_type")},
            multi=("Component/s", "Labels")),
     Preset("zendesk", "Zendesk tickets (JSON / JSON Lines)",
            ("id", "subject", "created_at", "status"),
@@ -119,10 +125,12 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             "assignment_group": ("group.name", "group_name", "group_id"),
             "reopen_count": ("metric_set.reopens",),
             "reassignment_count": ("metric_set.group_stations",),
-            "csat": ("satisfaction_rating.score",), "channel": ("via.channel",),
+            "csat": ("satisfaction_rating.score",), "csat_comment": ("satisfaction_rating.comment",),
+            "channel": ("via.channel",),
             "resolution": ("last_public_agent_comment", "last_public_comment.body", "resolution"),
             "first_response_min": ("metric_set.reply_time_in_minutes.calendar", "reply_time_in_minutes",
-                                   "reply_time")}),
+                                   "reply_time"),
+            "kind_type": ("type", "ticket_type")}),
 )}
 NAMES = ("auto", "generic", *PRESETS)
 

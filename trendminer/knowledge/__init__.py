@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -74,11 +75,11 @@ def periods(window: Window, settings: Settings, data_start: pd.Timestamp | None 
 
 
 def release_steps(scores: pd.DataFrame) -> dict[str, str]:
-    """System -> week of its release step, for the systems where the upgrade rule fired."""
+    """System -> week of its release step, for the systems where the regression rule fired."""
     out = {}
     for system, reasons in zip(scores["system"], scores["reasons"]):
         for r in reasons:
-            if isinstance(r, Mapping) and r.get("rule") == "upgrade":
+            if isinstance(r, Mapping) and r.get("rule") == "regression":
                 out[str(system)] = str(r["week"])
     return out
 
@@ -93,6 +94,20 @@ def summarise(frame: pd.DataFrame, articles: pd.DataFrame, accounting: KbAccount
                         prevented_share(frame, int(window_tickets)), embedder, unmatched)
 
 
-__all__ = ["HOW_TO_ADD", "Knowledge", "KnowledgeRun", "KbAccounting", "Periods", "knowledge",
+def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[pd.DataFrame, KbAccounting | None]:
+    """The knowledge-base export of ``path`` (or ``knowledge.articles``); an empty frame and None without one.
+
+    Raises
+    ------
+    InputError
+        If the export cannot be read (see :func:`trendminer.knowledge.read_articles`).
+    """
+    path = path or settings["knowledge"]["articles"]
+    if not path:
+        return no_articles(), None
+    return read_articles(path, max_chars=int(settings["knowledge"]["max_chars"]))
+
+
+__all__ = ["load_articles", "HOW_TO_ADD", "Knowledge", "KnowledgeRun", "KbAccounting", "Periods", "knowledge",
            "match_threshold", "no_articles", "periods", "prevented_share", "read_articles",
            "release_steps", "summarise"]

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..clean import clean_text, embed_text, redact, text_hash
-from ..errors import InputError
+from ..errors import JSON_TOO_DEEP, KB_NOT_XLSX, KB_UNREADABLE, InputError
+from ..ingest.dates import iso_dates
 
 ARTICLE_COLUMNS = ["article_id", "title", "body", "url", "category", "state", "published",
                    "updated_at", "views", "text", "text_hash", "source_file", "source_row"]
@@ -93,9 +94,16 @@ def detect_format(path: Path) -> str:
 
 
 def _read_table(path: Path, nrows: int | None = None) -> pd.DataFrame:
+    import zipfile
+
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, dtype=str, nrows=nrows).fillna("")
+            try:
+                return pd.read_excel(path, dtype=str, nrows=nrows).fillna("")
+            except (KeyError, zipfile.BadZipFile) as exc:   # a zip (or no zip) without a workbook in it
+                raise InputError(KB_UNREADABLE.format(
+                    file=path, reason=KB_NOT_XLSX if isinstance(exc, KeyError) else f"not an Excel workbook ({exc})",
+                    fix="open it in Excel and save it again as .xlsx, or export the articles as CSV")) from None
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return pd.read_csv(path, dtype=str, keep_default_na=False, nrows=nrows, encoding=encoding)
@@ -111,6 +119,8 @@ def _zendesk_rows(path: Path) -> pd.DataFrame:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not readable as JSON ({exc}). " + HOW_TO_ADD) from exc
+    except RecursionError:
+        raise InputError(JSON_TOO_DEEP.format(file=path, where="", depth=900)) from None
     items = doc.get("articles") if isinstance(doc, dict) else doc
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise InputError(f"{path}: expected a Zendesk Help Center export, {{\"articles\": [...]}} or a list of "
@@ -191,12 +201,20 @@ def read_articles(path: str | Path, *, max_chars: int = 600) -> tuple[pd.DataFra
     frame = pd.DataFrame({key: _pick(raw, cols) for key, cols in preset.items()})
     frame["source_row"] = range(1, len(frame) + 1)
     frame["source_file"] = str(path)
-    updated = pd.to_datetime(frame["updated_at"].str.replace("Z", "", regex=False).replace("", None),
-                             errors="coerce", utc=False)
+    try:
+        updated = pd.to_datetime(frame["updated_at"].str.replace("Z", "", regex=False).replace("", None),
+                                 errors="coerce", utc=False)
+    except ValueError:   # offsets mixed with local times: as in ticket exports, offsets converted to UTC
+        updated = iso_dates(frame["updated_at"].str.strip(), "UTC")
+    if getattr(updated.dt, "tz", None) is not None:   # all with offsets: one time zone, made naive
+        updated = updated.dt.tz_convert("UTC").dt.tz_localize(None)
     bad_date = updated.isna() & frame["updated_at"].ne("")
     # Titles are one-line plain text (as for tickets): markup in them is shown as typed, not parsed.
-    frame["title"] = frame["title"].map(lambda t: " ".join(redact(html.unescape(t) if fmt == "confluence" else t).split()))
-    frame["body"] = frame["body"].map(lambda b: redact(clean_text(b)))
+    # Articles name people and quote passwords too: full names (by the given-name gazetteer),
+    # credentials, IBANs and ids are redacted like ticket text.
+    frame["title"] = frame["title"].map(lambda t: " ".join(redact(html.unescape(t) if fmt == "confluence" else t,
+                                                                  others=True).split()))
+    frame["body"] = frame["body"].map(lambda b: redact(clean_text(b), others=True))
     empty = frame["title"].eq("") & frame["body"].eq("")
     no_id = frame["article_id"].str.strip().eq("")
     for mask, column, reason in ((no_id, preset["article_id"][0], "no article id"),

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..tasks import screens
+
 _STEP_SPLIT = re.compile(r"\s*(?:\n+|;\s+|(?<=[.!?])\s+(?=[A-Z0-9]))\s*")
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022])\s*")
 _VIA = re.compile(r"^[^:\n]{0,60}:\s*$")   # "Called user and walked through it:" lines
@@ -34,13 +36,24 @@ def note_steps(note: str) -> list[str]:
     return steps
 
 
+#: steps that say a ticket was handled, not how: never quoted as an article's steps
+BOILERPLATE = re.compile(r"^(?:explained (?:the steps|it|how)|user confirmed|confirmed (?:with the user|it works)|"
+                         r"walked .* through|informed (?:the )?user|closed|resolved|solved|done|fixed|"
+                         r"sent (?:the )?(?:user )?(?:a )?link|no further action|ticket closed|issue resolved)",
+                         re.IGNORECASE)
+
+
 def common_steps(notes: Sequence[str], min_share: float = 0.2, limit: int = 6) -> list[str]:
-    """Steps that recur in at least ``min_share`` of the notes that have any, in their usual order.
+    """Steps that recur in at least ``min_share`` of the notes that have any, in their usual order;
+    boilerplate ("Explained the steps to the user", "User confirmed it works") is left out, so an
+    outline quotes real steps or says none are recorded.
 
     Examples
     --------
     >>> common_steps(["1. Open A\\n2. Click B", "Open A; Click B.", "Rebooted", ""], min_share=0.5)
     ['Open A', 'Click B']
+    >>> common_steps(["Explained the steps to the user; User confirmed it works"] * 3)
+    []
     """
     parsed = [note_steps(n) for n in notes if n and n.strip()]
     if not parsed:
@@ -54,7 +67,7 @@ def common_steps(notes: Sequence[str], min_share: float = 0.2, limit: int = 6) -
             position.setdefault(step, []).append(k / max(len(steps), 1))
         for s in steps:
             spelled.setdefault(s.lower(), s)
-    keep = [s for s, n in count.items() if n >= max(2, min_share * len(parsed))]
+    keep = [s for s, n in count.items() if n >= max(2, min_share * len(parsed)) and not BOILERPLATE.match(s)]
     keep.sort(key=lambda s: (float(np.mean(position[s])), -count[s]))
     return [spelled[s] for s in keep[:limit]]
 
@@ -113,7 +126,8 @@ def outline(members: pd.DataFrame, systems: pd.Series, keyphrases: Sequence[str]
     systems : Series
         The system of each member ticket.
     keyphrases : sequence of str
-        The topic's keyphrases: the screens and terms users name.
+        The topic's keyphrases (kept for callers; screens come from the tickets' own words, not from
+        keyphrases: transaction codes and named screens, :func:`trendminer.tasks.screens`).
 
     Returns
     -------
@@ -125,6 +139,7 @@ def outline(members: pd.DataFrame, systems: pd.Series, keyphrases: Sequence[str]
     named = systems[~systems.astype(str).str.startswith("(")].value_counts()
     return {"question": typical_titles(members["title"].tolist(), titles),
             "systems": [str(s) for s in named.index[:3]],
-            "screens": [str(k) for k in keyphrases][:5],
+            "screens": [name for name, _ in screens((members["title"].fillna("") + ". " + members.get(
+                "description", members["title"]).fillna("")).tolist(), set())][:5],
             "steps": common_steps(notes, min_step_share),
             "notes": sum(1 for n in notes if n and n.strip())}

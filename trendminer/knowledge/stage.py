@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,8 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
               article_vectors: np.ndarray, *, periods: Periods, opts: Mapping, threshold: float,
               cost_per_ticket: float, steps: Mapping[str, str] | None = None,
               first_seen: Mapping[int, pd.Timestamp] | None = None,
-              previous: Mapping[int, str] | None = None, has_kb: bool = True) -> Knowledge:
+              previous: Mapping[int, str] | None = None, has_kb: bool = True,
+              topic_status: Mapping[int, str] | None = None) -> Knowledge:
     """Coverage and candidates for every topic of questions and requests.
 
     Parameters
@@ -62,6 +64,9 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
         Topic -> status in the previous run (for "new gaps this week").
     has_kb : bool
         False when the run has no knowledge-base export: no status, no matches.
+    topic_status : mapping, optional
+        Topic -> its one status (:mod:`trendminer.findings`): a topic is rising when its status
+        is ``rising`` or ``new``, so this page and every other agree; without it, the rate test.
 
     Returns
     -------
@@ -87,6 +92,8 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
         per_month = len(in_window) / periods.window_days * coverage.DAYS_PER_MONTH
         up = coverage.rise(opened, periods.lookback_start, periods.recent_start, periods.end,
                            ratio=float(opts["rise_ratio"]), p=float(opts["rise_p"]), min_count=int(opts["rise_min_count"]))
+        if topic_status is not None:
+            up = dataclasses.replace(up, rising=topic_status.get(int(topic)) in ("rising", "new"))
         meta = info_by.loc[topic]
         kind = str(per_topic.loc[topic, "kind"])
         state = coverage.status(has_kb, len(hits[i]), up.rising)

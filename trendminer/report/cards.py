@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..score import PARTS
 from . import charts, timecharts
 from .models import OwnerSection, OwnerSystem, SystemCard, SystemsReport, slug
-from .phrases import action_text, reason_text
+from .phrases import LABELS, action_text, reason_text, would_change
 
 if TYPE_CHECKING:
     from .views import Builder
@@ -65,6 +65,21 @@ def own_topics(b: Builder, name: str, mine: pd.DataFrame, n: int = 5) -> list[in
     return keep[:n]
 
 
+def aim_facts(mine: pd.DataFrame) -> list[tuple[str, str]]:
+    """The scorecard row that splits the system's irritation by aim (trendminer.aim), when known.
+
+    Examples
+    --------
+    >>> aim_facts(pd.DataFrame({"service_irritation": [0.2, 0.4], "system_irritation": [0.5, 0.1]}))
+    [('Irritation aimed at the desk / at the system', '0.30 / 0.30 (mean of its 2 tickets; the ranking counts the system part)')]
+    """
+    if not len(mine) or "service_irritation" not in mine.columns:
+        return []
+    return [("Irritation aimed at the desk / at the system",
+             f"{mine['service_irritation'].mean():.2f} / {mine['system_irritation'].mean():.2f} "
+             f"(mean of its {len(mine)} tickets; the ranking counts the system part)")]
+
+
 def facts(row: pd.Series, currency: str) -> list[tuple[str, str]]:
     """The evidence rows of a scorecard: rates with intervals, process figures, the previous window."""
     lo, hi = row.get("failures_per_100_users_lower", np.nan), row.get("failures_per_100_users_upper", np.nan)
@@ -77,6 +92,11 @@ def facts(row: pd.Series, currency: str) -> list[tuple[str, str]]:
         out.append(("Reopened", f"{row['reopen_rate']:.0%} of its tickets"))
     if np.isfinite(row.get("urgent_share", np.nan)):
         out.append(("Priority 1–2", f"{row['urgent_share']:.0%} of its tickets"))
+    for reason in row.get("reasons", []):
+        if reason["rule"] == "regression" and reason["before"] > 0:
+            out.append(("Failures against before the step", f"{reason['after'] / reason['before']:.1f}× "
+                        f"({reason['after']:.1f} vs {reason['before']:.1f} a week) — the 7-day trend compares with the "
+                        "weeks since the step, not with before it"))
     if "previous_tickets" in row:
         out.append(("This window vs the one before", f"{int(row['tickets'])} vs {int(row['previous_tickets'])} tickets, "
                                                      f"{int(row['failures'])} vs {int(row['previous_failures'])} failures"))
@@ -87,8 +107,9 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
     name = row["system"]
     mine = b.tickets_of(name)
     n_ev = int(b.settings["report"]["evidence_tickets"])
-    evidence = mine.sort_values(["text_irritation", "irritation", "opened_at", "ticket_id"],
-                                ascending=[False, False, False, True]).head(n_ev)
+    first = ["system_irritation"] if "system_irritation" in mine.columns else []   # irritation aimed at it first
+    evidence = mine.sort_values([*first, "text_irritation", "irritation", "opened_at", "ticket_id"],
+                                ascending=[*(False for _ in first), False, False, False, True]).head(n_ev)
     topics = [b.topic_row(b.info_by_id.loc[k], mine) for k in own_topics(b, name, mine)]
     parts = [(p.replace("_", " "), float(row[f"part_{p}"])) for p in PARTS]
     owner = b.owner_of.get(name, "")
@@ -100,12 +121,15 @@ def card(b: Builder, row: pd.Series) -> SystemCard:
         int(row["tickets"]), int(row["failures"]), int(row["howto"]), int(row["requests"]),
         _fmt(row["failures_per_100_users"]), share_text(row), int(row["recent"]),
         _fmt(row["expected"], 1), _fmt(row["trend_ratio"], 1), f"{row['cost']:,.0f}", cur,
-        _fmt(row["trouble_score"]), row["recommendation"], words,
+        _fmt(row["trouble_score"]), LABELS.get(row["recommendation"], row["recommendation"]), words,
         [(n, _fmt(v)) for n, v in parts], charts.stacked_parts(parts, f"Trouble score of {name}"),
         timecharts.weekly_sparkline(*b.weekly(b.t_all["system"] == name)[::-1], f"Weekly tickets of {name}"),
         topics, [b.ticket(r) for _, r in evidence.iterrows()],
         action_text(row["recommendation"], reasons), words[0] if words else "", words[1:],
-        facts(row, cur), b.drill(mine))
+        facts(row, cur) + aim_facts(mine), b.drill(mine), b.system_status.get(name, "steady"),
+        would_change(reasons[0]) if reasons else "",
+        [(k, str(row.get(c, "") or "")) for k, c in (("Criticality", "criticality"), ("Vendor", "vendor"),
+                                                     ("Owner", "owner_team")) if str(row.get(c, "") or "")])
 
 
 def owners(b: Builder) -> tuple[list[OwnerSection], str]:
@@ -164,7 +188,7 @@ def systems_report(b: Builder) -> SystemsReport:
     t = b.t_all
     week_starts = b.weekly(t["system"] == "")[0]
     steps = {r["system"]: (pd.Timestamp(r["step_week"]).date(), "change") for _, r in ranked.iterrows()
-             if any(x["rule"] == "upgrade" for x in r["reasons"])}
+             if any(x["rule"] == "regression" for x in r["reasons"])}
     weekly = timecharts.weekly_multiples(
         {s: b.weekly((t["system"] == s) & t["kind"].eq("failure"))[1] for s in ranked["system"].head(12)},
         week_starts, "Failures per week of the ranked systems", marks=steps, unit="failures per week") \

@@ -1,6 +1,7 @@
-"""Machine-readable exports for BI tools: CSV, JSON and Parquet of the same five tables.
+"""Machine-readable exports for BI tools: CSV, JSON and Parquet of the same six tables.
 
-``topics``, ``systems``, ``trends`` and ``assignments`` (ticket -> topic, system, signals)
+``topics``, ``systems``, ``trends``, ``assignments`` (ticket -> topic, system, signals),
+``knowledge`` and ``findings`` (one row per real-world event of the night)
 are written as ``<table>.csv`` and ``<table>.parquet``, and together as one
 ``trendminer.json`` that validates against ``trendminer/schemas/export.schema.json``.
 
@@ -19,16 +20,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..schema import KNOWLEDGE
-from .phrases import reasons_text
+from ..schema import FINDINGS, KNOWLEDGE
+from .phrases import change_label, would_change, reasons_text
 
 #: version of the JSON document and of the Parquet metadata; raised when a column is removed
 #: or changes meaning (``schema_version`` in the JSON Schema)
 EXPORT_SCHEMA_VERSION = 1
 #: the tables of every export format, in this order
-TABLES = ("topics", "systems", "trends", "assignments", "knowledge")
+TABLES = ("topics", "systems", "trends", "assignments", "knowledge", "findings")
 #: columns holding lists of strings
-LIST_COLUMNS = ("keyphrases", "representatives", "reasons", "articles", "question", "systems", "screens", "steps")
+LIST_COLUMNS = ("keyphrases", "representatives", "reasons", "articles", "question", "systems", "screens", "steps",
+                "evidence_ids")
+#: columns holding lists of integers
+INT_LIST_COLUMNS = ("topic_ids",)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,14 +74,23 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
     dict of str to DataFrame
         ``topics`` (TOPIC_INFO), ``systems`` (SYSTEM_SCORES without ``rankable``),
         ``trends`` (TRENDS) and ``assignments`` (ticket id, opened, title, topic, system,
-        attribution source and confidence, kind, irritation, text irritation, irritated) and
+        attribution source and confidence, kind, irritation, text irritation, irritated, service and
+        system irritation) and
         ``knowledge`` (KNOWLEDGE: how-to and request topics, coverage, savings, outline), keyed in
         :data:`TABLES` order.
     """
     assign = data.tickets[["ticket_id", "opened_at", "title"]].merge(data.assignments, on="ticket_id")
-    assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[["ticket_id", "kind", "irritation", "text_irritation", "irritated"]], on="ticket_id")
+    signal_cols = ["ticket_id", "kind", "irritation", "text_irritation", "irritated", "service_irritation",
+                   "system_irritation"]
+    assign = assign.merge(data.attribution, on="ticket_id").merge(data.signals[signal_cols], on="ticket_id")
     systems = data.scores[[c for c in data.scores.columns if c != "rankable"]].copy()
     systems["reasons"] = [reasons_text(r) for r in systems["reasons"]]
+    if "window_failures" in systems.columns:   # current window first, as text: "45; 49"
+        systems["window_failures"] = ["; ".join(map(str, w)) for w in data.scores["window_failures"]]
+    if "changes" in systems.columns:   # the change records a regression names, as a reader scans them
+        systems["changes"] = ["; ".join(change_label(c) for x in r if x["rule"] == "regression" for c in x["changes"])
+                              for r in data.scores["reasons"]]
+        systems["would_change"] = [would_change(r[0]) if len(r) else "" for r in data.scores["reasons"]]
     topics, trends = data.info.copy(), data.trends.copy()
     know = (data.knowledge.frame.copy() if data.knowledge is not None
             else pd.DataFrame({c: pd.Series(dtype=object) for c in KNOWLEDGE}))
@@ -91,11 +104,17 @@ def export_tables(data) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - RunData, a
             frame["window_from"], frame["window_to"] = w["analysis_from"], w["analysis_to"]
         trends["recent_from"], trends["recent_to"] = w["recent_from"], w["as_of"]
         trends["baseline_from"], trends["baseline_to"] = w["baseline_from"], w["baseline_to"]
+    findings = (data.findings.copy() if data.findings is not None
+                else pd.DataFrame({c: pd.Series(dtype=object) for c in FINDINGS}))
+    for col in ("start", "peak_day", "end", "basis_from", "basis_to"):   # days, as ISO dates
+        findings[col] = [None if pd.isna(v) else str(pd.Timestamp(v).date()) for v in findings[col]]
+    findings["last_ticket"] = [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in findings["last_ticket"]]
     return {"topics": topics,
             "systems": systems,
             "trends": trends,
             "assignments": assign,
-            "knowledge": know}
+            "knowledge": know,
+            "findings": findings}
 
 
 def export_schema() -> dict:
@@ -140,6 +159,10 @@ def write_parquet(frame: pd.DataFrame, path: Path, as_of: str | None = None, win
     for col in LIST_COLUMNS:
         if col in frame.columns:
             values = pa.array([[str(x) for x in v] for v in frame[col]], pa.list_(pa.string()))
+            table = table.set_column(table.schema.get_field_index(col), col, values)
+    for col in INT_LIST_COLUMNS:
+        if col in frame.columns:
+            values = pa.array([[int(x) for x in v] for v in frame[col]], pa.list_(pa.int64()))
             table = table.set_column(table.schema.get_field_index(col), col, values)
     meta = {**(table.schema.metadata or {}), b"trendminer.schema_version": str(EXPORT_SCHEMA_VERSION).encode(),
             b"trendminer.as_of": (as_of or "").encode(),

@@ -5,6 +5,8 @@ Numbers come from the knowledge stage's frame (``schema.KNOWLEDGE``), the same f
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +112,7 @@ def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # 
     totals = [("how-to and request topics", str(len(items))),
               ("tickets in them in the analysis window", f"{int(frame['tickets'].sum()):,}")]
     if run.has_kb:
-        totals += [("gaps (no article)", str(len(gaps))), ("covered but still rising", str(len(stale))),
+        totals += [("gaps (no article)", str(gap_count(frame))), ("covered but still rising", str(len(stale))),
                    ("covered", str(len(covered)))]
     totals += [("automation candidates", str(len(auto))),
                ("what the listed candidates would save a month",
@@ -122,14 +124,19 @@ def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # 
         page, run.has_kb, HOW_TO_ADD,
         f"{d['analysis_from']} to {d['analysis_to']} ({d['analysis_days']} days); a rise compares the last "
         f"weeks with the lookback before them",
-        acc.summary() + f" ({acc.format}, {acc.source})" if acc else "",
+        acc.summary() + f" ({Path(acc.source).name})" if acc else "",   # the file's name, never a local path
         list(acc.examples[:10]) if acc else [],
-        f"an article answers a topic when the similarity of the topic's tickets (their centroid) to the "
-        f"article's title and opening reaches {run.threshold:.2f} ({run.embedder}; measured with "
-        "`trendminer eval knowledge`)",
+        f"an article answers a topic when the topic's tickets, taken together, read like the article's title "
+        f"and opening (similarity at least {run.threshold:.2f}, a threshold measured with `trendminer eval knowledge`)",
         f"{run.prevented_share:.1%} of the {run.window_tickets:,} tickets of the analysis window",
         currency, totals, gaps, stale, covered, auto, items if not run.has_kb else [],
         [(a, titles.get(a, "")) for a in run.unmatched_articles])
+
+
+def gap_count(frame: pd.DataFrame) -> int:
+    """Gaps as every page counts them: no article answers the topic, and it is not a request
+    that goes to the automation list instead."""
+    return int(((frame["status"] == "gap") & ~frame["automation"].astype(bool)).sum()) if len(frame) else 0
 
 
 def digest_lines(run) -> list[str]:  # noqa: ANN001 - KnowledgeRun
@@ -142,9 +149,9 @@ def digest_lines(run) -> list[str]:  # noqa: ANN001 - KnowledgeRun
                 "add a knowledge-base export to see which an article answers (--kb FILE)."]
     new = run.frame[run.frame["new_gap"]]
     if not len(new):
-        return [f"No new knowledge gaps this week ({int((run.frame['status'] == 'gap').sum())} gaps in all)."]
+        return [f"No new knowledge gaps this week ({gap_count(run.frame)} gaps in all)."]
     return [f"New gap: {r['label']}: {_num(r['per_month'])} tickets a month, no article answers it."
-            for _, r in new.iterrows()]
+            for _, r in new.iterrows()] + [f"({gap_count(run.frame)} gaps in all)"]
 
 
 def system_lines(run, system: str) -> list[str]:  # noqa: ANN001 - KnowledgeRun

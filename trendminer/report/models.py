@@ -24,7 +24,8 @@ class Flag:
     kind: str          # system | topic
     name: str
     anchor: str
-    flag: str
+    status: str        # the one status (trendminer.findings); the numbers are the one-week test
+    entity: str        # system name or topic id
     recent: int
     expected: str
     ratio: str
@@ -57,8 +58,7 @@ class TopicRow:
     label: str
     size: int            # tickets in the analysis window (of the system, on a scorecard)
     recent: int          # tickets in the recent period
-    flag: str
-    lifecycle: str
+    status: str          # the one status of the topic (trendminer.findings)
     system: str
     examples: list[str]
     total: int = 0       # tickets of the topic in the whole lookback (since it was first seen)
@@ -105,6 +105,9 @@ class SystemCard:
     also: list[str] = field(default_factory=list)   # other rules that fired ("also considered")
     facts: list[tuple[str, str]] = field(default_factory=list)  # evidence rows: name, value
     drill: Drill | None = None
+    status: str = "steady"            # the one status of the system (trendminer.findings)
+    would_change: str = ""            # what would change the recommendation
+    catalogue: list[tuple[str, str]] = field(default_factory=list)  # criticality, vendor, owner (as known)
 
 
 @dataclass
@@ -123,6 +126,7 @@ class PainPoint:
     other_language: int = 0
     other_language_tickets: list[Ticket] = field(default_factory=list)
     knowledge: list[str] = field(default_factory=list)   # "users ask X ..." (the knowledge stage)
+    screens: list[tuple[str, int]] = field(default_factory=list)   # transaction codes and named screens, tickets naming each
 
 
 @dataclass
@@ -147,22 +151,71 @@ class Theme:
 
 
 @dataclass
+class FindingView:
+    """One finding (one real-world event) as the digest lists it."""
+
+    finding_id: str        # also its anchor on digest.html
+    kind: str              # outage | failure step | rise | new problem | knowledge gap | data problem
+    status: str            # ongoing | ended
+    text: str              # the one sentence (the headline's, when headlined)
+    what: list[tuple[str, str]]   # (name, href) of its systems and topics
+    dates: str             # "28 Oct – 29 Oct (ended)" / "since 13 Sep, ongoing"
+    note: str              # why ended or ongoing
+    basis: str             # what its numbers count, and which days
+    tickets: int
+    expected: str
+    ratio: str
+    open_tickets: int
+    callers: int
+    p1_p2: int
+    priority_mix: str
+    impact: str
+    headline: int          # 0 = not headlined
+    headline_note: str
+    drill: Drill
+
+
+@dataclass
+class MorningView:
+    """What is still open at the end of the as-of day."""
+
+    open_tickets: int
+    ages: list[tuple[str, int]]
+    p1_p2: int
+    urgent: list[tuple[str, str, str, str, str]]   # (ticket, system, priority, opened, age in days)
+    oldest: list[tuple[str, str, str, str, str]]
+    of_findings: list[tuple[str, str, int]]        # (finding id, its anchor, open tickets)
+    lookback_from: str
+
+
+@dataclass
 class Digest:
     page: Page
     headline: list[Headline]
+    findings: list[FindingView]
+    morning: MorningView
+    headline_rules: list[str]
     changes: list[str]
     flags: list[Flag]
-    topics: list[TopicRow]
     accounting: dict[str, int]
     rejection_reasons: list[tuple[str, int]]
     rejection_examples: list[str]
     warnings: list[str]
     quality: list[tuple[str, str]]
     provenance: list[tuple[str, str]]
+    knowledge: list[str] = field(default_factory=list)   # new gaps this week
+    unattributed: int = 0   # tickets of the analysis window attributed to no system (as on systems.html)
+    desk: list[str] = field(default_factory=list)   # the desk's part of the irritation, when it rises (aim.py)
+
+
+@dataclass
+class TopicsPage:
+    """topics.html: every topic with its permanent id and its one status, grouped into themes."""
+
+    page: Page
     themes: list[Theme]
     all_topics: list[TopicRow]
     topics_chart: Markup = Markup("")   # weekly tickets of the biggest topics
-    knowledge: list[str] = field(default_factory=list)   # new gaps this week
 
 
 @dataclass
@@ -244,4 +297,6 @@ class RunData:
     manifest: dict = field(default_factory=dict)
     window: Window | None = None   # the night's window; exports state it in every table
     knowledge: object = None   # trendminer.knowledge.KnowledgeRun (None in reports built without it)
+    findings: pd.DataFrame | None = None   # trendminer.schema.FINDINGS (None in reports built without it)
+    morning: object = None     # trendminer.findings.MorningFacts
     desk: object = None   # trendminer.desk.DeskRun (None in reports built without it)

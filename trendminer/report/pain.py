@@ -17,6 +17,7 @@ import pandas as pd
 from .cards import own_topics, share_text
 from .knowledge import system_lines
 from .models import PainPoint, PainPoints
+from ..tasks import find_tasks, question, screens
 
 if TYPE_CHECKING:
     from .views import Builder
@@ -90,29 +91,28 @@ def brief(b: Builder, row: pd.Series, n_quotes: int) -> PainPoint:
     themes = [b.topic_row(b.info_by_id.loc[k], mine) for k in topic_ids]
     words = set(re.findall(r"[a-z0-9]+", name.lower()))
     howto = mine[mine["kind"].eq("howto")]
-    found = tasks((howto["title"] + ". " + howto["description"]).tolist(), words)
+    asked = (howto["title"] + ". " + howto["description"]).tolist()
+    named = find_tasks(asked, words)
+    found = [(t.name, t.tickets) for t in named]
+    shown = screens((mine["title"] + ". " + mine["description"]).tolist(), words)
     quotes = pd.concat([_typical(b, k, mine).head(1) for k in topic_ids] or [mine.head(0)])
     quotes = quotes[~quotes["title"].str.lower().str.strip().duplicated()].head(n_quotes)
-    questions = []
-    for task, count in found[:3]:
-        if _CODE.fullmatch(task):
-            questions.append(f"{task} comes up in {count} how-to tickets: at which step of {task} do users get stuck, "
-                             "and what does the screen not tell them?")
-        else:
-            questions.append(f"Users asked how to {task} in {count} tickets: where do they look for it, and what "
-                             "would make it obvious on the screen?")
+    questions = [question(t) for t in named[:3]]
+    for screen, count in shown[:2]:
+        questions.append(f"{count} tickets name {screen}: at which step of it do users get stuck, and what does "
+                         "it not tell them?")
     if row["failures"]:
         questions.append(f"{row['failures']} failures in the window: which steps fail, and can users recover "
                          "without calling the desk?")
     if row["irritation"] >= IRRITATED:
         questions.append("Users are visibly irritated: which of the quoted moments can the design remove?")
     main = b.settings["ingest"]["main_language"]
-    other = mine[~mine["language"].isin([main, "und", ""])] if "language" in mine.columns else mine.head(0)
+    other = mine[~mine["language"].isin([main, "und", ""]) & (mine["topic_id"] < 0)] if "language" in mine.columns else mine.head(0)
     return PainPoint(name, b.anchor(name), int(row["tickets"]), f"{row['howto'] / row['tickets']:.0%}",
                      f"{row['failures'] / row['tickets']:.0%}", f"{row['requests'] / row['tickets']:.0%}",
                      share_text(row), themes, [b.ticket(r) for _, r in quotes.iterrows()], questions,
                      found, len(other), [b.ticket(r) for _, r in other.head(5).iterrows()],
-                     system_lines(b.d.knowledge, name))
+                     system_lines(b.d.knowledge, name), shown)
 
 
 def pain_points(b: Builder) -> PainPoints:

@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-PAGES = {"index.html": "index", "digest.html": "digest", "systems.html": "systems",
+PAGES = {"index.html": "index", "digest.html": "digest", "topics.html": "topics", "systems.html": "systems",
          "pain-points.html": "pain_points", "knowledge.html": "knowledge", "desk.html": "desk"}
 
 
@@ -60,17 +60,32 @@ def _pid_alive(pid: int) -> bool:
 
 _LITTER = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(?:tmp-(?P<pid>\d+)-.*|old|[a-z0-9_]{8})$")
 
+#: the file inside a temporary report folder (and a night's folder moved aside) that says
+#: trendminer made it: only folders holding it are ever removed
+MARKER = ".trendminer-temporary"
+
+
+def _mark(folder: Path) -> None:
+    (folder / MARKER).write_text("made by trendminer while writing reports; removed when done\n", encoding="utf-8")
+
+
+def _restore(old: Path, target: Path) -> None:
+    """Move the night's previous reports back in place, without the mark of the move."""
+    os.rename(old, target)
+    (target / MARKER).unlink(missing_ok=True)
+
 
 def remove_litter(out_dir: Path) -> list[Path]:
     """Remove the hidden temporary report folders that killed runs left in ``out_dir``.
 
-    A folder ``.<date>.tmp-<pid>-*`` is removed when its process no longer runs (or is
-    this one: it writes one report set at a time and has not started this one yet); the
-    pid-less temporary folders of older versions always. A ``.<date>.old`` folder (the
-    night's previous reports, moved aside by a run killed before its commit) is moved back
-    when ``<date>`` is missing, else removed. Returns the folders removed.
+    Only folders that trendminer marked as its own (a :data:`MARKER` file inside) are removed:
+    a ``.<date>.tmp-<pid>-*`` folder when its process no longer runs (or is this one: it writes
+    one report set at a time and has not started this one yet), and a ``.<date>.old`` folder
+    (the night's previous reports, moved aside by a run killed before its commit), which is
+    moved back instead when ``<date>`` is missing. A folder of the user that happens to have
+    such a name (``.2026-10-30.mybackup``) is never touched. Returns the folders removed.
     """
-    removed = []
+    removed, unmarked = [], []
     try:
         entries = list(Path(out_dir).iterdir())
     except OSError:
@@ -81,19 +96,27 @@ def remove_litter(out_dir: Path) -> list[Path]:
             continue
         if match["pid"] and int(match["pid"]) != os.getpid() and _pid_alive(int(match["pid"])):
             continue
+        marked = (entry / MARKER).is_file()
         home = entry.with_name(entry.name[1:-len(".old")])
-        if entry.name.endswith(".old") and not home.exists():
+        if entry.name.endswith(".old") and not home.exists() and (marked or (entry / "manifest.json").is_file()):
             try:   # a run was killed while the night's previous reports were moved aside
                 os.rename(entry, home)
+                (home / MARKER).unlink(missing_ok=True)
                 log.warning("restored the reports %s that a killed run had moved aside", home)
                 continue
             except OSError:
                 pass
+        if not marked:
+            unmarked.append(entry.name)
+            continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     if removed:
         log.warning("removed %d temporary report folder(s) left by killed runs in %s: %s", len(removed),
                     out_dir, ", ".join(p.name for p in removed))
+    if unmarked:
+        log.info("left alone in %s (named like trendminer's temporary folders, but not marked as made by it): %s",
+                 out_dir, ", ".join(sorted(unmarked)))
     return removed
 
 
@@ -113,6 +136,7 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_litter(target.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+        _mark(tmp)
     except OSError as exc:
         raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=_reason(exc))) from None
     old = target.with_name(f".{target.name}.old")
@@ -129,9 +153,10 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
             shutil.rmtree(old, ignore_errors=True)
             os.rename(target, old)
             moved_aside = True
+            _mark(old)
     except BaseException as exc:
         if moved_aside:
-            os.rename(old, target)
+            _restore(old, target)
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
             raise TrendminerError(OUTPUT_UNWRITABLE.format(folder=target.parent, reason=_reason(exc))) from None
@@ -140,7 +165,7 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
         before_publish()
     except BaseException:
         if moved_aside:
-            os.rename(old, target)
+            _restore(old, target)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     try:
@@ -148,12 +173,13 @@ def write_reports(builder: Builder, out_dir: Path, before_publish: Callable[[], 
     except OSError as exc:
         if moved_aside:
             try:
-                os.rename(old, target)
+                _restore(old, target)
             except OSError:
                 pass
         raise TrendminerError(PUBLISH_FAILED.format(folder=target, tmp=tmp, reason=_reason(exc),
                                                     committed=committed_note or "this night's results",
                                                     as_of=target.name)) from None
+    (target / MARKER).unlink(missing_ok=True)   # the published folder holds the reports only
     shutil.rmtree(old, ignore_errors=True)
     return target
 

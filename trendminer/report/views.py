@@ -20,16 +20,19 @@ from ..window import Window
 from . import cards, pain, series, timecharts
 from . import desk as dview
 from . import knowledge as kview
-from .headline import findings
+from .irritation import desk_lines, irritation_rows
 from .models import (
-    Digest, Drill, Flag, Headline, Index, Page, PainPoints, RunData, SystemCard, SystemsReport, Theme, Ticket,
-    TopicRow, slug,
+    Digest, Drill, FindingView, Flag, Headline, Index, MorningView, Page, PainPoints, RunData, SystemCard,
+    SystemsReport, Theme, Ticket, TopicRow, TopicsPage, slug,
 )
-from .phrases import change_text, finding_text
+from .phrases import change_text, finding_text, languages_line
 
-NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"),
+NAV = [("index.html", "Overview"), ("digest.html", "Nightly digest"), ("topics.html", "Topics"),
        ("systems.html", "Systems report"), ("pain-points.html", "Pain points"), ("knowledge.html", "Knowledge"),
        ("desk.html", "Desk mirror")]
+#: how a finding's kind is named on the pages
+KIND_NAMES = {"spike": "outage / spike", "step": "failure step", "rise": "sustained rise", "new": "new problem",
+              "knowledge_gap": "knowledge gap", "data": "data problem"}
 #: tickets listed in a drill-down ``<details>`` (the count says how many there are in all)
 DRILL_CAP = 25
 
@@ -87,12 +90,18 @@ class Builder:
         self.as_of = window.as_of
         self.generated_at = generated_at
         t = data.tickets.merge(data.attribution[["ticket_id", "system"]], on="ticket_id")
-        t = t.merge(data.signals, on="ticket_id").merge(data.assignments, on="ticket_id")
+        t = t.merge(data.signals, on="ticket_id").merge(data.assignments[["ticket_id", "topic_id"]], on="ticket_id")
         #: every analysed ticket (the lookback): only for charts over time that say so
         self.t_all = t
         #: the tickets of the analysis window: every count, list and quote on the pages
         self.t = t[window.contains(t["opened_at"], "analysis")]
         self.topic_trend = data.trends[data.trends["entity_type"] == "topic"].set_index("entity")
+        #: the one status of each topic and system (trendminer.findings), read, never recomputed
+        self.topic_status = dict(zip(data.info["topic_id"].astype(int), data.info["status"])) \
+            if "status" in data.info else {}
+        self.system_status = dict(zip(data.scores["system"], data.scores["status"])) if "status" in data.scores else {}
+        self.findings = data.findings if data.findings is not None else pd.DataFrame(
+            columns=["finding_id", "headline", "kind"])
         self.info_by_id = data.info.set_index("topic_id", drop=False)
         self.by_id = t.set_index("ticket_id")
         self.in_window = self.t["topic_id"].value_counts()
@@ -134,75 +143,129 @@ class Builder:
         recent = int(self.window.contains(rows["opened_at"], "recent").sum())
         reps = self.by_id.reindex(info_row["representatives"])["title"].dropna()
         return TopicRow(topic_id, f"topic-{topic_id}", info_row["label"], len(rows), recent,
-                        trend["flag"] if trend is not None else "steady",
-                        trend["lifecycle"] if trend is not None else "Resolved", info_row["top_system"],
+                        self.topic_status.get(topic_id, "steady"), info_row["top_system"],
                         [_snippet(x, 100) for x in reps], int(info_row["size"]), self.drill(rows),
                         ", ".join(info_row["keyphrases"]))
 
     def flags(self) -> list[Flag]:
         out = []
-        for _, r in self.d.trends[self.d.trends["flag"] != "steady"].iterrows():
-            anchor = f"topic-{r['entity']}" if r["entity_type"] == "topic" else self.anchor(r["entity"])
-            out.append(Flag(r["entity_type"], r["label"], anchor, r["flag"], int(r["recent"]),
+        for _, r in self.d.trends[~self.d.trends["status"].isin(["steady", "recurring", "dormant"])].iterrows():
+            anchor = f"topics.html#topic-{r['entity']}" if r["entity_type"] == "topic" else "systems.html#" + self.anchor(r["entity"])
+            out.append(Flag(r["entity_type"], r["label"], anchor, r["status"], r["entity"], int(r["recent"]),
                             _fmt(r["expected"], 1), _fmt(r["ratio"], 1), f"{r['p_value']:.1g}", r["since"]))
         return out
 
     def headline(self, charts: bool = False) -> list[Headline]:
-        """The night in 1-6 sentences, most important first, each linking to its evidence
-        (and, with ``charts``, the finding over time)."""
-        return [Headline(finding_text(f), f["anchor"], self.finding_chart(f) if charts else Markup(""))
-                for f in findings(self.d, self.window, anchor=self.anchor)]
+        """The night's headline: the findings marked for it (at most five, largest impact first),
+        each one sentence linking to its evidence; a quiet night says so."""
+        from .phrases import finding_text
 
-    def _opened(self, entity_type: str, entity: str) -> pd.Series:
-        t = self.t_all
-        mask = t["system"] == entity if entity_type == "system" else t["topic_id"] == int(entity)
-        return t.loc[mask, "opened_at"]
+        top = self.findings[self.findings["headline"] > 0].sort_values("headline")
+        if not len(top):
+            return [Headline(finding_text({"kind": "quiet", "tickets": len(self.t)}), "digest.html#findings")]
+        return [Headline(finding_text(f), f"digest.html#{f['finding_id']}", self.finding_chart(f) if charts else Markup(""))
+                for _, f in top.iterrows()]
 
-    def finding_chart(self, f: dict) -> Markup:
-        """Daily tickets of the last six weeks for a spike (expected per weekday, start marked);
-        weekly failures since the data starts for a step change (the change week marked)."""
+    def finding_chart(self, f: pd.Series) -> Markup:
+        """Daily tickets of the last six weeks for an outage (its evidence days marked); weekly
+        failures since the data starts for a failure step (the step week marked)."""
         w = self.window
-        if f["finding"] == "spike":
-            days, counts = series.daily_counts(self._opened(f["entity_type"], f["entity"]),
-                                               w.end - pd.Timedelta(days=42), w.end)
+        if f["kind"] == "spike":
+            mask = self.t_all["topic_id"].isin(f["topic_ids"]) if len(f["topic_ids"]) else self.t_all["system"].isin(f["systems"])
+            days, counts = series.daily_counts(self.t_all.loc[mask, "opened_at"], w.end - pd.Timedelta(days=42), w.end)
             expected = series.weekday_expected(days, counts, w.baseline_start, w.recent_start)
-            return timecharts.daily_chart(days, counts, f"{f['name']}: tickets per day", expected=expected,
-                                          marks=[(f["since"].date(), f"since {f['since'].day} {f['since']:%b}")])
-        if f["finding"] == "step":
+            start = pd.Timestamp(f["start"])
+            return timecharts.daily_chart(days, counts, f"{f['title']}: tickets per day", expected=expected,
+                                          marks=[(start.date(), f"from {start.day} {start:%b}")])
+        if f["kind"] == "step":
             t = self.t_all
-            week_starts, counts = self.weekly((t["system"] == f["entity"]) & t["kind"].eq("failure"))
-            return timecharts.weekly_multiples({f["name"]: counts}, week_starts, f"{f['name']}: failures per week",
-                                               marks={f["name"]: (f["week"].date(), "change")},
+            week_starts, counts = self.weekly(t["system"].isin(f["systems"]) & t["kind"].eq("failure"))
+            return timecharts.weekly_multiples({f["title"]: counts}, week_starts, f"{f['title']}: failures per week",
+                                               marks={f["title"]: (pd.Timestamp(f["start"]).date(), "step")},
                                                unit="failures per week")
         return Markup("")
 
+    def finding_views(self) -> list[FindingView]:
+        """Every finding of the night, headlined ones first (the findings frame's order)."""
+        from .phrases import _span, finding_text
+
+        labels = dict(zip(self.d.info["topic_id"].astype(int), self.d.info["label"]))
+        out = []
+        for _, f in self.findings.iterrows():
+            what = [(s, "systems.html#" + self.anchor(s)) for s in f["systems"]] + \
+                   [(labels.get(int(t), f"topic {t}"), f"topics.html#topic-{int(t)}") for t in f["topic_ids"]]
+            start, last = pd.Timestamp(f["basis_from"]), pd.Timestamp(f["basis_to"])
+            dates = (f"{_span(pd.Timestamp(f['start']), pd.Timestamp(f['end']))}, ended" if f["status"] == "ended"
+                     else f"since {pd.Timestamp(f['start']):%d %b %Y}, ongoing")
+            basis = f"{f['basis']}: {start:%d %b} – {last:%d %b %Y}"
+            rows = self.by_id.reindex([i for i in f["evidence_ids"] if i in self.by_id.index]).reset_index()
+            out.append(FindingView(
+                f["finding_id"], KIND_NAMES.get(f["kind"], f["kind"]), f["status"], finding_text(f), what, dates,
+                f["note"], basis, int(f["tickets"]), _fmt(f["expected"], 1), _fmt(f["ratio"], 1) + "×"
+                if np.isfinite(f["ratio"]) else "–", int(f["open_tickets"]), int(f["callers"]), int(f["p1_p2"]),
+                f["priority_mix"], _fmt(f["impact"], 1), int(f["headline"]), f["headline_note"], self.drill(rows)))
+        return out
+
+    def morning(self) -> MorningView:
+        """The morning facts: open tickets, their ages and priorities, the open tickets of the findings."""
+        m = self.d.morning
+        if m is None:
+            return MorningView(0, [], 0, [], [], [], "")
+
+        def rows(frame: pd.DataFrame) -> list[tuple[str, str, str, str, str]]:
+            return [(r["ticket_id"], str(r["system"]) if pd.notna(r["system"]) else "–",
+                     f"P{int(r['priority'])}" if pd.notna(r["priority"]) and int(r["priority"]) > 0 else "–",
+                     f"{r['opened_at']:%Y-%m-%d}", f"{r['age_days']:.0f}") for _, r in frame.iterrows()]
+
+        return MorningView(m.open_tickets, m.ages, m.p1_p2, rows(m.urgent), rows(m.oldest),
+                           [(f, f"#{f}", n) for f, n in m.of_findings], m.lookback_from)
+
+    def headline_rules(self) -> list[str]:
+        """The rules of the headline, stated on the page (from ``[findings]``)."""
+        o = self.settings["findings"]
+        skip = ", ".join(o["headline_skip_lifecycles"]) or "none"
+        return [f"At most {int(o['headline_max'])} findings, largest impact first; impact = √(extra tickets × "
+                "distinct callers) × the mean priority weight × the catalogue's criticality weight.",
+                f"Too small to headline: fewer than {int(o['headline_min_extra'])} tickets above the expected count; "
+                f"a rise of a system whose catalogue lifecycle is {skip}; a knowledge gap that is not new this week.",
+                "An outage has ended when the days since its last busy day would have held at least "
+                f"{int(o['ongoing_min_tickets'])} of its tickets at {float(o['ongoing_share']):.0%} of its own daily "
+                "rate, each weekday weighted by how busy the desk usually is then (a quiet weekend is not an end).",
+                "Every number of a finding counts one set of tickets on the days its basis names; the expected count "
+                "is what the same systems and topics had on the same weekdays of the four baseline weeks."]
+
     def digest(self) -> Digest:
         acc = self.d.accounting
-        top = self.d.info.assign(_n=self.d.info["topic_id"].map(self.in_window).fillna(0)).sort_values(
-            ["_n", "topic_id"], ascending=[False, True]).head(int(self.settings["report"]["top_topics"]))
         q = self.d.quality
         quality = [("problem topics", str(len(self.d.info))),
                    ("tickets in the remainder (no topic)", f"{int(q.get('remainder', 0))} ({q.get('remainder_share', 0):.1%})"),
-                   ("of which in other languages (not clustered)", f"{int(q.get('other_language', 0))}"),
+                   ("tickets in topics, by language", languages_line(q.get("in_topics_by_language", {}))),
                    ("largest / median topic size (whole lookback)", f"{q.get('largest', 0):.0f} / {q.get('median', 0):.0f}"),
                    ("silhouette of the topics (cosine, sample of ≤2,000 tickets; higher is better)",
                     _fmt(q.get("silhouette", float("nan")))),
                    ("tickets that kept their topic id since the last run",
                     "first run" if not np.isfinite(q.get("stability", float("nan"))) else f"{q['stability']:.1%}"),
-                   ("tickets not attributed to a system", f"{int(q.get('unattributed', 0))}")]
-        big = top.head(8)
-        week_starts = self.weekly(self.t_all["topic_id"] == -2)[0]
-        topics_chart = timecharts.topics_over_time(
-            {str(r["label"]): self.weekly(self.t_all["topic_id"] == int(r["topic_id"]))[1] for _, r in big.iterrows()},
-            week_starts, "Weekly tickets of the biggest topics") if len(big) else Markup("")
-        return Digest(self.page("Nightly digest"), self.headline(charts=True), [change_text(c) for c in self.d.changes],
-                      self.flags(), [self.topic_row(r) for _, r in top.iterrows()],
+                   *irritation_rows(self.d.manifest.get("irritation") or {}), *kind_quality_rows(q)]
+        return Digest(self.page("Nightly digest"), self.headline(charts=True), self.finding_views(), self.morning(),
+                      self.headline_rules(), [change_text(c) for c in self.d.changes], self.flags(),
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
                       [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
-                      self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()],
-                      topics_chart=topics_chart, knowledge=kview.digest_lines(self.d.knowledge))
+                      knowledge=kview.digest_lines(self.d.knowledge),
+                      unattributed=int((self.t["system"] == self.settings["systems"]["unattributed"]).sum()),
+                      desk=desk_lines(self.d.manifest.get("irritation") or {}))
+
+    def topics(self) -> TopicsPage:
+        """topics.html: themes, the weekly chart of the biggest topics, every topic with its status."""
+        top = self.d.info.assign(_n=self.d.info["topic_id"].map(self.in_window).fillna(0)).sort_values(
+            ["_n", "topic_id"], ascending=[False, True]).head(8)
+        week_starts = self.weekly(self.t_all["topic_id"] == -2)[0]
+        chart = timecharts.topics_over_time(
+            {str(r["label"]): self.weekly(self.t_all["topic_id"] == int(r["topic_id"]))[1] for _, r in top.iterrows()},
+            week_starts, "Weekly tickets of the biggest topics") if len(top) else Markup("")
+        return TopicsPage(self.page("Topics"), self.themes(), [self.topic_row(r) for _, r in self.d.info.iterrows()],
+                          topics_chart=chart)
 
     def themes(self) -> list[Theme]:
         """Themes, most tickets in the window first, each with its three biggest topics."""
@@ -272,9 +335,35 @@ class Builder:
         return dview.desk_page(run, self.page("Desk mirror"), self.window.label(), self.settings)
 
     def index(self) -> Index:
-        pages = [("digest.html", "Nightly digest", "For the desk lead: what changed, spikes, top problems, data quality."),
+        pages = [("digest.html", "Nightly digest", "For the desk lead: tonight's findings, what is still open, what changed."),
+                 ("topics.html", "Topics", "Every problem topic with its permanent id and its status, grouped into themes."),
                  ("systems.html", "Systems report", "For architects: systems ranked by failures and irritation, with recommendations."),
                  ("pain-points.html", "Pain-point briefs", "For design teams: why a system is hard to use, with user quotes."),
                  ("knowledge.html", "Knowledge brief", "For the knowledge manager: questions no article answers, articles that do not stop the tickets, automation candidates."),
                  ("desk.html", "Desk mirror", "For the desk lead and the CIO: response, resolution and respect per assignment group against world-class targets, the backlog, and tomorrow's callbacks.")]
         return Index(self.page("trendminer overview"), pages, self.headline())
+
+
+#: how the run-quality section names what decided a ticket's kind
+_KIND_SOURCE_WORDS = (("export", "the export's own type field"), ("desk", "the head learned from the desk's labels"),
+                      ("rule", "the text rules"), ("category", "the category"),
+                      ("classifier", "the shipped classifier"), ("default", "nothing (failure by default)"))
+
+
+def kind_quality_rows(q: dict) -> list[tuple[str, str]]:
+    """Run-quality rows: what decided the tickets' kinds, and the per-desk head's cross-validated figures.
+
+    Examples
+    --------
+    >>> kind_quality_rows({"kind_export": 3, "kind_rule": 5, "desk_labelled": 0})
+    [('ticket kind decided by', "the export's own type field 3, the text rules 5")]
+    """
+    counts = [f"{words} {int(q[f'kind_{key}'])}" for key, words in _KIND_SOURCE_WORDS if q.get(f"kind_{key}", 0)]
+    rows = [("ticket kind decided by", ", ".join(counts))] if counts else []
+    if q.get("desk_labelled", 0):
+        used = "used" if q.get("desk_used") else "not used (below signals.desk_min_cv_macro_f1)"
+        rows.append(("kind head learned from the desk's labels (cross-validated)",
+                     f"macro-F1 {_fmt(q.get('desk_cv_macro_f1', float('nan')))}, accuracy "
+                     f"{_fmt(q.get('desk_cv_accuracy', float('nan')))} on {int(q['desk_labelled'])} labelled tickets; {used}"))
+    return rows
+

@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from ..catalogue import Catalogue
 from ..config import Settings
 from ..schema import SYSTEM_SCORES, Assignments, Attribution, Signals, SystemScores, Tickets, Trends, validate
@@ -22,7 +24,8 @@ __all__ = ["ORDER", "PARTS", "WATCH", "failure_step", "howto_spread", "measure_s
 
 def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signals, trends: Trends,
                   assignments: Assignments | None = None, catalogue: Catalogue, window: Window,
-                  settings: Settings) -> SystemScores:
+                  settings: Settings, changes: pd.DataFrame | None = None,
+                  others: pd.DataFrame | None = None) -> SystemScores:
     """Per-system scorecard, trouble score, rank and recommendation for one window.
 
     Parameters
@@ -35,6 +38,12 @@ def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signal
     catalogue : Catalogue
     window : Window
     settings : Settings
+    changes : DataFrame, optional
+        Change records (:mod:`trendminer.change_records`): a regression names those near its step.
+    others : DataFrame, optional
+        :func:`trendminer.cosystems.other_systems`: the systems tickets name besides their
+        primary one; counted per system as ``also_named`` (and ``also_named_failures``), apart
+        from the primary counts the trouble score reads.
 
     Returns
     -------
@@ -43,5 +52,13 @@ def system_scores(tickets: Tickets, *, attribution: Attribution, signals: Signal
     """
     measured = measure_systems(tickets, attribution=attribution, signals=signals, trends=trends,
                                assignments=assignments, catalogue=catalogue, window=window, settings=settings)
-    ranked = rank_systems(measured, settings=settings)
-    return validate(recommend(ranked, catalogue=catalogue, settings=settings), SYSTEM_SCORES, "score")
+    ranked = recommend(rank_systems(measured, settings=settings), catalogue=catalogue, settings=settings,
+                       changes=changes)
+    from ..cosystems import also_named
+
+    extra = also_named(others if others is not None else pd.DataFrame(columns=["ticket_id", "system"]),
+                       tickets, signals, pd.Series(window.contains(tickets["opened_at"], "analysis")))
+    ranked = ranked.drop(columns=[c for c in ("also_named", "also_named_failures") if c in ranked])
+    ranked = ranked.merge(extra, on="system", how="left").fillna({"also_named": 0, "also_named_failures": 0})
+    ranked = ranked.astype({"also_named": int, "also_named_failures": int})
+    return validate(ranked, SYSTEM_SCORES, "score")

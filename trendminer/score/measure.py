@@ -5,6 +5,8 @@ recent vs expected failures, the most likely step change in weekly failures, cos
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy.stats import chi2
@@ -127,6 +129,38 @@ def _howto_mix(data: pd.DataFrame, names: list[str], assignments: Assignments | 
 
 
 
+def _windows(history: pd.DataFrame, names: list[str], end: pd.Timestamp, first_day: pd.Timestamp,
+             days: int, n: int) -> pd.Series:
+    """Per system, its failures in each of the last ``n`` analysis windows that the history covers
+    in full, the current window first (a list of ints)."""
+    failures = history[history["kind"].eq("failure")]
+    out = {name: [] for name in names}
+    for k in range(max(n, 1)):
+        start = end - pd.Timedelta(days=days * (k + 1))
+        if k and start < first_day:   # a window the history only partly covers is no evidence
+            break
+        part = failures[(failures["opened_at"] >= start) & (failures["opened_at"] < start + pd.Timedelta(days=days))]
+        counts = part.groupby("system").size()
+        for name in names:
+            out[name].append(int(counts.get(name, 0)))
+    return pd.Series(out, dtype=object).reindex(names)
+
+
+def _selfservice(tickets: Tickets, data: pd.DataFrame, names: list[str], terms: list[str]) -> pd.Series:
+    """Per system, its window tickets (not failures) that ask for what self-service does: an unlock,
+    a password reset (``recommend.selfservice_terms`` in the title or text)."""
+    if not terms or not len(data):
+        return pd.Series(0, index=names, dtype=int)
+    pattern = "|".join(re.escape(t.lower()) for t in terms)
+    cols = [c for c in ("title", "text") if c in tickets.columns]
+    asked = data[~data["kind"].eq("failure")][["ticket_id", "system"]].merge(tickets[["ticket_id", *cols]],
+                                                                          on="ticket_id")
+    if not cols or not len(asked):
+        return pd.Series(0, index=names, dtype=int)
+    said = asked[cols].fillna("").astype(str).agg(" ".join, axis=1).str.lower().str.contains(pattern, regex=True)
+    return said.groupby(asked["system"]).sum().reindex(names, fill_value=0).astype(int)
+
+
 def _process(tickets: Tickets, data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Per system in the window: median hours to resolve, reopened share, share of priority 1-2.
 
@@ -176,8 +210,8 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     Returns
     -------
     DataFrame
-        Counts, rates, steps, how-to mix and cost; ``irritated`` tickets (text irritation
-        at or above ``signals.irritated_threshold``), ``irritated_share`` = irritated /
+        Counts, rates, steps, how-to mix and cost; ``irritated`` tickets (irritation aimed
+        at the system, ``system_irritation``, at or above ``signals.irritated_threshold``), ``irritated_share`` = irritated /
         tickets with its 95% Wilson interval (``irritated_share_low`` / ``_high``), which is
         also ``irritation``, the system's irritation shown everywhere; and the mean
         ``process_irritation`` of its tickets.
@@ -191,6 +225,8 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     history = data[(data["opened_at"] < end) & (data["system"] != unattributed)]
     data = data[window.contains(data["opened_at"], "analysis") & (data["system"] != unattributed)]
     data["is_failure"] = data["kind"].eq("failure")
+    if "system_irritation" in data.columns:   # judged by the irritation aimed at it, not at the desk (aim.py)
+        data["irritated"] = data["system_irritation"] >= float(settings["signals"]["irritated_threshold"])
     data["recent_failure"] = data["is_failure"] & (data["opened_at"] >= window.recent_start)
     data["base_failure"] = data["is_failure"] & window.contains(data["opened_at"], "baseline")
     grouped = data.groupby("system")
@@ -234,6 +270,15 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     frame["previous_tickets"] = previous.groupby("system").size().reindex(names, fill_value=0).astype(int)
     frame["previous_failures"] = (previous[previous["kind"].eq("failure")].groupby("system").size()
                                   .reindex(names, fill_value=0).astype(int))
+    rec = settings["recommend"]
+    frame["window_failures"] = _windows(history, names, end, max(first_day, window.lookback_start), window.analysis_days,
+                                        int(rec.get("replace_min_windows", 2)))
+    frame["selfservice"] = _selfservice(tickets, data, names, list(rec.get("selfservice_terms", [])))
+    if "caller_key" in data.columns:
+        known = data[data["caller_key"].astype(bool)]
+        frame["callers"] = known.groupby("system")["caller_key"].nunique().reindex(names, fill_value=0).astype(int)
+    else:
+        frame["callers"] = 0
     cost = settings["score"]["cost"]
     frame["cost"] = frame["tickets"] * float(cost["handle_hours"]) * float(cost["hourly_rate"])
     return frame

@@ -1,0 +1,184 @@
+"""What users try to do, counted like topics: one task per action and object, merged across
+wordings, and the screens and transaction codes the tickets name (issue 22).
+
+A task is found where a ticket says what it tries to do ("how do I set up out of office",
+"which cost center do I use", "cost center - which one?"); its object is brought to one name
+across wordings (:data:`OBJECTS`: "automatic reply" = "out of office", "POs" = "purchase
+order"), and it is then counted over every ticket that names the object, however it is
+phrased, so a task counts like the topic that asks it. Objects that are only a system's name
+or a particle ("up", "out") are dropped: no fragments.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+#: canonical object -> the wordings that name it (regular expressions, lower case)
+OBJECTS: dict[str, tuple[str, ...]] = {
+    "out-of-office reply": (r"out[- ]of[- ](?:the[- ])?office", r"automatic repl(?:y|ies)", r"auto[- ]?repl(?:y|ies)",
+                            r"\booo\b"),
+    "purchase order": (r"purchase orders?", r"\bpos?\b(?! box)"),
+    "cost center": (r"cost cent(?:er|re)s?",),
+    "password": (r"passwords?", r"passcode"),
+    "receipt": (r"receipts?",),
+    "expense report": (r"expense reports?", r"expense claims?"),
+    "MFA on a new phone": (r"new (?:i?phone|mobile|handy)", r"\bmfa\b", r"okta verify", r"authenticator"),
+    "shared mailbox": (r"shared mailbox(?:es)?",),
+    "signature": (r"\bsignatures?\b",),
+    "delegate": (r"\bdelegat(?:e|es|ion)\b",),
+    "time off": (r"time off", r"vacation request", r"leave request"),
+}
+#: verbs brought to one name: the action a task names
+VERBS = {"set": "set up", "setup": "set up", "configure": "set up", "enable": "set up", "activate": "set up",
+         "turn": "set up", "switch": "set up", "create": "create", "add": "add", "attach": "attach", "upload": "attach",
+         "submit": "submit", "send": "submit", "find": "find", "see": "find", "locate": "find", "open": "open",
+         "use": "choose", "choose": "choose", "pick": "choose", "select": "choose", "enter": "choose",
+         "move": "move", "transfer": "move", "reset": "reset", "change": "change", "run": "run", "print": "print",
+         "approve": "approve", "book": "book", "request": "request", "delete": "delete", "remove": "delete",
+         "restore": "restore", "share": "share", "install": "install", "export": "export"}
+_LEAD = re.compile(r"\b(?:how (?:do|can|could|should|would) (?:i|we|you|one)|how to|where (?:do|can|should|would) (?:i|we)|"
+                   r"(?:i|we) (?:can ?not|can't|cannot|could not|couldn't)|unable to|trying to|is it possible to|"
+                   r"(?:i|we) (?:want|need|would like) to)\s+(?P<verb>[a-z]+)(?:\s+(?:up|on|off|in|out))?\s+(?P<rest>[^.?!\n]{0,60})")
+_WHICH = re.compile(r"\b(?:which|what) (?P<rest>[a-z][a-z -]{2,40}?)\s+(?:do|should|can|must|to) (?:i|we)?\s*"
+                    r"(?:use|choose|pick|take|select|enter)\b|\b(?P<rest2>[a-z][a-z -]{2,40}?)\s*-\s*which one\b"
+                    r"|\bwhich (?P<rest3>[a-z][a-z -]{2,30}?) (?:for|to use)\b")
+_CODE = re.compile(r"\b[A-Z]{2,4}\d{2,3}[A-Z]?\b")
+_SCREEN = re.compile(r"\b(?:the\s+)?(?P<name>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+(?P<kind>screen|page|tab|menu|settings?|button|dialog)\b")
+_NOT_SCREEN = {"the", "this", "that", "a", "an", "my", "our", "login", "home", "blank", "white", "error", "start", "main",
+               "same", "new", "old", "web", "which", "what", "where"}
+
+
+_SCREEN_STOP = {"of", "in", "on", "to", "for", "from", "with", "at", "is", "are", "and", "or", "it", "i", "we", "you"}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task: an action on an object, the tickets that name the object, and its phrasing."""
+
+    verb: str
+    obj: str
+    tickets: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.verb} {self.obj}"
+
+
+def _objects_in(text: str) -> set[str]:
+    return {name for name, pats in OBJECTS.items() if any(re.search(p, text) for p in pats)}
+
+
+def _free_object(rest: str, system_words: set[str]) -> str:
+    """A noun phrase of up to three words from the start of ``rest`` that is no system's name,
+    else ``""`` (the fragments "up", "out" and a bare system name are not objects)."""
+    stop = {"in", "on", "for", "from", "to", "with", "at", "into", "via", "when", "while", "after", "before", "if",
+            "and", "or", "but", "so", "because", "without", "by", "it", "them", "is", "are", "be", "me", "us", "again",
+            "please", "now", "there", "here", "anymore", "since", "up", "out", "off", "that", "which", "what", "one",
+            "something", "anything", "everything", "this", "these", "those"}
+    skip = {"a", "an", "the", "my", "our", "this", "these", "those", "his", "her", "their", "some", "all", "any", "new",
+            "open", "own"}
+    words = []
+    for w in re.findall(r"[a-z][a-z0-9-]*", rest):
+        if not words and w in skip:
+            continue
+        if w in stop:
+            break
+        words.append(w)
+        if len(words) == 3:
+            break
+    words = [w for w in words if w not in system_words]
+    if not words or len(" ".join(words)) < 4:
+        return ""
+    return " ".join(w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+                    for w in words)
+
+
+def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets: int = 2) -> list[Task]:
+    """The tasks ``texts`` ask about, most tickets first.
+
+    Examples
+    --------
+    >>> texts = ["How do I set up out of office in Outlook?", "automatic reply Outlook how to",
+    ...          "where is the out of office setting", "which cost center do I use", "cost center - which one?",
+    ...          "which cost center for trade fair expenses", "how do I set up Outlook"]
+    >>> [(t.name, t.tickets) for t in find_tasks(texts, {"outlook"})]
+    [('choose cost center', 3), ('set up out-of-office reply', 3)]
+    """
+    lowered = [" ".join(t.lower().split()) for t in texts]
+    verbs: dict[str, Counter] = {}
+    mentions: Counter = Counter()
+    for text in lowered:
+        named = _objects_in(text)
+        mentions.update(named)
+        for m in _WHICH.finditer(text):
+            rest = m["rest"] or m["rest2"] or m["rest3"] or ""
+            for obj in (_objects_in(rest) or {_free_object(rest, system_words)}) - {""}:
+                verbs.setdefault(obj, Counter())["choose"] += 1
+        for m in _LEAD.finditer(text):
+            verb = VERBS.get(m["verb"])
+            if verb is None:
+                continue
+            rest = m["rest"]
+            found = _objects_in(rest) or {_free_object(rest, system_words)} - {""}
+            for obj in found:
+                verbs.setdefault(obj, Counter())[verb] += 1
+                if obj not in OBJECTS:
+                    mentions[obj] += 0
+    known = list(OBJECTS) + sorted(verbs, key=lambda o: -sum(verbs[o].values()))
+    for obj in list(verbs):   # a misspelt object ("pasword") joins the one it spells
+        if obj in OBJECTS:
+            continue
+        close = [o for o in difflib.get_close_matches(obj, known, n=3, cutoff=0.85) if o != obj]
+        if close:
+            verbs.setdefault(close[0], Counter()).update(verbs.pop(obj))
+            spelt = re.compile(r"\b" + re.escape(obj) + r"s?\b")
+            pats = [re.compile(p) for p in OBJECTS.get(close[0], ())]
+            mentions[close[0]] += sum(1 for t in lowered if spelt.search(t) and not any(p.search(t) for p in pats))
+    for obj in verbs:
+        if obj not in OBJECTS:   # a free object counts the tickets that name it as words
+            pattern = re.compile(r"\b" + r"\s+".join(re.escape(w[:-1] if w.endswith("s") else w) + r"s?"
+                                                    for w in obj.split()) + r"\b")
+            mentions[obj] = sum(1 for t in lowered if pattern.search(t))
+    tasks = [Task(verbs[obj].most_common(1)[0][0], obj, mentions[obj]) for obj in verbs if mentions[obj] >= min_tickets]
+    return sorted(tasks, key=lambda t: (-t.tickets, t.name))[:n]
+
+
+def screens(texts: list[str], system_words: set[str], n: int = 6) -> list[tuple[str, int]]:
+    """Transaction codes (ME21N) and named screens ("out of office settings") the texts name, with
+    how many texts name each (at least two).
+
+    Examples
+    --------
+    >>> screens(["Error in ME21N", "ME21N: cannot save", "where is the delegate settings page",
+    ...          "the delegate settings page is empty"], set())
+    [('ME21N', 2), ('delegate settings page', 2)]
+    """
+    counts: Counter = Counter()
+    for text in texts:
+        found = {code for code in _CODE.findall(text) if code.lower() not in system_words}
+        for m in _SCREEN.finditer(" ".join(text.lower().split())):
+            name = " ".join(w for w in m["name"].split() if w not in _NOT_SCREEN and w not in system_words)
+            first = m["name"].split()[0]
+            if name and m["name"].split()[-1] not in _NOT_SCREEN and first not in _SCREEN_STOP:
+                found.add(f"{name} {m['kind']}")
+        counts.update(sorted(found))
+    return [(s, c) for s, c in counts.most_common() if c >= 2][:n]
+
+
+def question(task: Task) -> str:
+    """A whole sentence for the design meeting, built from a task.
+
+    Examples
+    --------
+    >>> question(Task("choose", "cost center", 30))
+    '30 tickets ask which cost center to choose: what does the screen know that could choose it for them, or show which one applies?'
+    >>> question(Task("set up", "out-of-office reply", 12))
+    '12 tickets ask how to set up the out-of-office reply: where do users look for it, and what would make it obvious on the screen?'
+    """
+    if task.verb == "choose":
+        return (f"{task.tickets} tickets ask which {task.obj} to choose: what does the screen know that could choose "
+                "it for them, or show which one applies?")
+    return (f"{task.tickets} tickets ask how to {task.verb} the {task.obj}: where do users look for it, and what would "
+            "make it obvious on the screen?")
