@@ -67,7 +67,7 @@ screenshots: install browser
 		--json $(SHOTS_DIR)/sample.json artifacts/reports/sample/$(AS_OF)
 	node $(BROWSER_DIR)/check.mjs --label gallery --screenshots $(SHOTS_DIR) --widths 1400,420 \
 		--json $(SHOTS_DIR)/gallery.json artifacts/reports/gallery/charts.html
-	@echo "Screenshots: $(SHOTS_DIR)/sample-{index,digest,systems,pain-points}-{1400,420}.png," \
+	@echo "Screenshots: $(SHOTS_DIR)/sample-{index,digest,systems,pain-points,knowledge,desk}-{1400,420}.png," \
 	      "$(SHOTS_DIR)/gallery-charts-{1400,420}.png"
 
 # Size and load time of the briefs for 100k tickets / 50 systems / 300 topics (printed, not asserted).

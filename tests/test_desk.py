@@ -105,6 +105,7 @@ def test_desk_measures_of_the_window_against_targets(settings, window):
     assert d.loc["resolved", "value"] == len(resolved) == 36
     assert d.loc["sla_met", "value"] == pytest.approx(1 - late / len(resolved))
     assert d.loc["sla_met", "met"] == 0.0 and d.loc["sla_met", "target"] == 0.95
+    assert d.loc["sla_breached", "value"] == late == 12 and np.isnan(d.loc["sla_breached", "target"])
     assert d.loc["reopen_rate", "value"] == pytest.approx((resolved["reopen_count"] > 0).mean())
     assert d.loc["backlog_open", "value"] == 4 and d.loc["response_in_target", "value"] == 0.5
     assert d.loc["csat", "tickets"] == 0 and np.isnan(d.loc["csat", "value"]) and np.isnan(d.loc["csat", "met"])
@@ -213,3 +214,18 @@ def test_desk_ranks_the_uci_logs_groups_with_sla_reopen_and_resolve_time(tmp_pat
     for column in ("SLA met", "reopened", "median to resolve"):
         assert column in html
     assert html.count('<tr id="group-') >= 30
+
+
+def test_desk_page_of_a_night_without_tickets(settings, window):
+    """No ticket in the lookback (an --as-of after every ticket): every figure unavailable, no group."""
+    from trendminer.report.desk import desk_page
+    from trendminer.report.models import Page
+    from trendminer.report.render import environment
+
+    t = _tickets().head(0)
+    run = desk_mirror(t, window=window, settings=settings, **_inputs(t))
+    assert run.callbacks.empty and (run.measures["level"] == "desk").all()
+    view = desk_page(run, Page("Desk mirror", "2026-10-31", "2026-11-01 02:00", []), window.label(), settings)
+    assert view.groups == [] and view.met == "0 of 0 targets met in the window"
+    html = environment().get_template("desk.html").render(view=view)
+    assert "No ticket was resolved in the window." in html

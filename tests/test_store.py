@@ -12,7 +12,8 @@ def _tickets(rows):
     base = {c: "" for c in TICKETS}
     base.update({"opened_at": pd.Timestamp("2026-10-01"), "resolved_at": pd.NaT, "updated_at": pd.NaT,
                  "priority": pd.NA, "reopen_count": 0, "reassignment_count": 0, "source_row": 1,
-                 "language": "en", "csat": float("nan")})
+                 "language": "en", "csat": float("nan"), "made_sla": float("nan"),
+                 "first_response_hours": float("nan")})
     frame = pd.DataFrame([{**base, **r} for r in rows])
     frame["priority"] = frame["priority"].astype("Int64")
     return frame

@@ -65,6 +65,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("resolve_in_target", "resolution", "resolved within the priority's target", "resolved",
             "in_target", "mean", "resolve_in_target"),
     Measure("sla_met", "resolution", "SLA met", "resolved", "sla_met", "mean", "sla_met"),
+    Measure("sla_breached", "resolution", "SLA breaches", "resolved", "breached", "sum", unit="count"),
     Measure("reopen_rate", "resolution", "reopened", "resolved", "reopened", "mean", "reopen_rate"),
     Measure("backlog_open", "resolution", "open backlog", "open", "ticket_id", "count", unit="count"),
     Measure("backlog_old", "resolution", "share of the open backlog older than {days} days", "open", "old", "mean",
@@ -95,6 +96,7 @@ def _prepared(facts: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
         f["age_days"].notna())
     f["satisfied"] = (f["csat"] >= 0.75).astype(float).where(f["csat"].notna())
     f["p1p2"] = f["priority"].isin([1, 2]).astype(float)
+    f["breached"] = (f["sla_met"] == 0).astype(float).where(f["sla_met"].notna())
     return f
 
 

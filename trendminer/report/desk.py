@@ -246,8 +246,9 @@ def _groups(m: pd.DataFrame, weeks: list, min_tickets: int,
     """Groups with enough resolved tickets, the worst first (most targets missed, then lowest SLA
     met, then highest reopen rate); the others by name with their resolved tickets."""
     g = m[(m["level"] == "group") & m["week_start"].isna()]
-    wide = g.pivot(index="group", columns="measure", values="value")
-    met = g.pivot(index="group", columns="measure", values="met")
+    every = [m.key for m in MEASURES]   # a night without tickets has no group rows at all
+    wide = g.pivot(index="group", columns="measure", values="value").reindex(columns=every)
+    met = g.pivot(index="group", columns="measure", values="met").reindex(columns=every)
     met = met.reindex(columns=keys)   # a computed SLA is not counted twice
     judged = met.notna().sum(axis=1)
     missed = (met == 0).sum(axis=1)
