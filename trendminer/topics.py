@@ -155,6 +155,8 @@ def topics(tickets: Tickets, *, vectors: np.ndarray, attribution: Attribution, s
         return model.fit(X)
 
     groups = language_groups(tickets["language"], settings["ingest"]["main_language"], multilingual)
+    if multilingual:
+        vectors = language_aligned(vectors, tickets["language"], settings["ingest"]["main_language"])
     update = update_by_language(vectors, groups, registry, threshold, fit, as_of, min_topic_size=min_size,
                                 default_threshold=float(opts["assign_threshold"]), rebuild=rebuild)
     labels = _curate(update.labels, curation)
@@ -193,6 +195,33 @@ def language_groups(languages: pd.Series, main: str, multilingual: bool) -> np.n
     if multilingual:
         return np.full(len(lang), "", dtype=object)
     return np.where(np.isin(lang, [main, "und", ""]), "", lang).astype(object)
+
+
+def language_aligned(vectors: np.ndarray, languages: pd.Series, main: str, least: int = 20) -> np.ndarray:
+    """Each other language's vectors moved by the gap between the main language's mean and its own.
+
+    A multilingual model still puts a language's texts on one side (the sample's German tickets
+    formed three German topics of their own with multilingual-e5); removing each language's mean
+    offset lets a German ticket meet its English twin. Main-language vectors are unchanged; a
+    language with fewer than ``least`` tickets is left as it is (its mean would be mostly its topics).
+
+    Examples
+    --------
+    >>> v = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [0.6, 0.8]])
+    >>> [[round(float(x), 2) for x in row] for row in language_aligned(v, pd.Series(["en", "en", "de", "de"]), "en", least=2)]
+    [[1.0, 0.0], [0.8, 0.6], [0.83, 0.55], [0.99, 0.16]]
+    """
+    lang = languages.fillna("").astype(str).to_numpy(dtype=object)
+    home = np.isin(lang, [main, "und", ""])
+    if home.sum() < least:
+        return vectors
+    out = vectors.astype(np.float32, copy=True)
+    centre = vectors[home].mean(axis=0)
+    for code in sorted(set(lang[~home].tolist())):
+        rows = lang == code
+        if rows.sum() >= least:
+            out[rows] += centre - vectors[rows].mean(axis=0)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
 def _naming_members(members: list[np.ndarray], languages: np.ndarray, main: str) -> tuple[list, list[str]]:

@@ -112,12 +112,16 @@ def _steps(data: pd.DataFrame, names: list[str], end: pd.Timestamp, start: pd.Ti
                                                     "step_weeks"])
 
 
-def _howto_mix(data: pd.DataFrame, names: list[str], assignments: Assignments | None) -> pd.DataFrame:
-    """Per system, how many topics its how-to tickets spread over and the share from repeat askers."""
+def _howto_mix(data: pd.DataFrame, names: list[str], assignments: Assignments | None, main: str = "") -> pd.DataFrame:
+    """Per system, how many topics its how-to tickets spread over and the share from repeat askers.
+
+    The spread counts the topics of main-language tickets only: the same questions asked in
+    another language may sit in topics of their own, and are not more places users get lost."""
     howto = data[data["kind"].eq("howto")]
     spread = pd.Series(np.nan, index=names)
     if assignments is not None and len(howto):
-        topics = howto[["ticket_id", "system"]].merge(assignments[["ticket_id", "topic_id"]], on="ticket_id")
+        home = assignments[assignments["language"].isin([main, "und", ""])] if "language" in assignments.columns else assignments
+        topics = howto[["ticket_id", "system"]].merge(home[["ticket_id", "topic_id"]], on="ticket_id")
         spread = topics.groupby("system")["topic_id"].apply(howto_spread).reindex(names)
     repeat = pd.Series(0.0, index=names)
     if "caller_key" in howto.columns and len(howto):
@@ -263,7 +267,7 @@ def measure_systems(tickets: Tickets, *, attribution: Attribution, signals: Sign
     first_day = tickets["opened_at"].min() if len(tickets) else end
     frame = frame.join(_steps(history, names, end, max(first_day, window.lookback_start),
                               int(settings["recommend"]["upgrade_min_weeks"]), max(window.analysis_days // 7, 1)))
-    frame = frame.join(_howto_mix(data, names, assignments))
+    frame = frame.join(_howto_mix(data, names, assignments, settings["ingest"]["main_language"]))
     frame["failures_per_100_users_lower"] = 100 * poisson_interval(frame["failures"].to_numpy())[0] / users
     frame = frame.join(_process(tickets, data, names))
     previous = history[window.contains(history["opened_at"], "previous")]
