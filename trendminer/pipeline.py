@@ -40,7 +40,7 @@ from .report.render import write_reports
 from .report.views import Builder
 from .schema import Tickets
 from .score import system_scores
-from .shipped_model import shipped_kind_probabilities, shipped_negativity
+from .shipped_heads import shipped_kind_probabilities, shipped_negativity
 from .signals import signals
 from .store import State
 from .survey_head import desk_irritation, irritation_manifest

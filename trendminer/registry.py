@@ -285,7 +285,8 @@ def update_by_language(vectors: np.ndarray, languages: np.ndarray, registry: pd.
     for idx in rest.index[rest["status"] == "active"]:
         rest.at[idx, "status"] = "dormant"
         events.append((int(rest.at[idx, "topic_id"]), "dormant", "no tickets in the analysed window"))
-    merged = pd.concat([p for p in [*parts, rest] if len(p)], ignore_index=True) if len(registry) or parts else registry
+    kept = [p for p in [*parts, rest] if len(p)]
+    merged = pd.concat(kept, ignore_index=True) if kept else registry.head(0)
     if not len(merged):
         merged = empty_registry().assign(language=pd.Series(dtype=object))
     merged = merged.sort_values("topic_id", kind="stable").reset_index(drop=True)
