@@ -240,7 +240,7 @@ def test_report_external_url_finder_finds_what_it_should() -> None:
 
 @pytest.mark.parametrize("text,page", [
     (build_reports.HOSTILE_SYSTEMS[0][0], "systems.html"),                 # catalogue name
-    (build_reports.HOSTILE_SYSTEMS[1][0], "digest.html"),                  # catalogue name in a flag
+    (build_reports.HOSTILE_SYSTEMS[0][0], "digest.html"),                  # catalogue name in a finding
     (build_reports.HOSTILE_SYSTEMS[1][3], "systems.html"),                 # catalogue owner
     ("<script>window.__xss=1;alert(20)</script>Unknown CI", "systems.html"),  # raw cmdb_ci
     ("<img src=x onerror=alert(8)>", "pain-points.html"),                  # entity-encoded title

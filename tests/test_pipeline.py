@@ -45,8 +45,10 @@ def test_pipeline_finds_the_degrading_system_in_the_top_3(sample_run):
 def test_pipeline_flags_the_outage_spike_in_the_digest(sample_run):
     _, out = sample_run
     digest = (out / "reports" / "2026-10-31" / "digest.html").read_text()
-    flags = digest.split('id="flags"')[1].split('id="topics"')[0]
-    assert re.search(r'flag-spiking">spiking</span></td>\s*<td><a href="systems.html#system-globalprotect-vpn">', flags)
+    findings = digest.split('<h2 id="findings">')[1].split('<h2 id="changes">')[0]
+    outage = findings.split('id="F-20261028-spike-globalprotect-vpn"')[1].split("</section>")[0]
+    assert 'flag-ended">ended</span>' in outage and "GlobalProtect VPN outage (28–29 Oct, ended 29 Oct)" in outage
+    assert '<a href="systems.html#system-globalprotect-vpn">GlobalProtect VPN</a>' in outage
 
 
 def test_pipeline_recommends_documentation_and_names_what_works(sample_run):
