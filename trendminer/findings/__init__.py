@@ -88,7 +88,8 @@ def with_statuses(night: NightStatus, info: pd.DataFrame, scores: pd.DataFrame,
                   trends: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Copies of the topics, the system scores and the trends with the one ``status`` of each row."""
     table = night.status
-    trend_status = [status_of(table, t, [e])[0] for t, e in zip(trends["entity_type"], trends["entity"])]
+    lookup = dict(zip(zip(table["entity_type"], table["entity"]), table["status"]))
+    trend_status = [lookup.get((t, str(e)), "dormant") for t, e in zip(trends["entity_type"], trends["entity"])]
     return (info.assign(status=status_of(table, "topic", info["topic_id"])),
             scores.assign(status=status_of(table, "system", scores["system"])),
             trends.assign(status=trend_status))

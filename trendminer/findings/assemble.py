@@ -8,8 +8,6 @@ are of the same tickets.
 """
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
@@ -56,9 +54,9 @@ class Counter:
     def count(self, event: Event) -> dict:
         w = self.window
         ids = _mask(event, self.links)
-        if event.kind == "step":
-            ids = {i for i in ids if self.kinds.get(i) == "failure" and i in set(
-                self.links[(self.links["entity_type"] == "system") & self.links["entity"].isin(event.systems)]["ticket_id"])}
+        if event.kind == "step":   # its system's failures only (set built once, not per ticket)
+            own = set(self.links[(self.links["entity_type"] == "system") & self.links["entity"].isin(event.systems)]["ticket_id"])
+            ids = {i for i in ids & own if self.kinds.get(i) == "failure"}
         stamps = self.opened.reindex(sorted(ids)).dropna()
         daily = day_counts(stamps, min(w.baseline_start, event.start), w.end)
         status, end, note = "ongoing", None, ""
@@ -206,7 +204,3 @@ def empty_findings() -> pd.DataFrame:
     """A findings frame with no rows and every column."""
     return pd.DataFrame({c: pd.Series(dtype=object) for c in FINDINGS})
 
-
-def short_hash(values: list[str]) -> str:
-    """Eight hex digits naming a list of ids (stable across runs)."""
-    return hashlib.sha256("|".join(values).encode()).hexdigest()[:8]

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.stats import binom, poisson
 
 from ..config import Settings
-from ..window import DAY, Window
+from ..window import Window
 
 STATUSES = ("new", "rising", "steady", "fading", "ended", "recurring", "dormant")
 
@@ -167,4 +167,4 @@ def status_of(table: pd.DataFrame, entity_type: str, keys: pd.Series, default: s
     return [lookup.get(str(k), default) for k in keys]
 
 
-__all__ = ["STATUSES", "STATUS_COLUMNS", "Thresholds", "classify", "statuses", "status_of", "weekly_counts", "DAY"]
+__all__ = ["STATUSES", "STATUS_COLUMNS", "Thresholds", "classify", "statuses", "status_of", "weekly_counts"]
