@@ -152,6 +152,18 @@ def test_browser_names_never_break_inside_a_word(browser_results: dict, corpus: 
 
 @cases
 @pytest.mark.parametrize("width", WIDTHS)
+def test_browser_chart_text_is_at_least_10_px(browser_results: dict, corpus: str, page: str, width: str) -> None:
+    """Issue 22: at 420 px the charts shrank with the screen and their text was 6-9 px; each chart
+    is drawn for the width, so its smallest text (font size times the SVG's scale) is 10 px."""
+    scroll = browser_results[(corpus, page)]["widths"][width]["scroll"]
+    if (corpus, page) in (("sample", "digest.html"), ("sample", "systems.html"), ("gallery", "charts.html")):
+        assert scroll["chartMinFontPx"] is not None, "this page has charts: the measure must see them"
+    if scroll["chartMinFontPx"] is not None:
+        assert scroll["chartMinFontPx"] >= 9.99, scroll["chartMinFontAt"]
+
+
+@cases
+@pytest.mark.parametrize("width", WIDTHS)
 def test_browser_screenshot_is_written(browser_results: dict, corpus: str, page: str, width: str) -> None:
     shot = Path(browser_results[(corpus, page)]["widths"][width]["screenshot"])
     assert shot.name == f"{corpus}-{page.removesuffix('.html')}-{width}.png"
@@ -169,6 +181,7 @@ def test_browser_harness_catches_what_it_looks_for(tmp_path: Path) -> None:
                    '<img src=x onerror="window.__xss=1;alert(1)"><a href="javascript:alert(2)">j</a>'
                    '<script>console.error("boom")</script><img src="https://evil.example/p.png">'
                    '<div style="width:900px">wide</div><div style="overflow-x:auto"><p style="width:900px">boxed</p></div>'
+                   '<svg viewBox="0 0 640 40" width="160"><text y="20" font-size="12">shrunk</text></svg>'
                    "<input></body></html>", encoding="utf-8")
     r = _drive([bad], "canary", tmp_path / "canary.json", ("--no-hostile-pass",))["pages"][0]
     assert r["dialogs"] == ["alert: 1"]
@@ -181,6 +194,7 @@ def test_browser_harness_catches_what_it_looks_for(tmp_path: Path) -> None:
     assert narrow["scrollWidth"] > narrow["clientWidth"] == 420
     assert narrow["overflowing"] == ["div right=908"]       # the boxed paragraph is not listed
     assert r["widths"]["1400"]["scroll"]["overflowing"] == []
+    assert r["widths"]["420"]["scroll"]["chartMinFontPx"] == pytest.approx(3.0)   # 12 px at a quarter of its size
     for width in WIDTHS:
         Path(r["widths"][width]["screenshot"]).unlink()
 

@@ -20,9 +20,10 @@ WEEKS = list(pd.date_range("2026-09-07", periods=4, freq="7D"))  # Mondays 7 Sep
 
 
 def svgs(markup: object) -> list[ET.Element]:
-    """Every <svg> in the chart's markup (one, or one per panel inside a <figure>)."""
+    """Every <svg> in the chart's markup (one, one per panel inside a <figure>, or the wide
+    then the narrow layout of a chart drawn for both widths)."""
     root = ET.fromstring(str(markup))
-    return [root] if root.tag == "svg" else root.findall("svg")
+    return [root] if root.tag == "svg" else list(root.iter("svg"))
 
 
 def texts(svg: ET.Element) -> list[str]:

@@ -123,11 +123,15 @@ function measureScroll() {
   }
   // the smallest chart text as rendered (font size times the SVG's scale on screen)
   out.chartMinFontPx = null;
+  out.chartMinFontAt = null;
   for (const t of document.querySelectorAll('svg text')) {
     const ctm = t.getScreenCTM();
     if (!t.textContent.trim() || !ctm) continue;
     const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(ctm.a, ctm.b);
-    out.chartMinFontPx = out.chartMinFontPx === null ? px : Math.min(out.chartMinFontPx, px);
+    if (out.chartMinFontPx === null || px < out.chartMinFontPx) {
+      out.chartMinFontPx = px;
+      out.chartMinFontAt = `${t.closest('svg').getAttribute('class')}: ${t.textContent.trim().slice(0, 40)}`;
+    }
   }
   return out;
 }

@@ -15,6 +15,22 @@ from markupsafe import Markup, escape
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999"
 #: text colour inside charts (contrast 16:1 on white)
 INK = "#1b1b1b"
+#: width of a chart's narrow layout: drawn 1:1 (text at its stated size) in a 420 px phone's column
+NARROW = 360
+
+
+def fit(wide: str, narrow: str) -> Markup:
+    """Two layouts of one chart; the stylesheet shows the narrow one on screens up to 600 px.
+
+    A chart that only shrank would carry 6 px text on a phone; the narrow layout is drawn
+    for the width (fewer date ticks, labels above the bars), so its text keeps its size.
+
+    Examples
+    --------
+    >>> str(fit("<svg>A</svg>", "<svg>B</svg>")).count("<svg>")
+    2
+    """
+    return Markup(f'<div class="fit"><div class="fit-wide">{wide}</div><div class="fit-narrow">{narrow}</div></div>')
 
 
 def _e(text: object) -> str:
@@ -53,13 +69,30 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, *, cumulati
 
     The cumulative line uses the bar axis: its right end (the longest bar's end) is 100 %.
     Labels longer than ``label_chars`` are cut on screen; the description has them in full.
+    Comes in two layouts (:func:`fit`): labels beside the bars, and on a phone labels above them.
+
+    Examples
+    --------
+    >>> svg = str(bars(["SAP <ERP>", "Mail"], [30, 10], "Failures"))
+    >>> svg.count("<svg"), svg.count("SAP &lt;ERP&gt;: 30")
+    (2, 4)
     """
     if not values:
         return Markup("")
-    label_w, gap, legend_h = 180, 4, 22 if cumulative else 0
-    plot_w = width - label_w - 60
+    return fit(_bars(labels, values, title, cumulative, width, bar_height, label_chars, above=False),
+               _bars(labels, values, title, cumulative, NARROW, bar_height, 44, above=True))
+
+
+def _bars(labels: Sequence[str], values: Sequence[float], title: str, cumulative: bool, width: int,
+          bar_height: int, label_chars: int, *, above: bool) -> str:
+    """One layout of :func:`bars`: labels left of the bars, or (``above``) on a line above each bar."""
+    label_w = 0 if above else 180
+    label_h = 15 if above else 0
+    gap, legend_h = 4, (36 if above else 22) if cumulative else 0
+    plot_w = width - label_w - 40
     top = max(max(values), 1)
-    height = len(values) * (bar_height + gap) + 8 + legend_h
+    row = bar_height + gap + label_h
+    height = len(values) * row + 8 + legend_h
     total = sum(values) or 1
     desc = "; ".join(f"{label}: {value:g}" for label, value in zip(labels, values))
     parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
@@ -67,11 +100,11 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, *, cumulati
     running = 0.0
     line = []
     for i, (label, value) in enumerate(zip(labels, values)):
-        y = i * (bar_height + gap)
+        y = i * row + label_h
         w = plot_w * value / top
         running += value
-        parts.append(f'<text x="{label_w - 6}" y="{y + bar_height - 5}" text-anchor="end" fill="{INK}" '
-                     f'font-size="12">{_e(_clip(str(label), label_chars))}</text>'
+        where = f'x="0" y="{y - 4}"' if above else f'x="{label_w - 6}" y="{y + bar_height - 5}" text-anchor="end"'
+        parts.append(f'<text {where} fill="{INK}" font-size="12">{_e(_clip(str(label), label_chars))}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{BLUE}">'
                      f"<title>{_e(label)}: {value:g}</title></rect>"
                      f'<text x="{label_w + w + 4:.1f}" y="{y + bar_height - 5}" fill="{INK}" '
@@ -81,13 +114,16 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, *, cumulati
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
         parts.append(f'<polyline fill="none" stroke="{VERMILION}" stroke-width="2" points="{pts}">'
                      "<title>cumulative share of all failures</title></polyline>")
-        ly = height - legend_h / 2
+        ly = height - legend_h + 11
+        legend = ["cumulative share of all failures (longest bar’s end = 100 %)"] if not above else \
+            ["cumulative share of all failures", "(longest bar’s end = 100 %)"]
         parts.append(f'<line x1="{label_w}" y1="{ly:.1f}" x2="{label_w + 24}" y2="{ly:.1f}" '
-                     f'stroke="{VERMILION}" stroke-width="2"/>'
-                     f'<text x="{label_w + 30}" y="{ly + 4:.1f}" fill="{INK}" font-size="11">'
-                     "cumulative share of all failures (longest bar’s end = 100 %)</text>")
+                     f'stroke="{VERMILION}" stroke-width="2"/>')
+        for k, text in enumerate(legend):
+            parts.append(f'<text x="{label_w + 30}" y="{ly + 4 + 14 * k:.1f}" fill="{INK}" font-size="11">'
+                         f"{text}</text>")
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def stacked_parts(parts: Sequence[tuple[str, float]], title: str, width: int = 300, height: int = 16) -> Markup:

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup
 
-from .charts import BLUE, GREEN, INK, VERMILION, _clip, _e
+from .charts import BLUE, GREEN, INK, NARROW, VERMILION, _clip, _e, fit
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 #: light grid lines and the mark lines' colour
@@ -95,7 +95,9 @@ def daily_chart(days: Sequence[pd.Timestamp | date], counts: Sequence[int], titl
     Returns
     -------
     Markup
-        ``<svg role="img">`` whose ``<desc>`` lists every day's count (and expectation).
+        Two layouts (:func:`~trendminer.report.charts.fit`), each an ``<svg role="img">`` whose
+        ``<desc>`` lists every day's count (and expectation); the narrow one, for phones, puts the
+        legend on its own line and labels every other week.
 
     Examples
     --------
@@ -104,12 +106,19 @@ def daily_chart(days: Sequence[pd.Timestamp | date], counts: Sequence[int], titl
     >>> "VPN &lt;daily&gt;" in svg, ">5 Oct<" in svg, ">12 Oct<" in svg, ">tickets per day<" in svg
     (True, True, True, True)
     """
-    n = len(days)
-    _check_lengths("daily_chart", n, counts=counts, expected=expected)
-    if not n:
+    _check_lengths("daily_chart", len(days), counts=counts, expected=expected)
+    if not len(days):
         return Markup("")
     days = [pd.Timestamp(d).normalize() for d in days]
-    left, right, top_m, bottom = 40, 8, 22, 24
+    return fit(_daily(days, counts, title, expected, marks, unit, width, height, narrow=False),
+               _daily(days, counts, title, expected, marks, unit, NARROW, height + 14, narrow=True))
+
+
+def _daily(days: list[pd.Timestamp], counts: Sequence[int], title: str, expected: Sequence[float] | None,
+           marks: Sequence[tuple[date, str]], unit: str, width: int, height: int, *, narrow: bool) -> str:
+    """One layout of :func:`daily_chart` (``narrow``: legend on a second line, fewer date labels)."""
+    n = len(days)
+    left, right, top_m, bottom = 40, 8, 36 if narrow else 22, 24
     plot_w, plot_h = width - left - right, height - top_m - bottom
     ticks = nice_ticks(max(max(counts), max(expected) if expected is not None else 0))
     ymax = ticks[-1]
@@ -131,7 +140,7 @@ def daily_chart(days: Sequence[pd.Timestamp | date], counts: Sequence[int], titl
         out.append(f'<rect x="{left + i * band + band * 0.1:.1f}" y="{y(c):.1f}" width="{band * 0.8:.1f}" '
                    f'height="{h:.1f}" fill="{BLUE}"><title>{_e(day_label(d))}: {int(c)}</title></rect>')
     week_starts = [i for i, d in enumerate(days) if d.weekday() == 0] or [0]
-    every = 1 if len(week_starts) <= 8 else 2
+    every = 1 if len(week_starts) <= (4 if narrow else 8) else 2
     for i in week_starts[::every]:
         x = left + i * band
         out.append(f'<line x1="{x:.1f}" y1="{top_m + plot_h}" x2="{x:.1f}" y2="{top_m + plot_h + 4}" '
@@ -142,9 +151,9 @@ def daily_chart(days: Sequence[pd.Timestamp | date], counts: Sequence[int], titl
         pts = " ".join(f"{left + (i + 0.5) * band:.1f},{y(e):.1f}" for i, e in enumerate(expected))
         out.append(f'<polyline fill="none" stroke="{VERMILION}" stroke-width="2" stroke-dasharray="5 3" '
                    f'points="{pts}"/>')
-        lx = max(left + 120, 16 + 7 * len(unit))  # right of the unit label
-        out.append(f'<line x1="{lx}" y1="8" x2="{lx + 22}" y2="8" stroke="{VERMILION}" stroke-width="2" '
-                   f'stroke-dasharray="5 3"/>' + _text(lx + 26, 12, "expected (usual for the weekday)", size=12))
+        lx, ly = (4, 26) if narrow else (max(left + 120, 16 + 7 * len(unit)), 12)  # below or right of the unit
+        out.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 22}" y2="{ly - 4}" stroke="{VERMILION}" stroke-width="2" '
+                   f'stroke-dasharray="5 3"/>' + _text(lx + 26, ly, "expected (usual for the weekday)", size=12))
     index = {d: i for i, d in enumerate(days)}
     for k, (d, label) in enumerate(marks):
         i = index.get(pd.Timestamp(d).normalize())
@@ -154,10 +163,10 @@ def daily_chart(days: Sequence[pd.Timestamp | date], counts: Sequence[int], titl
         anchor = "end" if x > left + plot_w * 0.7 else "start"
         out.append(f'<line x1="{x:.1f}" y1="{top_m - 4}" x2="{x:.1f}" y2="{top_m + plot_h}" stroke="{MARK}" '
                    f'stroke-width="1.5" stroke-dasharray="3 2"/>'
-                   + _text(x + (-3 if anchor == "end" else 3), top_m + 8 + 12 * k, _clip(label, 32), anchor=anchor,
-                         halo=True))
+                   + _text(x + (-3 if anchor == "end" else 3), top_m + 8 + 12 * k, _clip(label, 24 if narrow else 32),
+                           anchor=anchor, halo=True))
     out.append("</svg>")
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def _week_of(day: object, week_starts: Sequence[pd.Timestamp]) -> int | None:
@@ -200,14 +209,14 @@ def _panel(name: str, values: Sequence[int | None], week_starts: Sequence[pd.Tim
     if first < len(values):
         out.append(f'<line x1="{left + first * band:.1f}" y1="{base}" x2="{width - right}" y2="{base}" stroke="{INK}"/>')
     if first * band >= 40:
-        out.append(_text(left + first * band / 2, base - 4, "no data", size=9, anchor="middle", fill="#555"))
+        out.append(_text(left + first * band / 2, base - 4, "no data", size=10, anchor="middle", fill="#555"))
     out += [_text(left, height - 3, day_label(week_starts[0]), size=10),
             _text(width - right, height - 3, day_label(week_starts[-1]), size=10, anchor="end")]
     if mark and (i := _week_of(mark[0], week_starts)) is not None:
         x = left + i * band
         out.append(f'<line x1="{x:.1f}" y1="{top_m - 2}" x2="{x:.1f}" y2="{base}" stroke="{MARK}" '
                    f'stroke-width="1.5" stroke-dasharray="3 2"/>'
-                   + _text(x + (-2 if i > len(values) * 0.6 else 2), top_m + 9, _clip(mark[1], 18), size=9,
+                   + _text(x + (-2 if i > len(values) * 0.6 else 2), top_m + 9, _clip(mark[1], 16), size=10,
                            anchor="end" if i > len(values) * 0.6 else "start", halo=True))
     out.append("</svg>")
     return "".join(out)
@@ -318,5 +327,5 @@ def weekly_sparkline(values: Sequence[int | None], week_starts: Sequence[pd.Time
                   + f'<path fill="none" stroke="{BLUE}" stroke-width="1.5" d="{"".join(path)}"/>'
                   + f'<line x1="0" y1="{top_m + plot_h}" x2="{plot_w}" y2="{top_m + plot_h}" stroke="{GRID}"/>'
                   + _text(plot_w + 4, top_m + 9, f"max {top:g}", size=10)
-                  + _text(0, height - 2, day_label(weeks[0]), size=9)
-                  + _text(plot_w, height - 2, day_label(weeks[-1]), size=9, anchor="end") + "</svg>")
+                  + _text(0, height - 2, day_label(weeks[0]), size=10)
+                  + _text(plot_w, height - 2, day_label(weeks[-1]), size=10, anchor="end") + "</svg>")
