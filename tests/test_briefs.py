@@ -132,6 +132,9 @@ def test_briefs_pain_points_name_tasks_and_screens(folder):
         assert not re.search(r"\b(?:up|out|that|this|of)$", task.strip()), task
     assert tasks and not {t.strip() for t in tasks} & {"set automatic out", "set up out", "set different out", "find pos",
                                                       "set up"}
+    # one task per action and object: "submit expenses" is "submit expense report", not a second, bigger task
+    names = {t.strip() for t in tasks}
+    assert not [(a, b) for a in names for b in names if b.startswith(a + " ")]
 
 
 def test_briefs_topics_page_shows_the_chart_and_the_digest_the_knowledge_section(folder):

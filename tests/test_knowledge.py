@@ -164,7 +164,7 @@ def test_knowledge_classifies_covers_and_ranks_by_savings():
     assert by.loc[0, "evidence"] == "outdated" and by.loc[0, "steps"] == ["Open File", "Automatic Replies"]
     assert by.loc[1, "status"] == "gap" and by.loc[1, "automation"] and by.loc[1, "best_article"] == ""  # A2 is a draft
     per_month = 20 / 56 * coverage.DAYS_PER_MONTH   # 19 of 20 requests fall in the 56-day window
-    assert by.loc[1, "tickets"] == 19 and by.loc[1, "savings_per_month"] == pytest.approx(19 / 20 * per_month * 10)
+    assert by.loc[1, "tickets"] == 19 and by.loc[1, "savings_per_month"] == pytest.approx(19 / 20 * per_month * 10 * opts["deflection"])
     assert frame["rank"].tolist() == [1, 2] and frame["savings_per_month"].is_monotonic_decreasing
 
 
@@ -174,3 +174,48 @@ def test_knowledge_without_an_export_lists_candidates_without_status():
                       articles.no_articles(), np.zeros((0, 3)), periods=per, opts=load_settings()["knowledge"],
                       threshold=0.9, cost_per_ticket=10.0, has_kb=False)
     assert len(frame) == 2 and set(frame["status"]) == {""} and not frame["articles"].map(len).any()
+
+
+def test_coverage_on_subject_keeps_an_article_to_what_it_is_about():
+    """Issue 22: "allow external user" (0.64) passed the threshold for the "create a team" article,
+    whose own subject, the private-channel topic, scores 0.85; the subject check drops it."""
+    scores = np.array([[0.85, 0.10], [0.64, 0.20], [0.78, 0.70]])
+    allowed = coverage.on_subject(scores, 0.12)
+    assert coverage.matched(scores, 0.63, allowed) == [[0], [], [0, 1]]
+    assert coverage.matched(scores, 0.63, coverage.on_subject(scores, float("inf"))) == [[0], [0], [0, 1]]
+    assert coverage.matched(scores, 0.63, allowed & np.array([True, False])[None, :]) == [[0], [], [0]]
+
+
+def test_wrong_match_rate_counts_a_topic_covered_by_an_article_that_does_not_answer_it():
+    from trendminer.knowledge.evaluation import match_eval
+
+    scores = np.array([[0.85, 0.10], [0.64, 0.20], [0.15, 0.80], [0.30, 0.78]])
+    truth = np.array([[True, False], [False, False], [False, True], [False, True]])
+    ev = match_eval(scores, truth, np.array([0, 1, 0, 1]), embedder="toy", configured=0.63, groups=3,
+                    subject_margin=0.12)
+    assert ev.wrong == {"without the subject check": (1, 4), "with the subject check (margin 0.12)": (0, 3)}
+    assert "1 of 4 matched topics (25.0%) get an article that does not answer them, 3 get theirs" in ev.render()
+
+
+def test_request_topics_are_never_gaps_and_savings_state_their_deflection():
+    from trendminer.knowledge import summarise
+    from trendminer.report.knowledge import gap_count, knowledge_page
+    from trendminer.report.models import Page
+
+    t, v, info, arts, av, per = _toy()
+    opts = {**load_settings()["knowledge"], "automation_min_callers": 10_000}   # no request is "automate"
+    frame = knowledge(t, v, t[["ticket_id", "topic_id"]], info, t[["ticket_id", "kind"]], t[["ticket_id", "system"]],
+                      arts, av, periods=per, opts=opts, threshold=0.9, cost_per_ticket=10.0)
+    request = frame[frame["kind"] == "request"].iloc[0]
+    assert request["status"] == "gap" and not request["automation"]
+    assert gap_count(frame) == int(((frame["status"] == "gap") & (frame["kind"] != "request")).sum())
+
+    class Window:
+        def describe(self) -> dict:
+            return {"analysis_from": "2026-01-01", "analysis_to": "2026-02-25", "analysis_days": 56}
+
+    run = summarise(frame, arts, None, threshold=0.9, window_tickets=100, embedder="toy")
+    view = knowledge_page(run, Page("Knowledge brief", "2026-02-25", "2026-02-26 06:00", []), Window(), "EUR", 0.25)
+    assert int(request["topic_id"]) in [i.topic_id for i in view.automation]
+    assert int(request["topic_id"]) not in [i.topic_id for i in view.gaps]
+    assert view.deflection == "25%" and any("prevent 25% of their tickets" in name for name, _ in view.totals)

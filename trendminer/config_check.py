@@ -104,6 +104,7 @@ RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
     ("trends", "spike_p"): (_share, "a p-value between 0 and 1"),
     ("trends", "rise_p"): (_share, "a p-value between 0 and 1"),
     ("trends", "spike_ratio"): (_positive, "a ratio above 0"),
+    ("knowledge", "deflection"): (_share, "a share between 0 and 1, e.g. 0.3 for 30 % of the tickets prevented"),
     ("report", "evidence_tickets"): (_non_negative, "0 or more"),
     ("report", "top_topics"): (_non_negative, "0 or more"),
     ("report", "quotes"): (_non_negative, "0 or more"),
@@ -112,7 +113,7 @@ RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
 }
 
 #: tables whose every value is a non-negative weight or target
-NON_NEGATIVE_TABLES = ("signals.weights", "score.weights", "signals.resolve_target_hours")
+NON_NEGATIVE_TABLES = ("signals.weights", "score.weights", "signals.resolve_target_hours", "knowledge.subject_margin")
 
 
 def _section(data: Mapping[str, Any], dotted: str) -> Mapping[str, Any]:

@@ -291,7 +291,8 @@ class _Night:
                              periods=kb.periods(window, settings, tickets["opened_at"].min()), opts=settings["knowledge"], threshold=threshold,
                              cost_per_ticket=float(cost["handle_hours"]) * float(cost["hourly_rate"]),
                              steps=kb.release_steps(scores), first_seen=first_seen, previous=previous,
-                             has_kb=accounting is not None, topic_status=topic_status)
+                             has_kb=accounting is not None, topic_status=topic_status,
+                             margin=kb.subject_margin(settings))
         return kb.summarise(frame, articles, accounting, threshold=threshold,
                             window_tickets=int(window.contains(tickets["opened_at"]).sum()),
                             embedder=self.embedder.name)

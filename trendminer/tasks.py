@@ -28,7 +28,7 @@ OBJECTS: dict[str, tuple[str, ...]] = {
     "shared mailbox": (r"shared mailbox(?:es)?",),
     "signature": (r"\bsignatures?\b",),
     "delegate": (r"\bdelegat(?:e|es|ion)\b",),
-    "time off": (r"time off", r"vacation request", r"leave request"),
+    "time off": (r"time off", r"vacation(?: days?| requests?)?", r"leave request", r"\bpto\b"),
 }
 #: verbs brought to one name: the action a task names
 VERBS = {"set": "set up", "setup": "set up", "configure": "set up", "enable": "set up", "activate": "set up",
@@ -76,7 +76,8 @@ def _free_object(rest: str, system_words: set[str]) -> str:
     stop = {"in", "on", "for", "from", "to", "with", "at", "into", "via", "when", "while", "after", "before", "if",
             "and", "or", "but", "so", "because", "without", "by", "it", "them", "is", "are", "be", "me", "us", "again",
             "please", "now", "there", "here", "anymore", "since", "up", "out", "off", "that", "which", "what", "one",
-            "something", "anything", "everything", "this", "these", "those"}
+            "something", "anything", "everything", "this", "these", "those", "of", "do", "does", "did", "my", "our",
+            "your", "all", "abroad", "today", "properly", "correctly", "automatically", "as", "like", "than"}
     skip = {"a", "an", "the", "my", "our", "this", "these", "those", "his", "her", "their", "some", "all", "any", "new",
             "open", "own"}
     words = []
@@ -105,11 +106,15 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
     ...          "which cost center for trade fair expenses", "how do I set up Outlook"]
     >>> [(t.name, t.tickets) for t in find_tasks(texts, {"outlook"})]
     [('choose cost center', 3), ('set up out-of-office reply', 3)]
+    >>> [(t.name, t.tickets) for t in find_tasks(["how to submit expenses in concur", "how do I submit an expense "
+    ...     "report", "expense report submission?", "expense tool: new receipt"], {"concur"})]
+    [('submit expense report', 3)]
     """
     lowered = [" ".join(t.lower().split()) for t in texts]
     verbs: dict[str, Counter] = {}
     mentions: Counter = Counter()
-    for text in lowered:
+    asked: dict[str, set[int]] = {}   # free object -> the tickets that ask a task on it
+    for i, text in enumerate(lowered):
         named = _objects_in(text)
         mentions.update(named)
         for m in _WHICH.finditer(text):
@@ -126,7 +131,18 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
                 verbs.setdefault(obj, Counter())[verb] += 1
                 if obj not in OBJECTS:
                     mentions[obj] += 0
+                    asked.setdefault(obj, set()).add(i)
     known = list(OBJECTS) + sorted(verbs, key=lambda o: -sum(verbs[o].values()))
+    for obj in list(verbs):   # a shorter wording ("submit expenses") joins the object it begins
+        head = [o for o in OBJECTS if o.startswith(obj + " ") and o in verbs] if obj not in OBJECTS else []
+        if head:
+            verbs[head[0]].update(verbs.pop(obj))
+            pats = [re.compile(p) for p in OBJECTS[head[0]]]
+            mentions[head[0]] += sum(1 for i in asked.get(obj, ()) if not any(p.search(lowered[i]) for p in pats))
+    for obj in sorted((o for o in verbs if o not in OBJECTS), key=len, reverse=True):
+        shorter = [o for o in verbs if o not in OBJECTS and obj.startswith(o + " ")]
+        if shorter:   # "share folder externally" is "share folder" (whose tickets it names already)
+            verbs[max(shorter, key=len)].update(verbs.pop(obj))
     for obj in list(verbs):   # a misspelt object ("pasword") joins the one it spells
         if obj in OBJECTS:
             continue

@@ -50,12 +50,29 @@ def match_threshold(settings: Settings) -> float:
     >>> match_threshold(load_settings(overrides=["embed.backend=tfidf"]))
     0.4
     """
-    table = settings["knowledge"]["match_threshold"]
+    return _per_backend(settings, "match_threshold")
+
+
+def subject_margin(settings: Settings) -> float:
+    """How close to an article's best topic another topic must be to use the article
+    (:func:`trendminer.knowledge.coverage.on_subject`), for the configured backend.
+
+    Examples
+    --------
+    >>> from trendminer.config import load_settings
+    >>> subject_margin(load_settings(overrides=["embed.backend=tfidf"]))
+    0.15
+    """
+    return _per_backend(settings, "subject_margin")
+
+
+def _per_backend(settings: Settings, key: str) -> float:
+    table = settings["knowledge"][key]
     backend = settings["embed"]["backend"]
     if backend not in table:
         from ..errors import ConfigError
 
-        raise ConfigError(f"[knowledge.match_threshold] has no value for embed.backend = {backend!r}; "
+        raise ConfigError(f"[knowledge.{key}] has no value for embed.backend = {backend!r}; "
                           "measure one with `trendminer eval knowledge` and add it.")
     return float(table[backend])
 
@@ -109,5 +126,5 @@ def load_articles(settings: Settings, path: str | Path | None = None) -> tuple[p
 
 
 __all__ = ["load_articles", "HOW_TO_ADD", "Knowledge", "KnowledgeRun", "KbAccounting", "Periods", "knowledge",
-           "match_threshold", "no_articles", "periods", "prevented_share", "read_articles",
+           "match_threshold", "subject_margin", "no_articles", "periods", "prevented_share", "read_articles",
            "release_steps", "summarise"]

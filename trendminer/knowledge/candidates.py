@@ -91,15 +91,16 @@ def typical_titles(titles: Sequence[str], limit: int = 4) -> list[str]:
     return [first[k] for k in ranked[:limit]]
 
 
-def savings(per_month: float, cost_per_ticket: float) -> float:
-    """What preventing these tickets would save a month: tickets per month x handling cost.
+def savings(per_month: float, cost_per_ticket: float, deflection: float = 1.0) -> float:
+    """What an article, a form or an automation would save a month: tickets per month x handling
+    cost x the share of them it prevents (``knowledge.deflection``, an assumption).
 
     Examples
     --------
-    >>> savings(12.0, 41.25)
-    495.0
+    >>> savings(12.0, 41.25), savings(12.0, 41.25, 0.3)
+    (495.0, 148.5)
     """
-    return float(per_month) * float(cost_per_ticket)
+    return float(per_month) * float(cost_per_ticket) * float(deflection)
 
 
 def is_automation(kind: str, per_month: float, callers: int, *, min_per_month: float, min_callers: int) -> bool:

@@ -9,7 +9,7 @@ printed precision and recall are held out, not the figures the threshold was tun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from ..errors import InputError
-from .coverage import centroids, match_scores
+from .coverage import centroids, match_scores, on_subject
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 LABELS = SAMPLES / "knowledge_labels.csv"
@@ -37,6 +37,7 @@ class MatchEval:
     table: pd.DataFrame          # threshold, precision, recall, f1 on all chunks
     heldout: dict[str, float]    # precision, recall, f1 with the threshold chosen on the other fold
     chosen: list[float]          # the threshold each fold chose
+    wrong: dict[str, tuple[int, int]] = field(default_factory=dict)   # check -> (wrong matches, matched chunks)
 
     def at(self, threshold: float) -> pd.Series:
         row = self.table.iloc[int(np.argmin(np.abs(self.table["threshold"].to_numpy() - threshold)))]
@@ -57,6 +58,9 @@ class MatchEval:
                  f"held out (threshold chosen on the other half: {', '.join(f'{t:.2f}' for t in self.chosen)}): "
                  f"precision {self.heldout['precision']:.3f}, recall {self.heldout['recall']:.3f}, "
                  f"F1 {self.heldout['f1']:.3f}",
+                 *[f"wrong matches at the configured threshold, {name}: {bad} of {n} matched topics "
+                   f"({bad / n if n else 0:.1%}) get an article that does not answer them, {n - bad} get theirs"
+                   for name, (bad, n) in self.wrong.items()],
                  "threshold  precision  recall  f1"]
         for _, row in self.table[self.table["threshold"].isin(np.round(np.arange(0.1, 0.91, 0.05), 2))].iterrows():
             lines.append(f"     {row['threshold']:.2f}      {row['precision']:.3f}   {row['recall']:.3f}  {row['f1']:.3f}")
@@ -139,9 +143,31 @@ def _choose(table: pd.DataFrame) -> float:
     return float(table.sort_values(["f1", "threshold"], ascending=[False, True]).iloc[0]["threshold"])
 
 
+def wrong_matches(scores: np.ndarray, truth: np.ndarray, threshold: float,
+                  allowed: np.ndarray | None = None) -> tuple[int, int]:
+    """``(wrong, matched)``: chunks whose best article at or above ``threshold`` (among the
+    ``allowed`` pairs) is not the one that answers them, and chunks with any such article.
+
+    Examples
+    --------
+    >>> s = np.array([[0.9, 0.7], [0.7, 0.2], [0.1, 0.2]])
+    >>> t = np.array([[True, False], [False, False], [False, True]])
+    >>> wrong_matches(s, t, 0.5), wrong_matches(s, t, 0.5, s >= s.max(axis=0) - 0.1)
+    ((1, 2), (0, 1))
+    """
+    s = np.where(allowed if allowed is not None else True, scores, -np.inf)
+    if not s.size:
+        return 0, 0
+    best = s.argmax(axis=1)
+    hit = s[np.arange(len(s)), best] >= threshold
+    right = truth[np.arange(len(s)), best]
+    return int((hit & ~right).sum()), int(hit.sum())
+
+
 def match_eval(scores: np.ndarray, truth: np.ndarray, folds: np.ndarray, *, embedder: str,
-               configured: float, groups: int) -> MatchEval:
-    """Sweep all chunks, and score each fold with the threshold the other fold chose."""
+               configured: float, groups: int, subject_margin: float | None = None) -> MatchEval:
+    """Sweep all chunks, and score each fold with the threshold the other fold chose; count the
+    wrong matches at ``configured`` without and with the subject check (:func:`on_subject`)."""
     chosen, tp, pred, true = [], 0, 0, 0
     for fold in (0, 1):
         tune, test = folds != fold, folds == fold
@@ -154,12 +180,17 @@ def match_eval(scores: np.ndarray, truth: np.ndarray, folds: np.ndarray, *, embe
     precision = tp / pred if pred else 1.0
     recall = tp / true if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    wrong = {"without the subject check": wrong_matches(scores, truth, configured)}
+    if subject_margin is not None:
+        wrong[f"with the subject check (margin {subject_margin:g})"] = wrong_matches(
+            scores, truth, configured, on_subject(scores, subject_margin))
     return MatchEval(embedder, configured, len(scores), groups, int(truth.sum()), sweep(scores, truth),
-                     {"precision": precision, "recall": recall, "f1": f1}, chosen)
+                     {"precision": precision, "recall": recall, "f1": f1}, chosen, wrong)
 
 
 def knowledge_eval(tickets: pd.DataFrame, articles: pd.DataFrame, embedder, *, configured: float,  # noqa: ANN001
-                   labels: pd.DataFrame, sizes: tuple[int, ...] = (10, 20, 40), random_state: int = 0) -> MatchEval:
+                   labels: pd.DataFrame, sizes: tuple[int, ...] = (10, 20, 40), random_state: int = 0,
+                   subject_margin: float | None = None) -> MatchEval:
     """Embed the labelled tickets and the published articles, and evaluate the match.
 
     Parameters
@@ -188,7 +219,7 @@ def knowledge_eval(tickets: pd.DataFrame, articles: pd.DataFrame, embedder, *, c
     parts = chunks(labels[labels["ticket_id"].isin(vectors.index)], sizes, random_state)
     scores, truth, folds = pair_scores(parts, vectors, published["article_id"].tolist(), article_vectors)
     return match_eval(scores, truth, folds, embedder=embedder.name, configured=configured,
-                      groups=int(parts["group"].nunique()))
+                      groups=int(parts["group"].nunique()), subject_margin=subject_margin)
 
 
 def evaluate(settings, *, labels_path: str | Path = LABELS, kb_path: str | Path = KB,  # noqa: ANN001 - Settings
@@ -196,11 +227,12 @@ def evaluate(settings, *, labels_path: str | Path = LABELS, kb_path: str | Path 
     """``trendminer eval knowledge``: the match on the sample, with the configured embedder."""
     from ..embed import make_embedder
     from ..pipeline import load_tickets
-    from . import match_threshold
+    from . import match_threshold, subject_margin
     from .articles import read_articles
 
     labels = read_labels(labels_path)
     tickets = load_tickets([export], settings).tickets
     articles, _ = read_articles(kb_path, max_chars=int(settings["knowledge"]["max_chars"]))
     return knowledge_eval(tickets, articles, make_embedder(settings, progress=False),
-                          configured=match_threshold(settings), labels=labels)
+                          configured=match_threshold(settings), labels=labels,
+                          subject_margin=subject_margin(settings))

@@ -40,7 +40,7 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
               cost_per_ticket: float, steps: Mapping[str, str] | None = None,
               first_seen: Mapping[int, pd.Timestamp] | None = None,
               previous: Mapping[int, str] | None = None, has_kb: bool = True,
-              topic_status: Mapping[int, str] | None = None) -> Knowledge:
+              topic_status: Mapping[int, str] | None = None, margin: float = float("inf")) -> Knowledge:
     """Coverage and candidates for every topic of questions and requests.
 
     Parameters
@@ -55,7 +55,8 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
     threshold : float
         Match threshold of this run's embedder.
     cost_per_ticket : float
-        Handling cost of one ticket (``score.cost``).
+        Handling cost of one ticket (``score.cost``); savings count ``opts["deflection"]`` of the
+        tickets as prevented (an assumption the page states).
     steps : mapping, optional
         System -> week of its release step (``SystemScores.step_week``).
     first_seen : mapping, optional
@@ -64,6 +65,9 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
         Topic -> status in the previous run (for "new gaps this week").
     has_kb : bool
         False when the run has no knowledge-base export: no status, no matches.
+    margin : float
+        The backend's subject margin (:func:`trendminer.knowledge.subject_margin`); an article
+        covers a topic only within this of its best topic. ``inf``: no subject check.
     topic_status : mapping, optional
         Topic -> its one status (:mod:`trendminer.findings`): a topic is rising when its status
         is ``rising`` or ``new``, so this page and every other agree; without it, the rate test.
@@ -80,7 +84,11 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
     usable = articles["published"].to_numpy(dtype=bool) if len(articles) else np.zeros(0, dtype=bool)
     scores = coverage.match_scores(coverage.centroids(vectors, labels, topic_ids),
                                    article_vectors if len(articles) else np.zeros((0, vectors.shape[1])))
-    hits = coverage.matched(scores, threshold, usable) if has_kb else [[] for _ in topic_ids]
+    if has_kb:
+        usable = usable[None, :] & coverage.on_subject(scores, margin)
+        hits = coverage.matched(scores, threshold, usable)
+    else:
+        hits = [[] for _ in topic_ids]
     best = coverage.best_by_topic(scores, hits, articles)
     system_of = attribution.set_index("ticket_id")["system"]
     info_by = info.set_index("topic_id")
@@ -106,7 +114,7 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
         callers = int(in_window["caller_key"].replace("", np.nan).nunique())
         hours = (in_window["resolved_at"] - in_window["opened_at"]).dt.total_seconds().dropna() / 3600
         seen = (first_seen or {}).get(topic)
-        new_gap = state == "gap" and ((previous is not None and previous.get(topic) != "gap")
+        new_gap = state == "gap" and kind != "request" and ((previous is not None and previous.get(topic) != "gap")
                                       or (seen is not None and pd.Timestamp(seen) >= periods.week_start))
         draft = candidates.outline(members, system_of.reindex(members["ticket_id"]).fillna(""),
                                    list(meta["keyphrases"]), min_step_share=float(opts["min_step_share"]))
@@ -117,7 +125,7 @@ def knowledge(tickets: pd.DataFrame, vectors: np.ndarray, assignments: pd.DataFr
             "trend_ratio": up.ratio, "rising": up.rising, "status": state, **best[i],
             "evidence": code, "evidence_text": text, "callers": callers,
             "resolve_hours": float(hours.median()) if len(hours) else float("nan"),
-            "savings_per_month": candidates.savings(per_month, cost_per_ticket),
+            "savings_per_month": candidates.savings(per_month, cost_per_ticket, float(opts["deflection"])),
             "automation": candidates.is_automation(kind, per_month, callers,
                                                    min_per_month=float(opts["automation_min_per_month"]),
                                                    min_callers=int(opts["automation_min_callers"])),
@@ -135,12 +143,19 @@ def prevented_share(frame: Knowledge, window_tickets: int) -> float:
     Examples
     --------
     >>> f = pd.DataFrame({"status": ["gap", "covered", ""], "automation": [False, True, False],
+    ...                   "kind": ["howto", "request", "howto"],
     ...                   "rising": [False, False, False], "tickets": [30, 20, 50]})
     >>> prevented_share(f, 200)   # without an export every topic is a candidate
     0.5
     """
     if not window_tickets:
         return 0.0
-    listed = (frame["status"].isin(["gap", "covered_rising"]) | frame["automation"]
-              | (frame["status"] == ""))
-    return float(frame.loc[listed, "tickets"].sum()) / window_tickets
+    return float(frame.loc[listed(frame), "tickets"].sum()) / window_tickets
+
+
+def listed(frame: Knowledge) -> pd.Series:
+    """The candidates a page lists: missing articles, covered topics still rising, and every request
+    (a catalogue item, a form or an automation answers a request, not an article); without an
+    export, every topic."""
+    return (frame["status"].isin(["gap", "covered_rising"]) | frame["kind"].eq("request")
+            | frame["automation"].astype(bool) | frame["status"].eq(""))

@@ -73,6 +73,7 @@ class KnowledgePage:
     automation: list[KnowledgeItem]
     candidates: list[KnowledgeItem]
     unmatched: list[tuple[str, str]]
+    deflection: str
 
 
 def _num(x: float, digits: int = 1) -> str:
@@ -90,7 +91,7 @@ def item(row: pd.Series, currency: str, bodies: dict | None = None) -> Knowledge
     return KnowledgeItem(
         int(row["rank"]), int(row["topic_id"]), f"k-topic-{int(row['topic_id'])}", str(row["label"]), str(row["kind"]),
         str(row["top_system"]) or "–", int(row["tickets"]), _num(row["per_month"]), trend, bool(row["rising"]),
-        str(row["status"]), STATUS_TEXT[str(row["status"])], str(row["best_article"]), str(row["best_title"]),
+        str(row["status"]), "" if row["kind"] == "request" and row["status"] == "gap" else STATUS_TEXT[str(row["status"])], str(row["best_article"]), str(row["best_title"]),
         "" if pd.isna(updated) else str(pd.Timestamp(updated).date()), _num(row["best_score"], 2),
         EVIDENCE_TEXT.get(str(row["evidence"]), ""), str(row["evidence_text"]),
         f"{float(row['savings_per_month']):,.0f} {currency}", int(row["callers"]), _num(row["resolve_hours"]),
@@ -99,24 +100,29 @@ def item(row: pd.Series, currency: str, bodies: dict | None = None) -> Knowledge
         bool(row["automation"]))
 
 
-def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # noqa: ANN001 - KnowledgeRun, Window
-    """The view model of knowledge.html."""
+def knowledge_page(run, page: Page, window, currency: str,  # noqa: ANN001 - KnowledgeRun, Window
+                   deflection: float = 1.0) -> KnowledgePage:
+    """The view model of knowledge.html (``deflection``: the share of tickets the savings assume prevented)."""
+    from ..knowledge.stage import listed
+
     frame = run.frame
     bodies = dict(zip(run.articles["article_id"], run.articles["body"])) if len(run.articles) else {}
     items = [item(r, currency, bodies) for _, r in frame.iterrows()]
-    gaps = [i for i in items if i.status == "gap" and not i.automation]   # requests go to automation
-    stale = [i for i in items if i.status == "covered_rising"]
-    covered = [i for i in items if i.status == "covered"]
-    auto = [i for i in items if i.automation]
-    listed = frame["status"].isin(["gap", "covered_rising"]) | frame["automation"] | frame["status"].eq("")
+    # a request needs a catalogue item, a form or an automation, not an article: never a gap
+    gaps = [i for i in items if i.status == "gap" and i.kind != "request"]
+    stale = [i for i in items if i.status == "covered_rising" and i.kind != "request"]
+    covered = [i for i in items if i.status == "covered" and i.kind != "request"]
+    requests = [i for i in items if i.kind == "request"]
+    requests.sort(key=lambda i: not i.automation)   # asked often by many people first, then by savings
     totals = [("how-to and request topics", str(len(items))),
               ("tickets in them in the analysis window", f"{int(frame['tickets'].sum()):,}")]
     if run.has_kb:
         totals += [("gaps (no article)", str(gap_count(frame))), ("covered but still rising", str(len(stale))),
                    ("covered", str(len(covered)))]
-    totals += [("automation candidates", str(len(auto))),
-               ("what the listed candidates would save a month",
-                f"{float(frame.loc[listed, 'savings_per_month'].sum()):,.0f} {currency}")]
+    totals += [("requests for the catalogue (a form or an item)", str(len(requests))),
+               ("of them asked often by many people: automate", str(sum(i.automation for i in requests))),
+               (f"what the listed candidates would save a month, if they prevent {deflection:.0%} of their tickets",
+                f"{float(frame.loc[listed(frame), 'savings_per_month'].sum()):,.0f} {currency}")]
     d = window.describe()
     acc = run.accounting
     titles = dict(zip(run.articles["article_id"], run.articles["title"])) if len(run.articles) else {}
@@ -127,16 +133,17 @@ def knowledge_page(run, page: Page, window, currency: str) -> KnowledgePage:  # 
         acc.summary() + f" ({Path(acc.source).name})" if acc else "",   # the file's name, never a local path
         list(acc.examples[:10]) if acc else [],
         f"an article answers a topic when the topic's tickets, taken together, read like the article's title "
-        f"and opening (similarity at least {run.threshold:.2f}, a threshold measured with `trendminer eval knowledge`)",
+        f"and opening (similarity at least {run.threshold:.2f} on a scale of 0 to 1, measured on labelled "
+        "tickets), and the topic is close to what the article is mainly about",
         f"{run.prevented_share:.1%} of the {run.window_tickets:,} tickets of the analysis window",
-        currency, totals, gaps, stale, covered, auto, items if not run.has_kb else [],
-        [(a, titles.get(a, "")) for a in run.unmatched_articles])
+        currency, totals, gaps, stale, covered, requests, items if not run.has_kb else [],
+        [(a, titles.get(a, "")) for a in run.unmatched_articles], f"{deflection:.0%}")
 
 
 def gap_count(frame: pd.DataFrame) -> int:
     """Gaps as every page counts them: no article answers the topic, and it is not a request
-    that goes to the automation list instead."""
-    return int(((frame["status"] == "gap") & ~frame["automation"].astype(bool)).sum()) if len(frame) else 0
+    (a request goes to the catalogue and automation list instead)."""
+    return int(((frame["status"] == "gap") & frame["kind"].ne("request")).sum()) if len(frame) else 0
 
 
 def digest_lines(run) -> list[str]:  # noqa: ANN001 - KnowledgeRun

@@ -202,7 +202,6 @@ class Digest:
     rejection_examples: list[str]
     warnings: list[str]
     quality: list[tuple[str, str]]
-    provenance: list[tuple[str, str]]
     knowledge: list[str] = field(default_factory=list)   # new gaps this week
     unattributed: int = 0   # tickets of the analysis window attributed to no system (as on systems.html)
     desk: list[str] = field(default_factory=list)   # the desk's part of the irritation, when it rises (aim.py)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -251,7 +250,7 @@ class Builder:
                       {"rows": acc.rows, "accepted": acc.accepted, "duplicates": acc.duplicates,
                        "rejected": acc.rejected},
                       sorted(acc.reasons.items(), key=lambda x: -x[1]),
-                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality, self.provenance(),
+                      [str(e) for e in acc.examples[:20]], list(acc.warnings), quality,
                       knowledge=kview.digest_lines(self.d.knowledge),
                       unattributed=int((self.t["system"] == self.settings["systems"]["unattributed"]).sum()),
                       desk=desk_lines(self.d.manifest.get("irritation") or {}))
@@ -277,19 +276,6 @@ class Builder:
                       [self.topic_row(r) for _, r in info[info["theme"] == theme].sort_values(
                           "_n", ascending=False, kind="stable").head(3).iterrows()])
                 for theme in sizes.index]
-
-    def provenance(self) -> list[tuple[str, str]]:
-        """The manifest lines that are the same for identical runs (no timings)."""
-        m = self.d.manifest
-        if not m:
-            return []
-        v = m["versions"]
-        return [("trendminer", v.get("trendminer", "")),
-                ("model", f"{m['model']['name']} (sha256 {m['model']['weights_sha256'][:16] or 'n/a'})"),
-                ("config hash", m["config_hash"]), ("random_state", str(m["random_state"])),
-                ("inputs", "; ".join(f"{Path(i['file']).name} ({i['rows']} rows, sha256 {i['sha256'][:12]})"
-                                     for i in m["inputs"])),
-                ("libraries", ", ".join(f"{k} {val}" for k, val in v.items() if k != "trendminer"))]
 
     def weekly(self, mask: pd.Series) -> tuple[list[pd.Timestamp], list[int | None]]:
         """Week starts and weekly tickets of ``mask`` over the full weeks since the data starts
@@ -321,7 +307,8 @@ class Builder:
             run = summarise(pd.DataFrame(columns=list(KNOWLEDGE)), no_articles(), None, threshold=float("nan"),
                             window_tickets=len(self.d.tickets), embedder="")
         return kview.knowledge_page(run, self.page("Knowledge brief"), self.window,
-                                    self.settings["score"]["cost"]["currency"])
+                                    self.settings["score"]["cost"]["currency"],
+                                    float(self.settings["knowledge"]["deflection"]))
 
     def desk(self) -> dview.DeskPage:
         """desk.html; a run built without the desk stage (a test's RunData) gets it from the stage's front door."""
