@@ -6,38 +6,29 @@ A task is found where a ticket says what it tries to do ("how do I set up out of
 across wordings (:data:`OBJECTS`: "automatic reply" = "out of office", "POs" = "purchase
 order"), and it is then counted over every ticket that names the object, however it is
 phrased, so a task counts like the topic that asks it. Objects that are only a system's name
-or a particle ("up", "out") are dropped: no fragments.
+or a particle ("up", "out") are dropped: no fragments. The object and verb words are data, in
+``lexicons/tasks.toml``.
 """
 from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 
-#: canonical object -> the wordings that name it (regular expressions, lower case)
-OBJECTS: dict[str, tuple[str, ...]] = {
-    "out-of-office reply": (r"out[- ]of[- ](?:the[- ])?office", r"automatic repl(?:y|ies)", r"auto[- ]?repl(?:y|ies)",
-                            r"\booo\b"),
-    "purchase order": (r"purchase orders?", r"\bpos?\b(?! box)"),
-    "cost center": (r"cost cent(?:er|re)s?",),
-    "password": (r"passwords?", r"passcode"),
-    "receipt": (r"receipts?",),
-    "expense report": (r"expense reports?", r"expense claims?"),
-    "MFA on a new phone": (r"new (?:i?phone|mobile|handy)", r"\bmfa\b", r"okta verify", r"authenticator"),
-    "shared mailbox": (r"shared mailbox(?:es)?",),
-    "signature": (r"\bsignatures?\b",),
-    "delegate": (r"\bdelegat(?:e|es|ion)\b",),
-    "time off": (r"time off", r"vacation(?: days?| requests?)?", r"leave request", r"\bpto\b"),
-}
-#: verbs brought to one name: the action a task names
-VERBS = {"set": "set up", "setup": "set up", "configure": "set up", "enable": "set up", "activate": "set up",
-         "turn": "set up", "switch": "set up", "create": "create", "add": "add", "attach": "attach", "upload": "attach",
-         "submit": "submit", "send": "submit", "find": "find", "see": "find", "locate": "find", "open": "open",
-         "use": "choose", "choose": "choose", "pick": "choose", "select": "choose", "enter": "choose",
-         "move": "move", "transfer": "move", "reset": "reset", "change": "change", "run": "run", "print": "print",
-         "approve": "approve", "book": "book", "request": "request", "delete": "delete", "remove": "delete",
-         "restore": "restore", "share": "share", "install": "install", "export": "export"}
+
+def _lexicon() -> dict:
+    return tomllib.loads(resources.files("trendminer").joinpath("lexicons/tasks.toml").read_text("utf-8"))
+
+
+_WORDS = _lexicon()
+#: canonical object -> the wordings that name it (regular expressions, lower case); ``lexicons/tasks.toml``
+OBJECTS: dict[str, tuple[str, ...]] = {name: tuple(p) for name, p in _WORDS["objects"].items()}
+#: verbs brought to one name: the action a task names; ``lexicons/tasks.toml``
+VERBS: dict[str, str] = dict(_WORDS["verbs"])
+
 _LEAD = re.compile(r"\b(?:how (?:do|can|could|should|would) (?:i|we|you|one)|how to|where (?:do|can|should|would) (?:i|we)|"
                    r"(?:i|we) (?:can ?not|can't|cannot|could not|couldn't)|unable to|trying to|is it possible to|"
                    r"(?:i|we) (?:want|need|would like) to)\s+(?P<verb>[a-z]+)(?:\s+(?:up|on|off|in|out))?\s+(?P<rest>[^.?!\n]{0,60})")
