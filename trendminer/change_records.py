@@ -13,12 +13,12 @@ Columns of the frame: ``change_id``, ``system``, ``start``, ``end``, ``title``,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .catalogue import Catalogue
+from .ingest.side_rows import SideRows
 from .errors import InputError
 
 CHANGE_COLUMNS = ["change_id", "system", "start", "end", "title", "source_file", "source_row"]
@@ -41,30 +41,10 @@ HOW_TO_ADD = ("Add change records with --changes FILE or [changes] file = \"FILE
               "CSV with Project, Version, Release Date), or a CSV with id,system,start,end,title.")
 
 
-@dataclass
-class ChangeAccounting:
+class ChangeAccounting(SideRows):
     """Where every row of the change export went."""
 
-    rows: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    examples: list[str] = field(default_factory=list)
-    source: str = ""
-    format: str = ""
-
-    @property
-    def balanced(self) -> bool:
-        return self.rows == self.accepted + self.duplicates + self.rejected
-
-    def describe(self) -> dict:
-        """Plain values for the run manifest."""
-        return {"file": self.source, "format": self.format, "rows": self.rows, "accepted": self.accepted,
-                "duplicates": self.duplicates, "rejected": self.rejected, "rejections": list(self.examples)}
-
-    def summary(self) -> str:
-        return (f"{self.rows} change rows: {self.accepted} accepted, {self.duplicates} duplicate, "
-                f"{self.rejected} rejected")
+    noun = "change rows"
 
 
 def no_changes() -> pd.DataFrame:

@@ -10,6 +10,7 @@ Rooms, bottom to top (each imports only those below it):
 - ``presets`` -- which export tool wrote a header (ServiceNow, Jira, Zendesk) and its column map.
 - ``exports`` -- :func:`read_exports`: all of the above, deduplication and :class:`Accounting`.
 - ``surveys`` -- satisfaction survey results joined on the ticket number (``--surveys``).
+- ``side_rows`` -- row accounting of the optional side exports (change records, knowledge base).
 
 Only this package (with ``store`` and the report writer) touches input files. Callers outside
 it use :func:`trendminer.pipeline.load_tickets`, which also cleans and redacts.

@@ -13,7 +13,7 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ import pandas as pd
 from ..clean import clean_text, embed_text, redact, text_hash
 from ..errors import JSON_TOO_DEEP, KB_NOT_XLSX, KB_UNREADABLE, InputError
 from ..ingest.dates import iso_dates
+from ..ingest.side_rows import SideRows
 
 ARTICLE_COLUMNS = ["article_id", "title", "body", "url", "category", "state", "published",
                    "updated_at", "views", "text", "text_hash", "source_file", "source_row"]
@@ -44,28 +45,17 @@ HOW_TO_ADD = ("Add a knowledge-base export with --kb FILE or [knowledge] article
 
 
 @dataclass
-class KbAccounting:
-    """Where every row of the knowledge export went."""
+class KbAccounting(SideRows):
+    """Where every row of the knowledge export went (``not_published``: accepted drafts and retired ones)."""
 
-    rows: int = 0
-    accepted: int = 0
-    duplicates: int = 0
     not_published: int = 0
-    rejected: int = 0
-    examples: list[str] = field(default_factory=list)
-    source: str = ""
-    format: str = ""
     sha256: str = ""
 
     def describe(self) -> dict:
         """Plain values for the run manifest."""
-        return {"file": self.source, "format": self.format, "sha256": self.sha256, "rows": self.rows,
-                "accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected,
-                "not_published": self.not_published}
-
-    @property
-    def balanced(self) -> bool:
-        return self.rows == self.accepted + self.duplicates + self.rejected
+        out = {**super().describe(), "sha256": self.sha256, "not_published": self.not_published}
+        del out["rejections"]
+        return out
 
     def summary(self) -> str:
         return (f"{self.rows} article rows: {self.accepted} accepted ({self.accepted - self.not_published} "
