@@ -41,6 +41,9 @@ _NOT_SCREEN = {"the", "this", "that", "a", "an", "my", "our", "login", "home", "
                "same", "new", "old", "web", "which", "what", "where"}
 
 
+#: words that make "... screen" a thing done to the screen ("share screen", "black screen"), not a screen's name
+_ACTING = {"cannot", "can't", "cant", "share", "sharing", "shared", "black", "frozen", "freezes", "split", "full",
+           "lock", "locked", "touch", "second", "external", "blue", "flickering"}
 _SCREEN_STOP = {"of", "in", "on", "to", "for", "from", "with", "at", "is", "are", "and", "or", "it", "i", "we", "you"}
 
 
@@ -159,7 +162,7 @@ def screens(texts: list[str], system_words: set[str], n: int = 6) -> list[tuple[
     Examples
     --------
     >>> screens(["Error in ME21N", "ME21N: cannot save", "where is the delegate settings page",
-    ...          "the delegate settings page is empty"], set())
+    ...          "the delegate settings page is empty", "I cannot share screen", "cannot share screen"], set())
     [('ME21N', 2), ('delegate settings page', 2)]
     """
     counts: Counter = Counter()
@@ -168,7 +171,8 @@ def screens(texts: list[str], system_words: set[str], n: int = 6) -> list[tuple[
         for m in _SCREEN.finditer(" ".join(text.lower().split())):
             name = " ".join(w for w in m["name"].split() if w not in _NOT_SCREEN and w not in system_words)
             first = m["name"].split()[0]
-            if name and m["name"].split()[-1] not in _NOT_SCREEN and first not in _SCREEN_STOP:
+            acting = m["kind"] == "screen" and any(w in VERBS or w in _ACTING for w in m["name"].split())
+            if name and m["name"].split()[-1] not in _NOT_SCREEN and first not in _SCREEN_STOP and not acting:
                 found.add(f"{name} {m['kind']}")
         counts.update(sorted(found))
     return [(s, c) for s, c in counts.most_common() if c >= 2][:n]
