@@ -103,6 +103,9 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
     >>> [(t.name, t.tickets) for t in find_tasks(["how to submit expenses in concur", "how do I submit an expense "
     ...     "report", "expense report submission?", "expense tool: new receipt"], {"concur"})]
     [('submit expense report', 3)]
+    >>> [(t.name, t.tickets) for t in find_tasks(["how do I set up duplex as default", "how to print double sided",
+    ...                                           "how to install gp client", "how to install global protect"], set())]
+    [('install VPN client', 2), ('set up double-sided printing', 2)]
     """
     lowered = [" ".join(t.lower().split()) for t in texts]
     verbs: dict[str, Counter] = {}
@@ -151,8 +154,14 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
             pattern = re.compile(r"\b" + r"\s+".join(re.escape(w[:-1] if w.endswith("s") else w) + r"s?"
                                                     for w in obj.split()) + r"\b")
             mentions[obj] = sum(1 for t in lowered if pattern.search(t))
-    tasks = [Task(verbs[obj].most_common(1)[0][0], obj, mentions[obj]) for obj in verbs if mentions[obj] >= min_tickets]
+    tasks = [Task(_verb(verbs[obj].most_common(1)[0][0], obj), obj, mentions[obj]) for obj in verbs
+             if mentions[obj] >= min_tickets]
     return sorted(tasks, key=lambda t: (-t.tickets, t.name))[:n]
+
+
+def _verb(verb: str, obj: str) -> str:
+    """``verb``, or "set up" when the object already says it ("print" + "double-sided printing")."""
+    return "set up" if any(w.startswith(verb) for w in obj.lower().split()) else verb
 
 
 def screens(texts: list[str], system_words: set[str], n: int = 6) -> list[tuple[str, int]]:
