@@ -106,6 +106,9 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
     >>> [(t.name, t.tickets) for t in find_tasks(["how do I set up duplex as default", "how to print double sided",
     ...                                           "how to install gp client", "how to install global protect"], set())]
     [('install VPN client', 2), ('set up double-sided printing', 2)]
+    >>> [(t.name, t.tickets) for t in find_tasks(["how do I share a folder", "how do i share a folder externally",
+    ...                                           "how do i share a spo folder externally"], set())]
+    [('share folder', 3)]
     """
     lowered = [" ".join(t.lower().split()) for t in texts]
     verbs: dict[str, Counter] = {}
@@ -130,20 +133,24 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
                     mentions[obj] += 0
                     asked.setdefault(obj, set()).add(i)
     known = list(OBJECTS) + sorted(verbs, key=lambda o: -sum(verbs[o].values()))
+    moved: dict[str, str] = {}   # object -> the object it joined
     for obj in list(verbs):   # a shorter wording ("submit expenses") joins the object it begins
         head = [o for o in OBJECTS if o.startswith(obj + " ") and o in verbs] if obj not in OBJECTS else []
         if head:
+            moved[obj] = head[0]
             verbs[head[0]].update(verbs.pop(obj))
             pats = [re.compile(p) for p in OBJECTS[head[0]]]
             mentions[head[0]] += sum(1 for i in asked.get(obj, ()) if not any(p.search(lowered[i]) for p in pats))
     for obj in sorted((o for o in verbs if o not in OBJECTS), key=len, reverse=True):
         shorter = [o for o in verbs if o not in OBJECTS and obj.startswith(o + " ")]
         if shorter:   # "share folder externally" is "share folder" (whose tickets it names already)
-            verbs[max(shorter, key=len)].update(verbs.pop(obj))
+            moved[obj] = max(shorter, key=len)
+            verbs[moved[obj]].update(verbs.pop(obj))
     for obj in list(verbs):   # a misspelt object ("pasword") joins the one it spells
         if obj in OBJECTS:
             continue
-        close = [o for o in difflib.get_close_matches(obj, known, n=3, cutoff=0.85) if o != obj]
+        close = [_follow(moved, o) for o in difflib.get_close_matches(obj, known, n=3, cutoff=0.85)]
+        close = [o for o in close if o != obj]
         if close:
             verbs.setdefault(close[0], Counter()).update(verbs.pop(obj))
             spelt = re.compile(r"\b" + re.escape(obj) + r"s?\b")
@@ -157,6 +164,13 @@ def find_tasks(texts: list[str], system_words: set[str], n: int = 6, min_tickets
     tasks = [Task(_verb(verbs[obj].most_common(1)[0][0], obj), obj, mentions[obj]) for obj in verbs
              if mentions[obj] >= min_tickets]
     return sorted(tasks, key=lambda t: (-t.tickets, t.name))[:n]
+
+
+def _follow(moved: dict[str, str], obj: str) -> str:
+    """Where ``obj`` ended up after the objects it joined joined others in turn."""
+    while obj in moved:
+        obj = moved[obj]
+    return obj
 
 
 def _verb(verb: str, obj: str) -> str:
