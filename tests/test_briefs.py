@@ -86,7 +86,7 @@ def test_briefs_pain_point_counts_equal_the_export(folder, window_assignments):
 def test_briefs_headline_names_the_vpn_outage_and_the_sap_step(folder):
     digest = (folder / "digest.html").read_text()
     brief = _text(digest.split('<h2 id="headline-h">', 1)[1].split("</section>", 1)[0])
-    assert re.search(r"GlobalProtect VPN outage \(28–29 Oct, ended 29 Oct\): \d+ tickets on 28–29 Oct", brief)
+    assert re.search(r"GlobalProtect VPN outage \(28–29 Oct, ended 29 Oct\): \d+ failures on 28–29 Oct", brief)
     assert re.search(r"SAP ERP: failures stepped up in the week of \d+ Sep", brief)
     assert "Patch or roll back" in brief and "still open" in brief
     assert brief.index("GlobalProtect VPN") < brief.index("SAP ERP")   # the outage first

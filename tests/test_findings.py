@@ -102,14 +102,47 @@ def test_findings_outage_is_one_event_with_one_basis(as_of, days, status):
     assert f["systems"] == ["VPN"] and f["topic_ids"] == [1]
     assert f["status"] == status
     assert str(f["start"].date()) == days[0]
-    assert f["tickets"] == len(f["evidence_ids"]) == 20 * len(days)   # the outage's own tickets
-    assert f["open_tickets"] == f["tickets"] and f["p1_p2"] == f["tickets"]
-    assert f["expected"] == 0 and np.isnan(f["ratio"])          # the outage's topic had no ticket before
+    # an outage of failures counts the failures of its system and topic on its days: its own 20 a day
+    # and the system's 2 usual ones (issue 21: 83 failures and 14 open on the sample, as labelled)
+    assert f["tickets"] == len(f["evidence_ids"]) == 22 * len(days)
+    assert {i for i in f["evidence_ids"] if i.startswith("O")} == {i for i in tickets["ticket_id"] if i.startswith("O")}
+    assert f["open_tickets"] == f["tickets"] and f["p1_p2"] == 20 * len(days)
+    assert f["expected"] == pytest.approx(2 * len(days), rel=0.3)   # the system's usual on those weekdays
     assert f["headline"] == 1
     status_of = dict(zip(night.status["entity"], night.status["status"]))
     assert status_of["2"] == "steady"                            # Mail is untouched
     if status == "ended":
         assert status_of["1"] == "ended" and status_of["VPN"] == "steady"
+
+
+def test_findings_outage_counts_its_failures_not_the_requests_of_those_days():
+    """Issue 21: the VPN outage held 18 open tickets where 14 were the outage's; the other 4 were
+    "VPN access for a new employee" requests that its topics got the same days."""
+    as_of, days = "2026-10-30", ("2026-10-27", "2026-10-28")
+    settings = load_settings()
+    window = Window.from_settings(pd.Timestamp(as_of), settings)
+    tickets, attribution, assignments, info, signals = _planted(as_of, days)
+    asks = [f"Q{k}" for k in range(4)]
+    at = [pd.Timestamp(days[k % 2]) + pd.Timedelta(hours=11, minutes=k) for k in range(4)]
+    tickets = pd.concat([tickets, pd.DataFrame({"ticket_id": asks, "opened_at": at, "resolved_at": pd.NaT, "state": "New",
+                                                "priority": pd.array([4] * 4, dtype="Int64"),
+                                                "caller_key": [f"q{k}" for k in range(4)]})], ignore_index=True)
+    attribution = pd.concat([attribution, pd.DataFrame({"ticket_id": asks, "system": "VPN", "source": "field",
+                                                        "confidence": 1.0})], ignore_index=True)
+    assignments = pd.concat([assignments, pd.DataFrame({"ticket_id": asks, "topic_id": 1})], ignore_index=True)
+    signals = pd.concat([signals, pd.DataFrame({"ticket_id": asks, "kind": "request"})], ignore_index=True)
+    scores = pd.DataFrame({"system": ["VPN", "Mail"], "step_week": "", "step_before": 0.0, "step_after": 0.0,
+                           "step_elevated": 0, "step_weeks": 0})
+    night = night_statuses(tickets, attribution=attribution, assignments=assignments, info=info, signals=signals,
+                           scores=scores, catalogue=pd.DataFrame(), window=window, settings=settings)
+    found = night_findings(night, info=info, scores=scores, knowledge=None, accounting=Accounting(), window=window,
+                           settings=settings)
+    f = found[found["kind"] == "spike"].iloc[0]
+    assert f["tickets"] == f["open_tickets"] == 44 and not set(asks) & set(f["evidence_ids"])
+    assert f["basis"] == "failures of its systems and topics on its days"
+    from trendminer.report.phrases import finding_text
+
+    assert "44 failures on 27–28 Oct" in finding_text(f.to_dict())
 
 
 # -- the sample: what the desk lead reads ----------------------------------------------------------
@@ -119,7 +152,9 @@ def test_findings_sample_vpn_outage_is_one_finding(findings):
     f = vpn.iloc[0]
     assert f["kind"] == "spike" and f["start"] == "2026-10-28" and f["status"] == "ended" and f["end"] == "2026-10-29"
     assert f["basis_from"] == "2026-10-28" and f["basis_to"] == "2026-10-29"
-    assert 60 <= f["tickets"] <= 95 and f["open_tickets"] >= 10 and f["headline"] == 1
+    assert f["headline"] == 1
+    # issue 21's labelled figures: 83 outage failures, 14 of them still open (both backends)
+    assert f["tickets"] == 83 and f["open_tickets"] == 14 and f["basis"].startswith("failures")
 
 
 def test_findings_sample_sap_step_is_one_finding(findings):

@@ -8,6 +8,8 @@ are of the same tickets.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -57,6 +59,12 @@ class Counter:
         if event.kind == "step":   # its system's failures only (set built once, not per ticket)
             own = set(self.links[(self.links["entity_type"] == "system") & self.links["entity"].isin(event.systems)]["ticket_id"])
             ids = {i for i in ids & own if self.kinds.get(i) == "failure"}
+        elif event.kind == "spike":
+            failures = self._outage_failures(ids, event)
+            if failures is not None:   # and its systems' failures of those days, in whatever topic
+                own = self.links[(self.links["entity_type"] == "system") & self.links["entity"].isin(event.systems)]
+                failures |= {i for i in own["ticket_id"] if self.kinds.get(i) == "failure"}
+                ids, event = failures, replace(event, basis="failures of its systems and topics on its days")
         stamps = self.opened.reindex(sorted(ids)).dropna()
         daily = day_counts(stamps, min(w.baseline_start, event.start), w.end)
         status, end, note = "ongoing", None, ""
@@ -107,6 +115,15 @@ class Counter:
         peak_day = inside.idxmax() if n else event.start
         return self._row(event, rows, n, expected, status, end, note, basis_to, peak_day,
                          int(inside.max()) if n else 0)
+
+    def _outage_failures(self, ids: set[str], event: Event) -> set[str] | None:
+        """A spike of mostly failures is an outage: its failures, which its numbers then count with its
+        systems' failures (not the requests and how-to questions its topics got the same days, "VPN
+        access for a new employee"); None for a spike of questions or requests, which counts all its tickets."""
+        busy = {d.normalize() for d in event.busy_days}
+        on_busy = [i for i in ids if i in self.opened.index and self.opened[i].normalize() in busy]
+        failures = {i for i in ids if self.kinds.get(i) == "failure"}
+        return failures if on_busy and sum(i in failures for i in on_busy) > len(on_busy) / 2 else None
 
     def _row(self, event: Event, rows: pd.DataFrame, n: int, expected: float, status: str, end, note: str,
              basis_to: pd.Timestamp, peak_day: pd.Timestamp, peak: int) -> dict:

@@ -222,7 +222,8 @@ def finding_text(f: Mapping[str, Any]) -> str:
         days = _span(f["basis_from"], f["basis_to"])
         what = f"{f['title']} outage" if f["systems"] else f"Spike in “{f['title']}”"
         when = (f"{days}, ended {day(f['end'])}" if f["status"] == "ended" else f"since {day(f['start'])}, ongoing")
-        return (f"{what} ({when}): {f['tickets']} tickets on {days} against about {f['expected']:.0f} expected "
+        noun = "failures" if str(f.get("basis", "")).startswith("failures") else "tickets"
+        return (f"{what} ({when}): {f['tickets']} {noun} on {days} against about {f['expected']:.0f} expected "
                 f"for those days ({f['ratio']:.1f}×), peak {f['peak_tickets']} on {f['peak_day']:%a} {day(f['peak_day'])}; "
                 f"{f['callers']} callers, {f['p1_p2']} of priority 1–2; {_open(f)}.")
     if kind == "step":
