@@ -209,3 +209,17 @@ def test_findings_export_formats_agree(folder):
     assert list(parquet.columns) == list(csv.columns) == list(rows[0])
     assert [list(x) for x in parquet["evidence_ids"]] == [r["evidence_ids"] for r in rows]
     assert parquet["tickets"].tolist() == [r["tickets"] for r in rows] == csv["tickets"].tolist()
+
+
+def test_findings_sample_outage_chart_draws_the_findings_basis(folder, findings):
+    """The headline's daily chart counts what the finding counts: its peak day and its days add up
+    to the finding's own numbers (an outage's failures, not every ticket of its topics)."""
+    f = findings[findings["kind"] == "spike"].iloc[0]
+    digest = (folder / "digest.html").read_text()
+    desc = digest.split(f"{f['title']}: tickets per day</title><desc>", 1)[1].split("</desc>", 1)[0]
+    per_day = {d: int(n) for d, n in re.findall(r"(\d+ [A-Z][a-z]{2}): (\d+) \(expected", desc)}
+    start, end = pd.Timestamp(f["basis_from"]), pd.Timestamp(f["basis_to"])
+    days = [f"{d.day} {d:%b}" for d in pd.date_range(start, end)]
+    peak = pd.Timestamp(f["peak_day"])
+    assert per_day[f"{peak.day} {peak:%b}"] == f["peak_tickets"]
+    assert sum(per_day[d] for d in days) == f["tickets"]

@@ -170,7 +170,10 @@ class Builder:
         failures since the data starts for a failure step (the step week marked)."""
         w = self.window
         if f["kind"] == "spike":
-            mask = self.t_all["topic_id"].isin(f["topic_ids"]) if len(f["topic_ids"]) else self.t_all["system"].isin(f["systems"])
+            t = self.t_all
+            mask = t["topic_id"].isin(f["topic_ids"]) if len(f["topic_ids"]) else t["system"].isin(f["systems"])
+            if str(f["basis"]).startswith("failures"):   # an outage: the basis its numbers count
+                mask = (t["topic_id"].isin(f["topic_ids"]) | t["system"].isin(f["systems"])) & t["kind"].eq("failure")
             days, counts = series.daily_counts(self.t_all.loc[mask, "opened_at"], w.end - pd.Timedelta(days=42), w.end)
             expected = series.weekday_expected(days, counts, w.baseline_start, w.recent_start)
             start = pd.Timestamp(f["start"])
