@@ -80,6 +80,11 @@ def _num(x: float, digits: int = 1) -> str:
     return "–" if x is None or not np.isfinite(float(x)) else f"{float(x):,.{digits}f}"
 
 
+def _status_text(row: pd.Series) -> str:
+    """The status flag; none for a request without an article (an article is not what it lacks)."""
+    return "" if row["kind"] == "request" and row["status"] == "gap" else STATUS_TEXT[str(row["status"])]
+
+
 def item(row: pd.Series, currency: str, bodies: dict | None = None) -> KnowledgeItem:
     """Format one row of the knowledge frame (``bodies``: article id -> cleaned text)."""
     body = " ".join(str((bodies or {}).get(row["best_article"], "")).split())
@@ -91,7 +96,7 @@ def item(row: pd.Series, currency: str, bodies: dict | None = None) -> Knowledge
     return KnowledgeItem(
         int(row["rank"]), int(row["topic_id"]), f"k-topic-{int(row['topic_id'])}", str(row["label"]), str(row["kind"]),
         str(row["top_system"]) or "–", int(row["tickets"]), _num(row["per_month"]), trend, bool(row["rising"]),
-        str(row["status"]), "" if row["kind"] == "request" and row["status"] == "gap" else STATUS_TEXT[str(row["status"])], str(row["best_article"]), str(row["best_title"]),
+        str(row["status"]), _status_text(row), str(row["best_article"]), str(row["best_title"]),
         "" if pd.isna(updated) else str(pd.Timestamp(updated).date()), _num(row["best_score"], 2),
         EVIDENCE_TEXT.get(str(row["evidence"]), ""), str(row["evidence_text"]),
         f"{float(row['savings_per_month']):,.0f} {currency}", int(row["callers"]), _num(row["resolve_hours"]),
