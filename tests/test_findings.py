@@ -82,6 +82,16 @@ def _planted(as_of: str, outage_days: tuple[str, ...], per_day: int = 20):
     return tickets, attribution, assignments, info, signals
 
 
+def _night(tickets, attribution, assignments, info, signals, window, settings):
+    """The statuses and findings of one night over planted VPN and Mail tickets."""
+    scores = pd.DataFrame({"system": ["VPN", "Mail"], "step_week": "", "step_before": 0.0, "step_after": 0.0,
+                           "step_elevated": 0, "step_weeks": 0})
+    night = night_statuses(tickets, attribution=attribution, assignments=assignments, info=info, signals=signals,
+                           scores=scores, catalogue=pd.DataFrame(), window=window, settings=settings)
+    return night, night_findings(night, info=info, scores=scores, knowledge=None, accounting=Accounting(),
+                                 window=window, settings=settings)
+
+
 @pytest.mark.parametrize("as_of, days, status", [
     ("2026-10-30", ("2026-10-27", "2026-10-28"), "ended"),      # Thu after a Tue-Wed outage: back to normal
     ("2026-11-01", ("2026-10-30",), "ongoing"),                  # Sun after a Fri outage: a quiet weekend is not an end
@@ -90,12 +100,7 @@ def test_findings_outage_is_one_event_with_one_basis(as_of, days, status):
     settings = load_settings()
     window = Window.from_settings(pd.Timestamp(as_of), settings)
     tickets, attribution, assignments, info, signals = _planted(as_of, days)
-    scores = pd.DataFrame({"system": ["VPN", "Mail"], "step_week": "", "step_before": 0.0, "step_after": 0.0,
-                           "step_elevated": 0, "step_weeks": 0})
-    night = night_statuses(tickets, attribution=attribution, assignments=assignments, info=info, signals=signals,
-                           scores=scores, catalogue=pd.DataFrame(), window=window, settings=settings)
-    found = night_findings(night, info=info, scores=scores, knowledge=None, accounting=Accounting(), window=window,
-                           settings=settings)
+    night, found = _night(tickets, attribution, assignments, info, signals, window, settings)
     spikes = found[found["kind"] == "spike"]
     assert len(spikes) == 1                                      # system flag + topic flag = one event
     f = spikes.iloc[0]
@@ -131,12 +136,7 @@ def test_findings_outage_counts_its_failures_not_the_requests_of_those_days():
                                                         "confidence": 1.0})], ignore_index=True)
     assignments = pd.concat([assignments, pd.DataFrame({"ticket_id": asks, "topic_id": 1})], ignore_index=True)
     signals = pd.concat([signals, pd.DataFrame({"ticket_id": asks, "kind": "request"})], ignore_index=True)
-    scores = pd.DataFrame({"system": ["VPN", "Mail"], "step_week": "", "step_before": 0.0, "step_after": 0.0,
-                           "step_elevated": 0, "step_weeks": 0})
-    night = night_statuses(tickets, attribution=attribution, assignments=assignments, info=info, signals=signals,
-                           scores=scores, catalogue=pd.DataFrame(), window=window, settings=settings)
-    found = night_findings(night, info=info, scores=scores, knowledge=None, accounting=Accounting(), window=window,
-                           settings=settings)
+    night, found = _night(tickets, attribution, assignments, info, signals, window, settings)
     f = found[found["kind"] == "spike"].iloc[0]
     assert f["tickets"] == f["open_tickets"] == 44 and not set(asks) & set(f["evidence_ids"])
     assert f["basis"] == "failures of its systems and topics on its days"

@@ -57,14 +57,12 @@ class Counter:
         w = self.window
         ids = _mask(event, self.links)
         if event.kind == "step":   # its system's failures only (set built once, not per ticket)
-            own = set(self.links[(self.links["entity_type"] == "system") & self.links["entity"].isin(event.systems)]["ticket_id"])
-            ids = {i for i in ids & own if self.kinds.get(i) == "failure"}
+            ids = self._failures(ids & self._system_ids(event.systems))
         elif event.kind == "spike":
             failures = self._outage_failures(ids, event)
             if failures is not None:   # and its systems' failures of those days, in whatever topic
-                own = self.links[(self.links["entity_type"] == "system") & self.links["entity"].isin(event.systems)]
-                failures |= {i for i in own["ticket_id"] if self.kinds.get(i) == "failure"}
-                ids, event = failures, replace(event, basis="failures of its systems and topics on its days")
+                ids = failures | self._failures(self._system_ids(event.systems))
+                event = replace(event, basis="failures of its systems and topics on its days")
         stamps = self.opened.reindex(sorted(ids)).dropna()
         daily = day_counts(stamps, min(w.baseline_start, event.start), w.end)
         status, end, note = "ongoing", None, ""
@@ -122,8 +120,15 @@ class Counter:
         access for a new employee"); None for a spike of questions or requests, which counts all its tickets."""
         busy = {d.normalize() for d in event.busy_days}
         on_busy = [i for i in ids if i in self.opened.index and self.opened[i].normalize() in busy]
-        failures = {i for i in ids if self.kinds.get(i) == "failure"}
+        failures = self._failures(ids)
         return failures if on_busy and sum(i in failures for i in on_busy) > len(on_busy) / 2 else None
+
+    def _system_ids(self, systems: list[str]) -> set[str]:
+        links = self.links
+        return set(links[(links["entity_type"] == "system") & links["entity"].isin(systems)]["ticket_id"])
+
+    def _failures(self, ids: set[str]) -> set[str]:
+        return {i for i in ids if self.kinds.get(i) == "failure"}
 
     def _row(self, event: Event, rows: pd.DataFrame, n: int, expected: float, status: str, end, note: str,
              basis_to: pd.Timestamp, peak_day: pd.Timestamp, peak: int) -> dict:
